@@ -1,0 +1,39 @@
+# occam's commands. On a fresh Debian 12 machine:
+#   make serve   install what is missing, build the app, serve it on http://127.0.0.1:8080
+#   make test    install what is missing, run every test (native, wasm build, browser)
+#   make dist    write the deployable static site to dist/
+# Every target installs only what is missing (scripts/setup.sh), so a second run installs nothing.
+
+SHELL := /bin/bash
+WASM_ENV := . scripts/wasm-env.sh
+
+.PHONY: setup serve dist test test-native test-wasm test-browser bench clean
+
+setup:
+	@scripts/setup.sh
+
+# trunk serve builds in release mode (Trunk.toml) and sends the COOP/COEP headers.
+serve: setup
+	$(WASM_ENV) && trunk serve
+
+dist: setup
+	$(WASM_ENV) && trunk build
+
+test: setup test-native test-wasm test-browser
+
+# Native unit and integration tests, with the machine's default toolchain (not the wasm env).
+test-native:
+	cargo test --locked
+
+# The wasm library must compile for the browser on its own (threaded, and the
+# compile_error! guard must stop a threaded build without atomics).
+test-wasm:
+	$(WASM_ENV) && cargo check --locked --lib --target wasm32-unknown-unknown --no-default-features --features threads
+	scripts/check-atomics-guard.sh
+
+# The browser tests drive Debian's headless Chromium against dist/.
+test-browser: dist
+	node --test --test-reporter=spec tests/browser/
+
+clean:
+	rm -rf target dist

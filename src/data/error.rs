@@ -1,0 +1,133 @@
+//! Load errors and warnings: each says where (line, column) and what is wrong, in words a person
+//! can act on. The style follows the csv crate: "line 13, column 'y' (2): found 3 fields, the
+//! header has 2".
+
+use std::fmt;
+
+/// Where in the file something is. Lines are 1-based, as an editor shows them; columns are
+/// 1-based too in messages, and carry their header name.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Position {
+    pub line: Option<u64>,
+    pub column: Option<(usize, String)>,
+    pub byte: Option<u64>,
+}
+
+impl Position {
+    pub fn line(line: u64) -> Self {
+        Position { line: Some(line), ..Default::default() }
+    }
+
+    pub fn cell(line: u64, index: usize, name: &str) -> Self {
+        Position { line: Some(line), column: Some((index, name.to_string())), byte: None }
+    }
+
+    pub fn with_byte(mut self, byte: u64) -> Self {
+        self.byte = Some(byte);
+        self
+    }
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut parts = Vec::new();
+        if let Some(line) = self.line {
+            parts.push(format!("line {line}"));
+        }
+        if let Some((index, name)) = &self.column {
+            parts.push(format!("column '{name}' ({})", index + 1));
+        }
+        if let Some(byte) = self.byte {
+            parts.push(format!("byte {byte}"));
+        }
+        f.write_str(&parts.join(", "))
+    }
+}
+
+/// What went wrong while reading a table. Each variant has its own message.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LoadErrorKind {
+    Empty,
+    HeaderOnly { columns: usize },
+    InvalidUtf8,
+    RaggedRow { found: usize, expected: usize },
+    UnterminatedQuote,
+    TooLarge { bytes: u64, limit: u64 },
+    TooManyCells { cells: u64, limit: u64 },
+    Csv(String),
+}
+
+/// A file that cannot be read as a table. The loader never panics on input: everything it
+/// refuses comes back as one of these.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LoadError {
+    pub kind: LoadErrorKind,
+    pub position: Position,
+}
+
+impl LoadError {
+    pub fn new(kind: LoadErrorKind, position: Position) -> Self {
+        LoadError { kind, position }
+    }
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let at = self.position.to_string();
+        if !at.is_empty() {
+            write!(f, "{at}: ")?;
+        }
+        match &self.kind {
+            LoadErrorKind::Empty => f.write_str("the file is empty"),
+            LoadErrorKind::HeaderOnly { columns } => write!(
+                f,
+                "the file has a header ({columns} column{}) but no data rows",
+                if *columns == 1 { "" } else { "s" }
+            ),
+            LoadErrorKind::InvalidUtf8 => f.write_str(
+                "the text is not valid UTF-8; save the file as UTF-8 (in Excel: 'CSV UTF-8')",
+            ),
+            LoadErrorKind::RaggedRow { found, expected } => write!(
+                f,
+                "found {found} field{}, the header has {expected}",
+                if *found == 1 { "" } else { "s" }
+            ),
+            LoadErrorKind::UnterminatedQuote => f.write_str(
+                "a quoted field starts here and is never closed (a '\"' is missing)",
+            ),
+            LoadErrorKind::TooLarge { bytes, limit } => write!(
+                f,
+                "the file is {} MB, more than the {} MB this tab can hold as a table; \
+                 use the command-line tool `occam` for files this large",
+                bytes / 1_000_000,
+                limit / 1_000_000
+            ),
+            LoadErrorKind::TooManyCells { cells, limit } => write!(
+                f,
+                "the table has {cells} cells, more than the {limit} this tab can hold; \
+                 use the command-line tool `occam` for tables this large"
+            ),
+            LoadErrorKind::Csv(message) => write!(f, "cannot read the CSV: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// A repair the loader made, or a doubt about the input, reported beside the table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Warning {
+    pub position: Position,
+    pub message: String,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let at = self.position.to_string();
+        if at.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{at}: {}", self.message)
+        }
+    }
+}

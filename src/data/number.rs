@@ -1,0 +1,199 @@
+//! Numbers as people write them in CSV files, with the decimal step their text shows.
+//!
+//! "3.140" is the number 3.14 written to a step of 0.001: the code-length rules transmit a numeric
+//! target as integers k = round(y/δ), so the step a column was written at matters as much as
+//! its values. [`parse`] returns both. [`is_missing`] names the cells that mean "no value".
+
+/// A parsed cell: its value and the number of decimals its text shows (δ = 10^-decimals).
+/// Scientific notation moves the step: "1.5e3" has decimals -2 (a step of 100).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Number {
+    pub value: f64,
+    pub decimals: i32,
+}
+
+/// The markers that mean a missing cell (compared without regard to case), besides the empty cell.
+/// Non-finite numbers and spreadsheet error values are among them: they carry no usable value.
+pub const MISSING_MARKERS: [&str; 17] = [
+    "na", "n/a", "nan", "-nan", "null", "none", "?", "-", "#n/a", "missing", "inf", "-inf", "+inf", "infinity",
+    "-infinity", "#div/0!", "#value!",
+];
+
+/// True when the (trimmed) cell means "no value".
+pub fn is_missing(cell: &[u8]) -> bool {
+    if cell.is_empty() {
+        return true;
+    }
+    if cell.len() > 9 {
+        return false;
+    }
+    MISSING_MARKERS.iter().any(|m| m.as_bytes().eq_ignore_ascii_case(cell))
+}
+
+/// Parses a trimmed cell as a finite number. `decimal_comma` selects ',' as the decimal mark
+/// (with '.' then allowed as a thousands separator); otherwise '.' is the mark and ',' may group
+/// thousands. Non-finite values ("inf", "1e999") are not numbers: the caller treats them as missing.
+pub fn parse(cell: &[u8], decimal_comma: bool) -> Option<Number> {
+    let (mark, group) = if decimal_comma { (b',', b'.') } else { (b'.', b',') };
+    let shape = scan(cell, mark, group)?;
+    let value = if shape.plain && !decimal_comma {
+        // Safety of the conversion: scan() accepted only ASCII digits, signs, '.', 'e' and 'E'.
+        std::str::from_utf8(cell).ok()?.parse::<f64>().ok()?
+    } else {
+        let mut text = String::with_capacity(cell.len());
+        for &b in cell {
+            if b == mark {
+                text.push('.');
+            } else if b != group {
+                text.push(b as char);
+            }
+        }
+        text.parse::<f64>().ok()?
+    };
+    value.is_finite().then_some(Number { value, decimals: shape.decimals })
+}
+
+struct Shape {
+    decimals: i32,
+    /// Only digits, one '.', sign and exponent: std's parser takes the bytes as they are.
+    plain: bool,
+}
+
+/// Checks the grammar `[+-]? digits-with-groups? (mark digits*)? ([eE] [+-]? digits)?` and
+/// counts the decimals. Thousands groups must be exactly three digits after the first group.
+fn scan(cell: &[u8], mark: u8, group: u8) -> Option<Shape> {
+    let mut i = 0;
+    let n = cell.len();
+    if i < n && (cell[i] == b'+' || cell[i] == b'-') {
+        i += 1;
+    }
+    let int_start = i;
+    let mut grouped = false;
+    let mut run = 0usize; // digits since the last group separator
+    while i < n {
+        let b = cell[i];
+        if b.is_ascii_digit() {
+            run += 1;
+        } else if b == group && i > int_start {
+            if (!grouped && run > 3) || (grouped && run != 3) {
+                return None;
+            }
+            grouped = true;
+            run = 0;
+        } else {
+            break;
+        }
+        i += 1;
+    }
+    if grouped && run != 3 {
+        return None;
+    }
+    let int_digits = i - int_start;
+    let mut frac_digits = 0i32;
+    if i < n && cell[i] == mark {
+        i += 1;
+        while i < n && cell[i].is_ascii_digit() {
+            i += 1;
+            frac_digits += 1;
+        }
+    }
+    if int_digits == 0 && frac_digits == 0 {
+        return None;
+    }
+    let mut exponent = 0i32;
+    if i < n && (cell[i] == b'e' || cell[i] == b'E') {
+        i += 1;
+        let negative = i < n && cell[i] == b'-';
+        if i < n && (cell[i] == b'+' || cell[i] == b'-') {
+            i += 1;
+        }
+        let exp_start = i;
+        while i < n && cell[i].is_ascii_digit() {
+            exponent = exponent.saturating_mul(10).saturating_add((cell[i] - b'0') as i32);
+            i += 1;
+        }
+        if i == exp_start {
+            return None;
+        }
+        if negative {
+            exponent = -exponent;
+        }
+    }
+    if i != n {
+        return None;
+    }
+    Some(Shape { decimals: frac_digits.saturating_sub(exponent), plain: !grouped })
+}
+
+/// Formats a value at a column's step, as the file wrote it ("0.38710" stays "0.38710").
+pub fn format(value: f64, decimals: i32) -> String {
+    if value.is_nan() {
+        return String::new();
+    }
+    if (0..=12).contains(&decimals) && value.abs() < 1e15 {
+        format!("{value:.prec$}", prec = decimals as usize)
+    } else {
+        format!("{value}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn num(text: &str, comma: bool) -> Option<(f64, i32)> {
+        parse(text.as_bytes(), comma).map(|n| (n.value, n.decimals))
+    }
+
+    #[test]
+    fn numbers_and_their_steps() {
+        let cases: &[(&str, bool, Option<(f64, i32)>)] = &[
+            ("3.140", false, Some((3.14, 3))),
+            ("42", false, Some((42.0, 0))),
+            ("-0.5", false, Some((-0.5, 1))),
+            ("+7", false, Some((7.0, 0))),
+            (".25", false, Some((0.25, 2))),
+            ("5.", false, Some((5.0, 0))),
+            ("1.5e3", false, Some((1500.0, -2))),
+            ("2.50E-3", false, Some((0.0025, 5))),
+            ("1,234.5", false, Some((1234.5, 1))),
+            ("1,234,567", false, Some((1234567.0, 0))),
+            ("3,14", true, Some((3.14, 2))),
+            ("1.234,5", true, Some((1234.5, 1))),
+            ("-0,001", true, Some((-0.001, 3))),
+            ("12,34", false, None),
+            ("1,2345", false, None),
+            ("abc", false, None),
+            ("1.2.3", false, None),
+            ("1e", false, None),
+            ("e5", false, None),
+            ("-", false, None),
+            ("", false, None),
+            ("inf", false, None),
+            ("1e999", false, None),
+            ("0x10", false, None),
+            ("12%", false, None),
+        ];
+        for (text, comma, want) in cases {
+            assert_eq!(num(text, *comma), *want, "{text:?} (decimal comma: {comma})");
+        }
+    }
+
+    #[test]
+    fn missing_markers() {
+        for text in ["", "NA", "n/a", "NaN", "null", "NULL", "?", "-", "None", "#N/A", "inf", "-Infinity", "#DIV/0!"] {
+            assert!(is_missing(text.as_bytes()), "{text:?}");
+        }
+        for text in ["0", "nap", "--", "Nancy"] {
+            assert!(!is_missing(text.as_bytes()), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn formatting_keeps_the_step() {
+        assert_eq!(format(0.3871, 5), "0.38710");
+        assert_eq!(format(12.0, 0), "12");
+        assert_eq!(format(1500.0, -2), "1500");
+        assert_eq!(format(f64::NAN, 2), "");
+    }
+}

@@ -1,0 +1,101 @@
+//! The results of a run, in one shape for the CLI, the page and the files they write.
+//!
+//! A [`Report`] describes the dataset ([`DatasetInfo`], [`ColumnSummary`]) and, once the
+//! engines have run, every candidate program measured in bits ([`Candidate`]) with the
+//! baselines beside them. It is the only result type that crosses the boundary (serde), so its
+//! field names are a contract: DESIGN.md shows them and the page and users' scripts read them.
+
+mod text;
+
+pub use text::schema_table;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Report {
+    pub dataset: DatasetInfo,
+    /// Every column's kind and statistics.
+    pub columns: Vec<ColumnSummary>,
+    /// The first rows as the file wrote them, for a preview.
+    pub preview: Vec<Vec<String>>,
+    /// What the loader repaired or doubted, each with its line and column.
+    pub warnings: Vec<String>,
+    pub baselines: Vec<Baseline>,
+    pub candidates: Vec<Candidate>,
+    /// Indices into `candidates` on the Pareto front of (model bits, data bits).
+    pub front: Vec<usize>,
+    /// Index into `candidates` of the shortest total.
+    pub best: Option<usize>,
+    pub seed: u64,
+    /// Threads in the pool that ran the work.
+    pub threads: usize,
+    pub elapsed_s: f64,
+    /// True when the run was cancelled and the report holds what was done so far.
+    pub cancelled: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct DatasetInfo {
+    pub name: String,
+    pub rows: usize,
+    pub columns: usize,
+    pub train_rows: usize,
+    pub test_rows: usize,
+    pub target: Option<String>,
+    /// "regression" or "classification".
+    pub task: Option<String>,
+    /// The target's decimal step δ, for a numeric target.
+    pub precision: Option<f64>,
+    /// The delimiter as text (",", ";", "\t", "|").
+    pub delimiter: String,
+    pub decimal_comma: bool,
+}
+
+/// A column's kind, missing cells and statistics.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct ColumnSummary {
+    pub name: String,
+    /// "numeric", "categorical", "boolean" or "constant".
+    pub kind: String,
+    pub missing: usize,
+    pub distinct: usize,
+    /// The decimal step of a numeric column's text.
+    pub precision: Option<f64>,
+    pub decimals: Option<i32>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub mean: Option<f64>,
+    pub std: Option<f64>,
+    pub median: Option<f64>,
+    /// The most frequent levels of a text column, with their counts (at most ten).
+    pub levels: Vec<(String, usize)>,
+}
+
+/// A reference code length that needs no model of the features.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Baseline {
+    pub name: String,
+    pub total_bits: f64,
+}
+
+/// One program that explains the target, measured in bits.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Candidate {
+    /// "formula", "linear", "logistic", "mlp".
+    pub family: String,
+    pub description: String,
+    pub formula: Option<String>,
+    pub latex: Option<String>,
+    pub model_bits: f64,
+    pub data_bits: f64,
+    pub total_bits: f64,
+    pub test: TestScore,
+}
+
+/// How a candidate does on rows it was not fitted on.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TestScore {
+    pub r2: Option<f64>,
+    pub accuracy: Option<f64>,
+    pub bits_per_row: Option<f64>,
+}

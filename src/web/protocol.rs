@@ -1,0 +1,29 @@
+//! The messages between the page and the compute worker, as plain JS objects (serde).
+//! File bytes travel beside a message as a transferred ArrayBuffer, not through serde.
+
+use serde::{Deserialize, Serialize};
+
+use crate::report::Report;
+
+/// Page → worker.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ToWorker {
+    /// Load a built-in example and describe it.
+    LoadExample { id: String },
+    /// Load the file whose bytes come in the message's `bytes` field, and describe it.
+    LoadFile { name: String },
+}
+
+/// Worker → page.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum FromWorker {
+    /// The worker is ready; `threads` is the size of its rayon pool.
+    Ready { threads: usize, isolated: bool },
+    Progress { stage: String, done: u64, total: u64, message: String, elapsed_s: f64 },
+    /// A table was loaded and described. It replaces the one loaded before.
+    Loaded { report: Box<Report> },
+    /// Something failed. The table loaded before (if any) is still loaded.
+    Error { message: String },
+}

@@ -1,0 +1,129 @@
+//! The compute worker: it owns the loaded table and runs every job through `run::run`, in the
+//! rayon pool that web/worker.js started. It answers the page with [`FromWorker`] messages.
+
+use std::cell::RefCell;
+use std::sync::Arc;
+
+use wasm_bindgen::prelude::*;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+use super::protocol::{FromWorker, ToWorker};
+use crate::control::{Cancel, Clock, Observer, Progress};
+use crate::data::{LoadOptions, Loaded};
+use crate::run::{self, Action, DataSource, Job};
+
+/// Files larger than this are refused before they are parsed: the bytes, the table and the
+/// parser's buffers must fit in the 4 GiB wasm memory with room to spare.
+const MAX_FILE_BYTES: u64 = 1_000_000_000;
+/// At 8 bytes a cell this is 1.6 GB of table.
+const MAX_CELLS: u64 = 200_000_000;
+/// Progress messages are sent at most this often (seconds).
+const PROGRESS_INTERVAL_S: f64 = 0.05;
+
+thread_local! {
+    /// The table loaded last; a load that fails leaves it in place.
+    static LOADED: RefCell<Option<Arc<Loaded>>> = const { RefCell::new(None) };
+}
+
+/// Starts the worker's message loop. Called by web/worker.js once the module and the thread
+/// pool are ready; `isolated` says whether the worker runs cross-origin isolated.
+#[wasm_bindgen]
+pub fn worker_main(isolated: bool) {
+    let onmessage = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| handle(event.data()));
+    scope().set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+    onmessage.forget();
+    post(&FromWorker::Ready { threads: rayon::current_num_threads(), isolated });
+}
+
+fn scope() -> DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+fn post(message: &FromWorker) {
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    match serde::Serialize::serialize(message, &serializer) {
+        Ok(value) => {
+            if let Err(e) = scope().post_message(&value) {
+                web_sys::console::error_1(&e);
+            }
+        }
+        Err(e) => web_sys::console::error_1(&JsValue::from_str(&e.to_string())),
+    }
+}
+
+fn handle(data: JsValue) {
+    let message: ToWorker = match serde_wasm_bindgen::from_value(data.clone()) {
+        Ok(m) => m,
+        Err(e) => return post(&FromWorker::Error { message: format!("the worker got a message it does not know: {e}") }),
+    };
+    match message {
+        ToWorker::LoadExample { id } => load_and_describe(DataSource::Example { id }),
+        ToWorker::LoadFile { name } => {
+            let bytes = js_sys::Reflect::get(&data, &"bytes".into())
+                .ok()
+                .filter(|b| !b.is_undefined())
+                .map(|b| js_sys::Uint8Array::new(&b).to_vec());
+            match bytes {
+                Some(bytes) => load_and_describe(DataSource::Csv { name, bytes }),
+                None => post(&FromWorker::Error { message: format!("{name}: the file's bytes did not arrive") }),
+            }
+        }
+    }
+}
+
+/// Loads a table, describes it through `run`, and keeps it only if both succeed.
+fn load_and_describe(source: DataSource) {
+    let options = LoadOptions { max_bytes: Some(MAX_FILE_BYTES), max_cells: Some(MAX_CELLS), ..Default::default() };
+    let observer = PostProgress::new();
+    observer.progress(&Progress { stage: "load", done: 0, total: 1, message: "reading the table".into() });
+    let result = run::load(&source, &options).and_then(|loaded| {
+        let job = Job { data: DataSource::Loaded(loaded.clone()), action: Action::Describe, seed: 0 };
+        let report = run::run(&job, &observer, &Cancel::new(), &JsClock)?;
+        Ok((loaded, report))
+    });
+    match result {
+        Ok((loaded, report)) => {
+            LOADED.with(|l| *l.borrow_mut() = Some(loaded));
+            post(&FromWorker::Loaded { report: Box::new(report) });
+        }
+        Err(e) => post(&FromWorker::Error { message: e.to_string() }),
+    }
+}
+
+/// Wall-clock seconds from JavaScript's Date (callable on any thread of the page).
+pub struct JsClock;
+
+impl Clock for JsClock {
+    fn seconds(&self) -> f64 {
+        js_sys::Date::now() / 1000.0
+    }
+}
+
+/// Posts progress to the page, at most every PROGRESS_INTERVAL_S.
+struct PostProgress {
+    start: f64,
+    last: std::cell::Cell<f64>,
+}
+
+impl PostProgress {
+    fn new() -> Self {
+        PostProgress { start: JsClock.seconds(), last: std::cell::Cell::new(f64::NEG_INFINITY) }
+    }
+}
+
+impl Observer for PostProgress {
+    fn progress(&self, p: &Progress) {
+        let now = JsClock.seconds();
+        if now - self.last.get() < PROGRESS_INTERVAL_S && p.done < p.total {
+            return;
+        }
+        self.last.set(now);
+        post(&FromWorker::Progress {
+            stage: p.stage.to_string(),
+            done: p.done,
+            total: p.total,
+            message: p.message.clone(),
+            elapsed_s: now - self.start,
+        });
+    }
+}

@@ -1,0 +1,178 @@
+//! The CSV loader, as a table of cases in the style of the csv crate's `parses_to!`: one per
+//! dialect, one per repair, one per error, each error checked for its line and column.
+
+use occam::data::{load, ColumnData, Kind, LoadErrorKind, LoadOptions, Loaded};
+
+fn read(input: &[u8]) -> Loaded {
+    load("t.csv", input, &LoadOptions::default()).unwrap_or_else(|e| panic!("should load, got: {e}"))
+}
+
+/// Each column as (name, kind, cells as text).
+fn columns(loaded: &Loaded) -> Vec<(String, Kind, Vec<String>)> {
+    let t = &loaded.table;
+    t.columns.iter().map(|c| (c.name.clone(), c.kind, (0..t.rows).map(|r| c.cell_text(r)).collect())).collect()
+}
+
+macro_rules! reads {
+    ($name:ident, $input:expr, [$(($col:expr, $kind:ident, [$($cell:expr),*])),* $(,)?]) => {
+        #[test]
+        fn $name() {
+            let loaded = read($input.as_ref());
+            let want: Vec<(String, Kind, Vec<String>)> =
+                vec![$(($col.to_string(), Kind::$kind, vec![$($cell.to_string()),*])),*];
+            assert_eq!(columns(&loaded), want);
+        }
+    };
+}
+
+macro_rules! refuses {
+    ($name:ident, $input:expr, $message:expr) => {
+        #[test]
+        fn $name() {
+            match load("t.csv", $input.as_ref(), &LoadOptions::default()) {
+                Ok(l) => panic!("should fail, loaded {} rows", l.table.rows),
+                Err(e) => assert_eq!(e.to_string(), $message),
+            }
+        }
+    };
+}
+
+// Dialects.
+reads!(comma, "x,y\n1,2\n3,4\n", [("x", Numeric, ["1", "3"]), ("y", Numeric, ["2", "4"])]);
+reads!(semicolon_decimal_comma, "x;y\n1,5;2\n3,25;4\n", [("x", Numeric, ["1.50", "3.25"]), ("y", Numeric, ["2", "4"])]);
+reads!(tab, "x\ty\n1\ta\n2\tb\n", [("x", Numeric, ["1", "2"]), ("y", Categorical, ["a", "b"])]);
+reads!(pipe, "x|y\n1|2\n3|4\n", [("x", Numeric, ["1", "3"]), ("y", Numeric, ["2", "4"])]);
+reads!(bom_and_crlf, "\u{feff}x,y\r\n1,2\r\n3,4\r\n", [("x", Numeric, ["1", "3"]), ("y", Numeric, ["2", "4"])]);
+reads!(no_final_newline, "x,y\n1,2\n3,4", [("x", Numeric, ["1", "3"]), ("y", Numeric, ["2", "4"])]);
+reads!(
+    quotes_escaped_quotes_and_newlines,
+    "name,n\n\"Smith, J.\",1\n\"say \"\"hi\"\"\",2\n\"two\nlines\",3\n",
+    [("name", Categorical, ["Smith, J.", "say \"hi\"", "two\nlines"]), ("n", Numeric, ["1", "2", "3"])]
+);
+reads!(blank_lines_skipped, "x,y\n1,2\n\n3,4\n\n", [("x", Numeric, ["1", "3"]), ("y", Numeric, ["2", "4"])]);
+reads!(surrounding_whitespace, "x , y\n 1 , a \n2,  b\n", [("x", Numeric, ["1", "2"]), ("y", Categorical, ["a", "b"])]);
+reads!(
+    missing_markers,
+    "x,y\n1,a\nNA,b\n,N/A\nnull,?\n5,-\n",
+    [("x", Numeric, ["1", "", "", "", "5"]), ("y", Categorical, ["a", "b", "", "", ""])]
+);
+reads!(non_finite_is_missing, "x\n1\ninf\n2\n", [("x", Numeric, ["1", "", "2"])]);
+reads!(
+    kinds,
+    "n,c,b,k\n1,red,yes,7\n2,blue,no,7\n3,red,yes,7\n",
+    [
+        ("n", Numeric, ["1", "2", "3"]),
+        ("c", Categorical, ["red", "blue", "red"]),
+        ("b", Boolean, ["yes", "no", "yes"]),
+        ("k", Constant, ["7", "7", "7"]),
+    ]
+);
+reads!(german_excel, "Gewicht;Preis\n1.234,5;3,10\n2,0;4,00\n", [("Gewicht", Numeric, ["1234.5", "2.0"]), ("Preis", Numeric, ["3.10", "4.00"])]);
+
+#[test]
+fn precision_is_the_finest_step_in_the_text() {
+    let loaded = read(b"a,b,c\n3.140,1,1.5e3\n2.5,20,2e3\n");
+    let steps: Vec<Option<f64>> = loaded.table.columns.iter().map(|c| c.precision()).collect();
+    assert_eq!(steps, vec![Some(0.001), Some(1.0), Some(100.0)]);
+}
+
+#[test]
+fn a_stray_word_in_a_numeric_column_is_missing_and_reported() {
+    let mut text = String::from("x,y\n");
+    for i in 0..40 {
+        text.push_str(&format!("{i},{}\n", 2 * i));
+    }
+    text.push_str("40,oops\n");
+    let loaded = read(text.as_bytes());
+    let y = &loaded.table.columns[1];
+    assert_eq!(y.kind, Kind::Numeric);
+    assert_eq!(y.missing, 1);
+    let warnings: Vec<String> = loaded.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(warnings, vec!["column 'y' (2): 1 cell that is not a number treated as missing (line 42 'oops')"]);
+}
+
+#[test]
+fn a_text_column_that_starts_with_numbers_is_read_as_text() {
+    let mut text = String::from("code\n");
+    for i in 0..1500 {
+        text.push_str(&format!("{}\n", if i < 1200 { format!("{i}") } else { format!("A{i}") }));
+    }
+    let loaded = read(text.as_bytes());
+    let code = &loaded.table.columns[0];
+    assert_eq!(code.kind, Kind::Categorical);
+    assert_eq!(code.cell_text(0), "0");
+    assert_eq!(code.cell_text(1499), "A1499");
+    assert!(matches!(&code.data, ColumnData::Text { levels, .. } if levels.len() == 1500));
+}
+
+#[test]
+fn duplicate_and_empty_names_are_repaired_with_warnings() {
+    let loaded = read(b"x,,x\n1,2,3\n");
+    let names: Vec<&str> = loaded.table.columns.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, vec!["x", "column_2", "x_2"]);
+    let warnings: Vec<String> = loaded.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(
+        warnings,
+        vec![
+            "line 1, column 'column_2' (2): the header has no name here; called it 'column_2'",
+            "line 1, column 'x' (3): the name 'x' appears twice; renamed this one 'x_2'",
+        ]
+    );
+}
+
+#[test]
+fn trailing_empty_cells_are_dropped_with_a_warning() {
+    let loaded = read(b"x,y\n1,2,\n3,4,,\n");
+    assert_eq!(loaded.table.columns.len(), 2);
+    assert_eq!(loaded.warnings[0].to_string(), "ignored empty cells past the last column in 2 rows");
+}
+
+// Errors, each with its position.
+refuses!(empty_file, "", "the file is empty");
+refuses!(only_whitespace, " \n\n", "the file is empty");
+refuses!(header_only, "x,y\n", "line 1: the file has a header (2 columns) but no data rows");
+refuses!(ragged_row, "x,y\n1,2\n3,4,5\n", "line 3: found 3 fields, the header has 2");
+refuses!(short_row, "x,y\n1,2\n3\n", "line 3: found 1 field, the header has 2");
+refuses!(unterminated_quote, "x,y\n1,2\n\"3,4\n5,6\n", "line 3: a quoted field starts here and is never closed (a '\"' is missing)");
+refuses!(
+    invalid_utf8_in_a_cell,
+    b"x,y\n1,abc\n2,\xff\xfe\n".as_slice(),
+    "line 3, column 'y' (2), byte 12: the text is not valid UTF-8; save the file as UTF-8 (in Excel: 'CSV UTF-8')"
+);
+refuses!(
+    invalid_utf8_in_the_header,
+    b"x,\xc3\n1,2\n".as_slice(),
+    "line 1, column '#2' (2): the text is not valid UTF-8; save the file as UTF-8 (in Excel: 'CSV UTF-8')"
+);
+
+#[test]
+fn limits_are_refused_before_parsing() {
+    let options = LoadOptions { max_bytes: Some(10), ..Default::default() };
+    let e = load("big.csv", b"x\n1\n2\n3\n4\n5\n6\n", &options).unwrap_err();
+    assert!(matches!(e.kind, LoadErrorKind::TooLarge { bytes: 14, limit: 10 }), "{e:?}");
+    let options = LoadOptions { max_cells: Some(4), ..Default::default() };
+    let e = load("wide.csv", b"x,y\n1,2\n3,4\n5,6\n", &options).unwrap_err();
+    assert_eq!(e.to_string(), "line 4: the table has 6 cells, more than the 4 this tab can hold; use the command-line tool `occam` for tables this large");
+}
+
+#[test]
+fn wide_tables_load() {
+    let cols = 2000;
+    let mut text: String = (0..cols).map(|c| format!("c{c}")).collect::<Vec<_>>().join(",");
+    text.push('\n');
+    for r in 0..5 {
+        text.push_str(&(0..cols).map(|c| (r * c).to_string()).collect::<Vec<_>>().join(","));
+        text.push('\n');
+    }
+    let loaded = read(text.as_bytes());
+    assert_eq!((loaded.table.columns.len(), loaded.table.rows), (cols, 5));
+}
+
+#[test]
+fn garbage_never_panics() {
+    // A cheap stand-in between fuzzing runs: every prefix of a tricky file either loads or errs.
+    let nasty = b"a,\"b\nc\",d\r\n\"\"\"\",\xff,\n1,2,3\n\"x".to_vec();
+    for end in 0..=nasty.len() {
+        let _ = load("n.csv", &nasty[..end], &LoadOptions::default());
+    }
+}
