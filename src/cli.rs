@@ -31,6 +31,23 @@ enum Command {
         #[arg(long)]
         threads: Option<usize>,
     },
+    /// Throughput figures for BENCHMARKS.md.
+    #[command(subcommand)]
+    Bench(Bench),
+}
+
+#[derive(Subcommand)]
+enum Bench {
+    /// CSV parsing: occam's loader against bare `csv::ByteRecord` loops on the same file.
+    Parse {
+        data: PathBuf,
+        /// Runs of each reader; the best is reported.
+        #[arg(long, default_value_t = 3)]
+        repeat: usize,
+        /// Only occam's loader (for profiling).
+        #[arg(long)]
+        only_occam: bool,
+    },
 }
 
 /// A monotonic clock started when the tool starts.
@@ -88,7 +105,70 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Bench(b) => bench(b),
     }
+}
+
+fn bench(bench: Bench) -> anyhow::Result<()> {
+    match bench {
+        Bench::Parse { data, repeat, only_occam } => {
+            let bytes = std::fs::read(&data).with_context(|| format!("cannot read {}", data.display()))?;
+            let mb = bytes.len() as f64 / 1e6;
+            println!("{}: {mb:.1} MB, best of {repeat}", data.display());
+            let time = |f: &dyn Fn() -> anyhow::Result<usize>| -> anyhow::Result<(f64, usize)> {
+                let mut best = f64::INFINITY;
+                let mut out = 0;
+                for _ in 0..repeat.max(1) {
+                    let start = Instant::now();
+                    out = f()?;
+                    best = best.min(start.elapsed().as_secs_f64());
+                }
+                Ok((best, out))
+            };
+            let rows = |(s, n): (f64, usize), what: &str| println!("{what:<44} {:>8.1} MB/s  {:>7.3} s  ({n} cells)", mb / s, s);
+            if !only_occam {
+                rows(time(&|| bare_records(&bytes))?, "csv::ByteRecord loop (records only)");
+                rows(time(&|| bare_floats(&bytes))?, "csv::ByteRecord loop + f64 parse of each cell");
+            }
+            rows(
+                time(&|| {
+                    let loaded = occam::data::load("bench", &bytes, &Default::default())?;
+                    Ok(loaded.table.rows * loaded.table.columns.len())
+                })?,
+                "occam::data::load (kinds, steps, missing)",
+            );
+            Ok(())
+        }
+    }
+}
+
+fn csv_reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new().has_headers(true).from_reader(bytes)
+}
+
+/// Reads every record and counts its cells: the least any CSV loader must do.
+fn bare_records(bytes: &[u8]) -> anyhow::Result<usize> {
+    let mut reader = csv_reader(bytes);
+    let mut record = csv::ByteRecord::new();
+    let mut cells = 0;
+    while reader.read_byte_record(&mut record)? {
+        cells += record.len();
+    }
+    Ok(cells)
+}
+
+/// Reads every record and parses each cell as f64 with std: the least a numeric loader must do.
+fn bare_floats(bytes: &[u8]) -> anyhow::Result<usize> {
+    let mut reader = csv_reader(bytes);
+    let mut record = csv::ByteRecord::new();
+    let mut columns: Vec<Vec<f64>> = Vec::new();
+    while reader.read_byte_record(&mut record)? {
+        columns.resize_with(record.len(), Vec::new);
+        for (column, cell) in columns.iter_mut().zip(record.iter()) {
+            column.push(std::str::from_utf8(cell).ok().and_then(|s| s.parse().ok()).unwrap_or(f64::NAN));
+        }
+    }
+    Ok(columns.iter().map(Vec::len).sum())
 }
 
 fn read_csv(path: &PathBuf) -> anyhow::Result<DataSource> {

@@ -15,6 +15,8 @@ compile_error!(
 pub mod control;
 pub mod data;
 pub mod examples;
+pub mod prepare;
+pub mod random;
 pub mod report;
 pub mod run;
 

@@ -6,7 +6,8 @@
 
 use std::collections::HashMap;
 
-use csv::{ByteRecord, ReaderBuilder, Trim};
+use csv::{ByteRecord, ReaderBuilder};
+use rayon::prelude::*;
 
 use super::error::{LoadError, LoadErrorKind, Position, Warning};
 use super::number;
@@ -53,73 +54,200 @@ pub fn load(name: &str, bytes: &[u8], options: &LoadOptions) -> Result<Loaded, L
         return Err(LoadError::new(LoadErrorKind::Empty, Position::default()));
     }
     let dialect = options.dialect.unwrap_or_else(|| sniff::sniff(body));
-    let mut reader = Reader::new(body, dialect);
     let mut warnings = Vec::new();
+    let mut head = Reader::new(body, 0, 1, dialect);
+    let header = head.header(&mut warnings)?;
+    let data = head.offset();
+    let data_line = 1 + count_byte(&body[..data], b'\n') as u64;
 
-    let header = reader.header(&mut warnings)?;
-    let width = header.len();
-    let mut sample = Vec::new();
-    while sample.len() < SAMPLE_ROWS {
-        match reader.next_record(width)? {
-            Some(record) => sample.push(record),
-            None => break,
-        }
-    }
-    if sample.is_empty() {
-        return Err(LoadError::new(LoadErrorKind::HeaderOnly { columns: width }, Position::line(1)));
-    }
-    let mut builders: Vec<Builder> = (0..width)
-        .map(|c| Builder::for_sample(sample.iter().map(|r| r.get(c)), dialect.decimal_comma))
-        .collect();
-    let cells_limit = options.max_cells.unwrap_or(u64::MAX);
-    let mut rows = 0u64;
-    let mut push = |record: &Record, builders: &mut [Builder]| -> Result<(), LoadError> {
-        rows += 1;
-        if rows.saturating_mul(width as u64) > cells_limit {
-            return Err(LoadError::new(
-                LoadErrorKind::TooManyCells { cells: rows * width as u64, limit: cells_limit },
-                Position::line(record.line),
-            ));
-        }
-        for (c, builder) in builders.iter_mut().enumerate() {
-            builder.push(record, c, &header[c], dialect.decimal_comma)?;
-        }
-        Ok(())
+    let modes = sample_modes(body, data, data_line, &header, dialect)?;
+    let quotes = count_byte(body, b'"');
+    let context = Context {
+        body,
+        bom: bytes.len() - body.len(),
+        dialect,
+        header: &header,
+        cells_limit: options.max_cells.unwrap_or(u64::MAX),
+        // Without quotes every newline ends a record, so the rows can be cut into parts at
+        // newlines and read in parallel.
+        parallel: quotes == 0,
     };
-    let bom = bytes.len() - body.len();
-    for record in &sample {
-        push(record, &mut builders).map_err(|e| at_invalid_byte(e, body, bom))?;
-    }
-    drop(sample);
-    while let Some(record) = reader.next_record(width)? {
-        push(&record, &mut builders).map_err(|e| at_invalid_byte(e, body, bom))?;
-    }
-    reader.finish(&mut warnings);
+    let mut part = context.read(data, data_line, &modes)?;
 
     // Numeric columns whose strays turned out to be many are read again, as text.
-    let reread: Vec<usize> = (0..width).filter(|&c| builders[c].wants_text()).collect();
+    let reread: Vec<usize> = (0..header.len()).filter(|&c| part.builders[c].wants_text()).collect();
     if !reread.is_empty() {
+        let modes: Vec<Mode> =
+            (0..header.len()).map(|c| if reread.contains(&c) { Mode::Text } else { Mode::Skip }).collect();
+        let mut again = context.read(data, data_line, &modes)?;
         for &c in &reread {
-            builders[c] = Builder::Text(TextBuilder::default());
-        }
-        let mut again = Reader::new(body, dialect);
-        let mut ignored = Vec::new();
-        again.header(&mut ignored)?;
-        while let Some(record) = again.next_record(width)? {
-            for &c in &reread {
-                builders[c].push(&record, c, &header[c], dialect.decimal_comma)?;
-            }
+            part.builders[c] = std::mem::replace(&mut again.builders[c], Builder::Skip);
         }
     }
 
-    let rows = rows as usize;
-    let columns = builders
+    part.warn(&mut warnings);
+    // An unterminated quote runs to the end of the file; the quotes are then odd in number.
+    if quotes % 2 == 1 {
+        if let Some(line) = unterminated_quote(body, dialect.delimiter) {
+            warnings.push(Warning {
+                position: Position::line(line),
+                message: "a quoted field starts here and is never closed; it runs to the end of the file".into(),
+            });
+        }
+    }
+    let rows = part.rows as usize;
+    let columns = part
+        .builders
         .into_iter()
         .zip(header)
         .enumerate()
         .map(|(index, (builder, name))| builder.finish(index, name, rows, &mut warnings))
         .collect();
     Ok(Loaded { table: Table { name: name.to_string(), columns, rows, dialect }, warnings })
+}
+
+fn count_byte(bytes: &[u8], byte: u8) -> usize {
+    bytes.iter().filter(|&&b| b == byte).count()
+}
+
+/// Each column's mode, from the first SAMPLE_ROWS data rows.
+fn sample_modes(body: &[u8], data: usize, line: u64, header: &[String], dialect: Dialect) -> Result<Vec<Mode>, LoadError> {
+    let mut reader = Reader::new(body, data, line, dialect);
+    let mut record = Record::default();
+    let mut sample = Vec::new();
+    while sample.len() < SAMPLE_ROWS && reader.next_record(header.len(), &mut record)? {
+        sample.push(record.clone());
+    }
+    if sample.is_empty() {
+        return Err(LoadError::new(LoadErrorKind::HeaderOnly { columns: header.len() }, Position::line(1)));
+    }
+    Ok((0..header.len()).map(|c| Mode::for_sample(sample.iter().map(|r| r.get(c)), dialect.decimal_comma)).collect())
+}
+
+/// Parts smaller than this are not worth a thread.
+const MIN_PART_BYTES: usize = 1 << 20;
+
+/// What every part of a read shares.
+struct Context<'a> {
+    body: &'a [u8],
+    bom: usize,
+    dialect: Dialect,
+    header: &'a [String],
+    cells_limit: u64,
+    parallel: bool,
+}
+
+impl Context<'_> {
+    /// Reads the data rows from byte `start` (on line `line`) to the end, in parallel parts when
+    /// the file allows it. The result is the same as one sequential read.
+    fn read(&self, start: usize, line: u64, modes: &[Mode]) -> Result<Part, LoadError> {
+        let parts = self.parts(start, line);
+        let results: Vec<Result<Part, LoadError>> = if parts.len() > 1 {
+            parts.par_iter().map(|&(s, e, l)| self.read_part(s, e, l, modes)).collect()
+        } else {
+            parts.iter().map(|&(s, e, l)| self.read_part(s, e, l, modes)).collect()
+        };
+        let mut results = results.into_iter();
+        let mut whole = results.next().expect("at least one part")?;
+        for part in results {
+            whole.append(part?);
+        }
+        Ok(whole)
+    }
+
+    /// (start, end, first line) of each part: cut at newlines, about equal in size.
+    fn parts(&self, start: usize, line: u64) -> Vec<(usize, usize, u64)> {
+        let len = self.body.len() - start;
+        let threads = rayon::current_num_threads();
+        let wanted = (len / MIN_PART_BYTES).min(threads * 4);
+        // A cells limit is checked row by row, which needs one sequential part.
+        if !self.parallel || threads < 2 || wanted < 2 || self.cells_limit != u64::MAX {
+            return vec![(start, self.body.len(), line)];
+        }
+        let mut cuts = vec![start];
+        for k in 1..wanted {
+            let target = start + len * k / wanted;
+            let Some(nl) = self.body[target..].iter().position(|&b| b == b'\n') else { break };
+            let cut = target + nl + 1;
+            if cut > *cuts.last().expect("starts non-empty") && cut < self.body.len() {
+                cuts.push(cut);
+            }
+        }
+        cuts.push(self.body.len());
+        let mut parts = Vec::with_capacity(cuts.len() - 1);
+        let mut first_line = line;
+        for w in cuts.windows(2) {
+            parts.push((w[0], w[1], first_line));
+            first_line += count_byte(&self.body[w[0]..w[1]], b'\n') as u64;
+        }
+        parts
+    }
+
+    fn read_part(&self, start: usize, end: usize, line: u64, modes: &[Mode]) -> Result<Part, LoadError> {
+        let width = self.header.len();
+        let mut reader = Reader::new(&self.body[..end], start, line, self.dialect);
+        let mut part = Part { builders: modes.iter().map(|m| m.builder()).collect(), ..Default::default() };
+        let mut record = Record::default();
+        let decimal_comma = self.dialect.decimal_comma;
+        while reader.next_record(width, &mut record)? {
+            part.rows += 1;
+            if part.rows.saturating_mul(width as u64) > self.cells_limit {
+                return Err(LoadError::new(
+                    LoadErrorKind::TooManyCells { cells: part.rows * width as u64, limit: self.cells_limit },
+                    Position::line(record.line),
+                ));
+            }
+            for (c, (builder, cell)) in part.builders.iter_mut().zip(record.fields.iter()).enumerate() {
+                builder
+                    .push(cell.trim_ascii(), &record, c, &self.header[c], decimal_comma)
+                    .map_err(|e| at_invalid_byte(e, self.body, self.bom))?;
+            }
+        }
+        part.blank_rows = reader.blank_rows;
+        part.padded_rows = reader.padded_rows;
+        Ok(part)
+    }
+}
+
+/// The columns built from a run of rows, and what was repaired on the way.
+#[derive(Default)]
+struct Part {
+    builders: Vec<Builder>,
+    rows: u64,
+    blank_rows: usize,
+    padded_rows: usize,
+}
+
+impl Part {
+    /// Appends the rows of the part that follows this one.
+    fn append(&mut self, next: Part) {
+        for (builder, other) in self.builders.iter_mut().zip(next.builders) {
+            builder.append(other);
+        }
+        self.rows += next.rows;
+        self.blank_rows += next.blank_rows;
+        self.padded_rows += next.padded_rows;
+    }
+
+    /// Warnings for the repairs made while reading.
+    fn warn(&self, warnings: &mut Vec<Warning>) {
+        if self.blank_rows > 0 {
+            warnings.push(Warning {
+                position: Position::default(),
+                message: format!("skipped {} row{} with no values", self.blank_rows, plural(self.blank_rows)),
+            });
+        }
+        if self.padded_rows > 0 {
+            warnings.push(Warning {
+                position: Position::default(),
+                message: format!(
+                    "ignored empty cells past the last column in {} row{}",
+                    self.padded_rows,
+                    plural(self.padded_rows)
+                ),
+            });
+        }
+    }
 }
 
 /// Moves an invalid-UTF-8 error's byte from the start of its record to the first invalid byte
@@ -135,6 +263,7 @@ fn at_invalid_byte(mut e: LoadError, body: &[u8], bom: usize) -> LoadError {
 }
 
 /// One record's cells (trimmed) and the line it starts on.
+#[derive(Clone, Default)]
 struct Record {
     fields: ByteRecord,
     line: u64,
@@ -142,39 +271,53 @@ struct Record {
 }
 
 impl Record {
+    /// Cell `c`, without surrounding whitespace (trimmed here rather than by the csv reader,
+    /// whose trimming copies every record).
     fn get(&self, c: usize) -> &[u8] {
-        self.fields.get(c).unwrap_or(b"")
+        self.fields.get(c).unwrap_or(b"").trim_ascii()
     }
 }
 
 /// The csv reader with occam's checks around it: ragged rows, blank rows, unterminated quotes.
+/// It reads `body[start..]`, reporting lines and bytes as positions in the whole body.
 struct Reader<'a> {
-    bytes: &'a [u8],
+    body: &'a [u8],
     dialect: Dialect,
     csv: csv::Reader<&'a [u8]>,
     buffer: ByteRecord,
+    start: usize,
+    first_line: u64,
     blank_rows: usize,
     padded_rows: usize,
-    last_had_newline: bool,
 }
 
 impl<'a> Reader<'a> {
-    fn new(bytes: &'a [u8], dialect: Dialect) -> Self {
+    fn new(body: &'a [u8], start: usize, first_line: u64, dialect: Dialect) -> Self {
         let csv = ReaderBuilder::new()
             .delimiter(dialect.delimiter)
             .has_headers(false)
             .flexible(true)
-            .trim(Trim::All)
-            .from_reader(bytes);
+            .from_reader(&body[start..]);
         Reader {
-            bytes,
+            body,
             dialect,
             csv,
             buffer: ByteRecord::new(),
+            start,
+            first_line,
             blank_rows: 0,
             padded_rows: 0,
-            last_had_newline: false,
         }
+    }
+
+    /// The byte (in the body) where the next record starts.
+    fn offset(&self) -> usize {
+        self.start + self.csv.position().byte() as usize
+    }
+
+    /// The line and byte (in the whole body) of a position in this reader's slice.
+    fn place(&self, position: Option<&csv::Position>) -> (u64, u64) {
+        position.map_or((0, 0), |p| (self.first_line + p.line() - 1, self.start as u64 + p.byte()))
     }
 
     /// The header's names: valid UTF-8, empty ones named after their position, duplicates
@@ -185,7 +328,7 @@ impl<'a> Reader<'a> {
         }
         let line = self.line();
         let mut names: Vec<String> = Vec::with_capacity(self.buffer.len());
-        for (i, raw) in self.buffer.iter().enumerate() {
+        for (i, raw) in self.buffer.iter().map(<[u8]>::trim_ascii).enumerate() {
             let name = std::str::from_utf8(raw).map_err(|_| {
                 LoadError::new(
                     LoadErrorKind::InvalidUtf8,
@@ -217,21 +360,23 @@ impl<'a> Reader<'a> {
         Ok(names)
     }
 
-    /// The next data record with exactly `width` cells, skipping rows whose cells are all
-    /// empty and dropping empty cells past the header's width.
-    fn next_record(&mut self, width: usize) -> Result<Option<Record>, LoadError> {
+    /// Reads the next data record with exactly `width` cells into `record` (false at the end),
+    /// skipping rows whose cells are all empty and dropping empty cells past the header's width.
+    /// The record's buffers are reused from row to row.
+    fn next_record(&mut self, width: usize, record: &mut Record) -> Result<bool, LoadError> {
         loop {
-            if !self.read()? {
-                return Ok(None);
+            if !self.read_into(&mut record.fields)? {
+                return Ok(false);
             }
-            let line = self.line();
-            if self.buffer.iter().all(|f| f.is_empty()) {
+            let (line, byte) = self.place(record.fields.position());
+            let fields = &mut record.fields;
+            if fields.iter().all(|f| f.trim_ascii().is_empty()) {
                 self.blank_rows += 1;
                 continue;
             }
-            let found = self.buffer.len();
-            if found < width || (found > width && self.buffer.iter().skip(width).any(|f| !f.is_empty())) {
-                if let Some(quote_line) = unterminated_quote(self.bytes, self.dialect.delimiter) {
+            let found = fields.len();
+            if found < width || (found > width && fields.iter().skip(width).any(|f| !f.trim_ascii().is_empty())) {
+                if let Some(quote_line) = unterminated_quote(self.body, self.dialect.delimiter) {
                     return Err(LoadError::new(LoadErrorKind::UnterminatedQuote, Position::line(quote_line)));
                 }
                 return Err(LoadError::new(
@@ -241,52 +386,30 @@ impl<'a> Reader<'a> {
             }
             if found > width {
                 self.padded_rows += 1;
-                self.buffer.truncate(width);
+                fields.truncate(width);
             }
-            self.last_had_newline = self.buffer.iter().any(|f| f.contains(&b'\n'));
-            let byte = self.buffer.position().map_or(0, |p| p.byte());
-            return Ok(Some(Record { fields: std::mem::take(&mut self.buffer), line, byte }));
+            record.line = line;
+            record.byte = byte;
+            return Ok(true);
         }
     }
 
     fn read(&mut self) -> Result<bool, LoadError> {
-        self.csv.read_byte_record(&mut self.buffer).map_err(|e| {
-            let position = e.position().map(|p| Position::line(p.line())).unwrap_or_default();
+        let mut buffer = std::mem::take(&mut self.buffer);
+        let more = self.read_into(&mut buffer);
+        self.buffer = buffer;
+        more
+    }
+
+    fn read_into(&mut self, fields: &mut ByteRecord) -> Result<bool, LoadError> {
+        self.csv.read_byte_record(fields).map_err(|e| {
+            let position = e.position().map(|p| Position::line(self.place(Some(p)).0)).unwrap_or_default();
             LoadError::new(LoadErrorKind::Csv(e.to_string()), position)
         })
     }
 
     fn line(&self) -> u64 {
-        self.buffer.position().map_or(0, |p| p.line())
-    }
-
-    /// Warnings for the repairs made while reading.
-    fn finish(&mut self, warnings: &mut Vec<Warning>) {
-        if self.blank_rows > 0 {
-            warnings.push(Warning {
-                position: Position::default(),
-                message: format!("skipped {} row{} with no values", self.blank_rows, plural(self.blank_rows)),
-            });
-        }
-        if self.padded_rows > 0 {
-            warnings.push(Warning {
-                position: Position::default(),
-                message: format!(
-                    "ignored empty cells past the last column in {} row{}",
-                    self.padded_rows,
-                    plural(self.padded_rows)
-                ),
-            });
-        }
-        if self.last_had_newline {
-            if let Some(line) = unterminated_quote(self.bytes, self.dialect.delimiter) {
-                warnings.push(Warning {
-                    position: Position::line(line),
-                    message: "a quoted field starts here and is never closed; it runs to the end of the file"
-                        .into(),
-                });
-            }
-        }
+        self.place(self.buffer.position()).0
     }
 }
 
@@ -331,10 +454,46 @@ fn unterminated_quote(bytes: &[u8], delimiter: u8) -> Option<u64> {
     (state == State::Quoted).then_some(opened)
 }
 
+/// How a column is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Numeric,
+    Text,
+    /// Not read (a second pass reads only the columns that need it).
+    Skip,
+}
+
+impl Mode {
+    /// Numeric if nearly all filled sample cells are numbers (or none are filled), text otherwise.
+    fn for_sample<'c>(cells: impl Iterator<Item = &'c [u8]>, decimal_comma: bool) -> Mode {
+        let (mut filled, mut numbers) = (0usize, 0usize);
+        for cell in cells {
+            if !number::is_missing(cell) {
+                filled += 1;
+                numbers += number::parse(cell, decimal_comma).is_some() as usize;
+            }
+        }
+        if (filled - numbers) as f64 <= STRAY_SHARE * filled as f64 {
+            Mode::Numeric
+        } else {
+            Mode::Text
+        }
+    }
+
+    fn builder(self) -> Builder {
+        match self {
+            Mode::Numeric => Builder::Numeric(NumericBuilder::default()),
+            Mode::Text => Builder::Text(TextBuilder::default()),
+            Mode::Skip => Builder::Skip,
+        }
+    }
+}
+
 /// A column under construction.
 enum Builder {
     Numeric(NumericBuilder),
     Text(TextBuilder),
+    Skip,
 }
 
 #[derive(Default)]
@@ -354,24 +513,8 @@ struct TextBuilder {
 }
 
 impl Builder {
-    /// Numeric if nearly all filled sample cells are numbers (or none are filled), text otherwise.
-    fn for_sample<'c>(cells: impl Iterator<Item = &'c [u8]>, decimal_comma: bool) -> Builder {
-        let (mut filled, mut numbers) = (0usize, 0usize);
-        for cell in cells {
-            if !number::is_missing(cell) {
-                filled += 1;
-                numbers += number::parse(cell, decimal_comma).is_some() as usize;
-            }
-        }
-        if (filled - numbers) as f64 <= STRAY_SHARE * filled as f64 {
-            Builder::Numeric(NumericBuilder::default())
-        } else {
-            Builder::Text(TextBuilder::default())
-        }
-    }
-
-    fn push(&mut self, record: &Record, c: usize, name: &str, decimal_comma: bool) -> Result<(), LoadError> {
-        let cell = record.get(c);
+    /// Adds `cell` (cell `c` of `record`, trimmed) to the column.
+    fn push(&mut self, cell: &[u8], record: &Record, c: usize, name: &str, decimal_comma: bool) -> Result<(), LoadError> {
         match self {
             Builder::Numeric(b) => {
                 if number::is_missing(cell) {
@@ -411,8 +554,42 @@ impl Builder {
                 };
                 b.codes.push(code);
             }
+            Builder::Skip => {}
         }
         Ok(())
+    }
+
+    /// Appends the cells of the same column from the rows that follow.
+    fn append(&mut self, next: Builder) {
+        match (self, next) {
+            (Builder::Numeric(a), Builder::Numeric(b)) => {
+                a.values.extend_from_slice(&b.values);
+                a.decimals = a.decimals.max(b.decimals);
+                a.filled += b.filled;
+                a.strays += b.strays;
+                a.examples.extend(b.examples);
+                a.examples.truncate(STRAY_EXAMPLES);
+            }
+            (Builder::Text(a), Builder::Text(b)) => {
+                // Levels stay in order of first appearance: the next part's new levels follow.
+                let remap: Vec<u32> = b
+                    .levels
+                    .into_iter()
+                    .map(|level| match a.index.get(level.as_bytes()) {
+                        Some(&code) => code,
+                        None => {
+                            let code = a.levels.len() as u32;
+                            a.index.insert(level.as_bytes().into(), code);
+                            a.levels.push(level);
+                            code
+                        }
+                    })
+                    .collect();
+                a.codes.extend(b.codes.iter().map(|&c| if c == MISSING { MISSING } else { remap[c as usize] }));
+            }
+            (Builder::Skip, Builder::Skip) => {}
+            _ => unreachable!("parts of one read share their modes"),
+        }
     }
 
     fn wants_text(&self) -> bool {
@@ -458,6 +635,7 @@ impl Builder {
                 };
                 Column { name, kind, data: ColumnData::Text { codes: b.codes, levels: b.levels }, missing }
             }
+            Builder::Skip => unreachable!("skipped columns are replaced before they are finished"),
         }
     }
 }

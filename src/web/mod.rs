@@ -17,6 +17,12 @@ use wasm_bindgen::prelude::*;
 pub use wasm_bindgen_rayon::init_thread_pool;
 pub use worker::worker_main;
 
+/// Files larger than this are refused before they are read: the bytes, the table and the
+/// parser's buffers must fit in the 4 GiB wasm memory with room to spare.
+const MAX_FILE_BYTES: u64 = 1_000_000_000;
+/// At 8 bytes a cell this is 1.6 GB of table.
+const MAX_CELLS: u64 = 200_000_000;
+
 #[wasm_bindgen(start)]
 pub fn start() {
     console_error_panic_hook::set_once();

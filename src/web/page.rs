@@ -13,6 +13,8 @@ use web_sys::{
 
 use super::dom::{self, append, by_id, element, set_text};
 use super::protocol::{FromWorker, ToWorker};
+use super::MAX_FILE_BYTES;
+use crate::data::{LoadError, LoadErrorKind, Position};
 use crate::examples::{self, EXAMPLES};
 use crate::report::{ColumnSummary, Report};
 
@@ -150,6 +152,12 @@ fn load_example(id: &str) {
 /// machine.
 fn load_file(file: web_sys::File) {
     let name = file.name();
+    let bytes = file.size() as u64;
+    if bytes > MAX_FILE_BYTES {
+        // Refused before reading: a file this size would take the tab down with it.
+        let error = LoadError::new(LoadErrorKind::TooLarge { bytes, limit: MAX_FILE_BYTES }, Position::default());
+        return show_error(&format!("{name}: {error}"));
+    }
     set_text("status", &format!("reading {name}"));
     wasm_bindgen_futures::spawn_local(async move {
         match JsFuture::from(file.array_buffer()).await {

@@ -11,12 +11,8 @@ use super::protocol::{FromWorker, ToWorker};
 use crate::control::{Cancel, Clock, Observer, Progress};
 use crate::data::{LoadOptions, Loaded};
 use crate::run::{self, Action, DataSource, Job};
+use super::{MAX_CELLS, MAX_FILE_BYTES};
 
-/// Files larger than this are refused before they are parsed: the bytes, the table and the
-/// parser's buffers must fit in the 4 GiB wasm memory with room to spare.
-const MAX_FILE_BYTES: u64 = 1_000_000_000;
-/// At 8 bytes a cell this is 1.6 GB of table.
-const MAX_CELLS: u64 = 200_000_000;
 /// Progress messages are sent at most this often (seconds).
 const PROGRESS_INTERVAL_S: f64 = 0.05;
 
@@ -73,6 +69,11 @@ fn handle(data: JsValue) {
 
 /// Loads a table, describes it through `run`, and keeps it only if both succeed.
 fn load_and_describe(source: DataSource) {
+    let name = match &source {
+        DataSource::Csv { name, .. } => name.clone(),
+        DataSource::Example { id } => id.clone(),
+        DataSource::Loaded(loaded) => loaded.table.name.clone(),
+    };
     let options = LoadOptions { max_bytes: Some(MAX_FILE_BYTES), max_cells: Some(MAX_CELLS), ..Default::default() };
     let observer = PostProgress::new();
     observer.progress(&Progress { stage: "load", done: 0, total: 1, message: "reading the table".into() });
@@ -86,7 +87,7 @@ fn load_and_describe(source: DataSource) {
             LOADED.with(|l| *l.borrow_mut() = Some(loaded));
             post(&FromWorker::Loaded { report: Box::new(report) });
         }
-        Err(e) => post(&FromWorker::Error { message: e.to_string() }),
+        Err(e) => post(&FromWorker::Error { message: format!("{name}: {e}") }),
     }
 }
 

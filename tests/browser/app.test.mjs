@@ -129,7 +129,7 @@ test("a CSV through #file-input is shown; a broken one shows its line and keeps 
       name: "broken.csv", mimeType: "text/csv", buffer: Buffer.from("x,y\n1,2\n3,4,5\n"),
     });
     await b.page.waitForFunction(() => document.querySelector("#error")?.textContent.length > 0);
-    assert.equal(await b.page.textContent("#error"), "line 3: found 3 fields, the header has 2");
+    assert.equal(await b.page.textContent("#error"), "broken.csv: line 3: found 3 fields, the header has 2");
     const still = await b.page.textContent("#data-preview p");
     assert.ok(still.startsWith("mass.csv"), `the loaded table stays: ${still}`);
     await screenshot(b.page, "file-error");

@@ -1,0 +1,54 @@
+//! Train/test splits, all seeded: a random split, and an extrapolation split that trains on
+//! the low part of a column and tests on the high part (does the law hold beyond the data?).
+
+use super::PrepareError;
+use crate::data::{ColumnData, Table};
+use crate::random::Rng;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Split {
+    /// A random `test_fraction` of the rows for testing (at least one row each side).
+    Random { test_fraction: f64 },
+    /// Train on the rows where `column` is lowest, test on the highest `test_fraction`.
+    /// Ties are broken by row order, so the split is the same every time.
+    Extrapolate { column: String, test_fraction: f64 },
+}
+
+impl Split {
+    /// Splits `rows` (table rows kept for the dataset) into train and test, as indices into
+    /// `rows`, each sorted ascending.
+    pub fn rows(&self, table: &Table, rows: &[usize], seed: u64) -> Result<(Vec<usize>, Vec<usize>), PrepareError> {
+        let fraction = match self {
+            Split::Random { test_fraction } | Split::Extrapolate { test_fraction, .. } => *test_fraction,
+        };
+        if !(fraction > 0.0 && fraction < 1.0) {
+            return Err(PrepareError::BadTestFraction { fraction });
+        }
+        let n = rows.len();
+        let test_n = ((n as f64 * fraction).round() as usize).clamp(1, n - 1);
+        let mut order: Vec<usize> = (0..n).collect();
+        match self {
+            Split::Random { .. } => Rng::new(seed).shuffle(&mut order),
+            Split::Extrapolate { column, .. } => {
+                let index = table.column_index(column).ok_or_else(|| PrepareError::UnknownColumn {
+                    column: column.clone(),
+                    available: table.columns.iter().map(|c| c.name.clone()).collect(),
+                })?;
+                let ColumnData::Numeric { values, .. } = &table.columns[index].data else {
+                    return Err(PrepareError::SplitColumnNotNumeric { column: column.clone() });
+                };
+                // Missing values sort lowest: they are never extrapolated to.
+                let key = |i: usize| {
+                    let v = values[rows[i]];
+                    if v.is_nan() { f64::NEG_INFINITY } else { v }
+                };
+                order.sort_by(|&a, &b| key(a).total_cmp(&key(b)).then(a.cmp(&b)));
+            }
+        }
+        let mut test = order.split_off(n - test_n);
+        let mut train = order;
+        train.sort_unstable();
+        test.sort_unstable();
+        Ok((train, test))
+    }
+}

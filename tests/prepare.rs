@@ -1,0 +1,134 @@
+//! Preparing tables: target and task, missing values, encoding, splits, and the refusals.
+
+use occam::data::{load, LoadOptions, Table};
+use occam::examples;
+use occam::prepare::{prepare, Origin, PrepareError, PrepareOptions, Split, Target, Task};
+
+fn table(text: &str) -> Table {
+    load("t.csv", text.as_bytes(), &LoadOptions::default()).unwrap().table
+}
+
+fn example(id: &str) -> Table {
+    table(examples::find(id).unwrap().csv)
+}
+
+fn options(target: &str) -> PrepareOptions {
+    PrepareOptions { target: Some(target.into()), ..Default::default() }
+}
+
+fn names(d: &occam::prepare::Dataset) -> Vec<&str> {
+    d.features.iter().map(|f| f.name.as_str()).collect()
+}
+
+#[test]
+fn kepler_is_a_regression_on_a_with_the_names_left_out() {
+    let d = prepare(&example("kepler"), &options("T")).unwrap();
+    assert_eq!(d.task, Task::Regression);
+    assert_eq!(names(&d), vec!["a"]);
+    assert_eq!(d.notes, vec!["left out 'planet': 10 distinct values in 10 rows look like names or ids"]);
+    let Target::Regression(t) = &d.target else { panic!() };
+    assert_eq!(t.precision(), 1e-5);
+    assert_eq!(d.column(0)[4], 2.7675, "features stay in the file's units");
+    assert_eq!((d.train.len(), d.test.len()), (8, 2));
+}
+
+#[test]
+fn iris_is_a_classification_with_three_classes() {
+    let d = prepare(&example("iris"), &PrepareOptions::default()).unwrap();
+    assert_eq!((d.target_name.as_str(), d.task), ("species", Task::Classification));
+    let Target::Classification { classes, labels } = &d.target else { panic!() };
+    assert_eq!(classes, &["setosa", "versicolor", "virginica"]);
+    assert_eq!((labels[0], labels[149]), (0, 2));
+    assert_eq!(d.features.len(), 4);
+    assert_eq!((d.train.len(), d.test.len()), (120, 30));
+}
+
+#[test]
+fn missing_targets_are_dropped_and_counted() {
+    let d = prepare(&table("x,y\n1,2.5\n2,\n3,4.5\n4,NA\n5,7.25\n"), &options("y")).unwrap();
+    assert_eq!(d.dropped_rows, 2);
+    assert_eq!(d.rows(), 3);
+}
+
+#[test]
+fn missing_features_get_the_median_and_an_indicator() {
+    let text = "x,c,y\n1,red,1.5\n,blue,2.5\n3,red,3.5\n5,,4.5\n7,green,5.5\n";
+    let d = prepare(&table(text), &PrepareOptions { split: Split::Random { test_fraction: 0.2 }, seed: 3, ..options("y") }).unwrap();
+    assert_eq!(names(&d), vec!["x", "x_missing", "c=blue", "c=green"]);
+    assert_eq!(d.column(1), &[0.0, 1.0, 0.0, 0.0, 0.0]);
+    // The missing colour takes the most frequent level, red, the reference.
+    assert_eq!(d.column(2), &[0.0, 1.0, 0.0, 0.0, 0.0]);
+    assert_eq!(d.column(3), &[0.0, 0.0, 0.0, 0.0, 1.0]);
+    assert!(matches!(&d.features[2].origin, Origin::Level { column, level } if column == "c" && level == "blue"));
+}
+
+#[test]
+fn imputed_value_is_the_training_median() {
+    let text = "x,y\n1,1.5\n2,2.5\n,3.5\n10,4.5\n20,5.5\n";
+    let d = prepare(&table(text), &PrepareOptions { split: Split::Extrapolate { column: "y".into(), test_fraction: 0.2 }, ..options("y") }).unwrap();
+    // Train rows are y = 1.5 .. 4.5 (x = 1, 2, missing, 10): the median of 1, 2, 10 is 2.
+    assert_eq!(d.column(0)[2], 2.0);
+}
+
+#[test]
+fn clipping_uses_training_quantiles() {
+    let mut text = String::from("x,y\n");
+    for i in 0..100 {
+        text.push_str(&format!("{},{}.5\n", if i == 50 { 1e6 } else { i as f64 }, i));
+    }
+    let d = prepare(&table(&text), &PrepareOptions { clip: Some((0.0, 0.95)), ..options("y") }).unwrap();
+    assert!(d.column(0).iter().all(|&v| v < 1000.0));
+}
+
+#[test]
+fn a_numeric_column_of_few_integers_is_a_class_target_unless_told() {
+    let text = "x,y\n1,0\n2,1\n3,0\n4,1\n5,1\n";
+    assert_eq!(prepare(&table(text), &options("y")).unwrap().task, Task::Classification);
+    let told = PrepareOptions { task: Some(Task::Regression), ..options("y") };
+    assert_eq!(prepare(&table(text), &told).unwrap().task, Task::Regression);
+}
+
+#[test]
+fn random_split_is_seeded() {
+    let t = example("iris");
+    let split = |seed| {
+        let d = prepare(&t, &PrepareOptions { seed, ..Default::default() }).unwrap();
+        (d.train, d.test)
+    };
+    assert_eq!(split(5), split(5));
+    assert_ne!(split(5), split(6));
+    let (train, test) = split(5);
+    let mut all: Vec<usize> = train.iter().chain(&test).copied().collect();
+    all.sort();
+    assert_eq!(all, (0..150).collect::<Vec<_>>());
+}
+
+#[test]
+fn extrapolation_split_tests_on_the_high_end() {
+    let t = example("kepler");
+    let opts = PrepareOptions { split: Split::Extrapolate { column: "a".into(), test_fraction: 0.3 }, ..options("T") };
+    let d = prepare(&t, &opts).unwrap();
+    let a = d.column(0);
+    let max_train = d.train.iter().map(|&r| a[r]).fold(f64::MIN, f64::max);
+    let min_test = d.test.iter().map(|&r| a[r]).fold(f64::MAX, f64::min);
+    assert!(max_train < min_test);
+    assert_eq!(d.test.len(), 3);
+}
+
+#[test]
+fn refusals_name_the_column() {
+    let cases: &[(&str, PrepareOptions, &str)] = &[
+        ("x,y\n1,5\n2,5\n3,5\n", options("y"), "column 'y' has the same value in every row: there is nothing to explain"),
+        ("x,y\n1,\n2,\n", options("y"), "column 'y' has no values: every cell is missing"),
+        ("x,y\n1,2.5\n", options("y"), "the table has 1 row with a target value; at least 2 are needed to fit and test"),
+        ("x,y\n1,2.5\n2,3.5\n", options("z"), "there is no column 'z' (the columns are: x, y)"),
+        ("x,y\n1,a\n2,b\n3,a\n", PrepareOptions { task: Some(Task::Regression), ..options("y") }, "column 'y' holds text, so it can only be a classification target"),
+        ("x,y\n5,2.5\n5,3.5\n", options("y"), "no column is left to explain 'y' with (the others are constant or ids)"),
+        ("x,y\n1,2.5\n2,3.5\n", PrepareOptions { split: Split::Random { test_fraction: 1.5 }, ..options("y") }, "the test share must be between 0 and 1 (exclusive), not 1.5"),
+        ("x,c,y\n1,a,2.5\n2,b,3.5\n", PrepareOptions { split: Split::Extrapolate { column: "c".into(), test_fraction: 0.5 }, ..options("y") }, "the extrapolation split needs a numeric column, and 'c' is not numeric"),
+    ];
+    for (text, opts, message) in cases {
+        let e: PrepareError = prepare(&table(text), opts).unwrap_err();
+        assert_eq!(e.to_string(), *message, "{text:?}");
+    }
+}
