@@ -67,7 +67,11 @@ pub fn load(name: &str, bytes: &[u8], options: &LoadOptions) -> Result<Loaded, L
         bom: bytes.len() - body.len(),
         dialect,
         header: &header,
-        cells_limit: options.max_cells.unwrap_or(u64::MAX),
+        // Rows are at most the lines, so a table whose lines fit needs no check row by row.
+        cells_limit: match options.max_cells {
+            Some(limit) if (count_byte(body, b'\n') as u64 + 1).saturating_mul(header.len() as u64) > limit => limit,
+            _ => u64::MAX,
+        },
         // Without quotes every newline ends a record, so the rows can be cut into parts at
         // newlines and read in parallel.
         parallel: quotes == 0,

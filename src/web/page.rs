@@ -223,9 +223,12 @@ fn on_worker_message(data: JsValue) {
             let _ = Reflect::set(&progress, &"value".into(), &fraction.into());
             set_text("status", &format!("{message} ({elapsed_s:.1} s)"));
         }
-        FromWorker::Loaded { report } => {
+        FromWorker::Loaded { report, load_s, memory_bytes } => {
             show_error("");
-            show_report(&report);
+            show_report(&report, load_s);
+            let preview: HtmlElement = by_id("data-preview");
+            let _ = preview.set_attribute("data-load-ms", &format!("{:.1}", load_s * 1000.0));
+            let _ = preview.set_attribute("data-memory-bytes", &format!("{memory_bytes}"));
         }
         FromWorker::Error { message } => {
             set_text("status", "ready");
@@ -271,15 +274,16 @@ fn service_worker_controls_page() -> bool {
 }
 
 /// Shows a loaded table: its columns, kinds and first rows, and offers its columns as targets.
-fn show_report(report: &Report) {
+fn show_report(report: &Report, load_s: f64) {
     let d = &report.dataset;
     let preview: HtmlElement = by_id("data-preview");
     preview.set_inner_html("");
     let caption = format!(
-        "{}: {} rows × {} columns, described in {:.0} ms on {} thread{}",
+        "{}: {} rows × {} columns, read in {:.0} ms, described in {:.0} ms on {} thread{}",
         d.name,
         d.rows,
         d.columns,
+        load_s * 1000.0,
         report.elapsed_s * 1000.0,
         report.threads,
         if report.threads == 1 { "" } else { "s" }

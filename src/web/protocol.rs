@@ -22,8 +22,9 @@ pub enum FromWorker {
     /// The worker is ready; `threads` is the size of its rayon pool.
     Ready { threads: usize, isolated: bool },
     Progress { stage: String, done: u64, total: u64, message: String, elapsed_s: f64 },
-    /// A table was loaded and described. It replaces the one loaded before.
-    Loaded { report: Box<Report> },
+    /// A table was loaded and described. It replaces the one loaded before. `load_s` is the
+    /// time to parse it; `memory_bytes` the size the wasm memory has grown to.
+    Loaded { report: Box<Report>, load_s: f64, memory_bytes: f64 },
     /// Something failed. The table loaded before (if any) is still loaded.
     Error { message: String },
 }

@@ -77,18 +77,26 @@ fn load_and_describe(source: DataSource) {
     let options = LoadOptions { max_bytes: Some(MAX_FILE_BYTES), max_cells: Some(MAX_CELLS), ..Default::default() };
     let observer = PostProgress::new();
     observer.progress(&Progress { stage: "load", done: 0, total: 1, message: "reading the table".into() });
+    let start = JsClock.seconds();
     let result = run::load(&source, &options).and_then(|loaded| {
+        let load_s = JsClock.seconds() - start;
         let job = Job { data: DataSource::Loaded(loaded.clone()), action: Action::Describe, seed: 0 };
         let report = run::run(&job, &observer, &Cancel::new(), &JsClock)?;
-        Ok((loaded, report))
+        Ok((loaded, report, load_s))
     });
     match result {
-        Ok((loaded, report)) => {
+        Ok((loaded, report, load_s)) => {
             LOADED.with(|l| *l.borrow_mut() = Some(loaded));
-            post(&FromWorker::Loaded { report: Box::new(report) });
+            post(&FromWorker::Loaded { report: Box::new(report), load_s, memory_bytes: memory_bytes() });
         }
         Err(e) => post(&FromWorker::Error { message: format!("{name}: {e}") }),
     }
+}
+
+/// The size of the wasm memory: it only grows, so this is the peak so far.
+fn memory_bytes() -> f64 {
+    let buffer = js_sys::Reflect::get(&wasm_bindgen::memory(), &"buffer".into()).unwrap_or_default();
+    js_sys::Reflect::get(&buffer, &"byteLength".into()).ok().and_then(|b| b.as_f64()).unwrap_or(0.0)
 }
 
 /// Wall-clock seconds from JavaScript's Date (callable on any thread of the page).

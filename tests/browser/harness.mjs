@@ -18,12 +18,13 @@ const TYPES = {
   ".svg": "image/svg+xml", ".png": "image/png",
 };
 
-/** Serves DIST on 127.0.0.1 at a free port. `isolate` adds COOP/COEP as `make serve` does. */
-export async function serve({ isolate }) {
+/** Serves DIST on 127.0.0.1 at a free port. `isolate` adds COOP/COEP as `make serve` does;
+ *  `extra` maps further URL paths to files (benchmarks serve their data and peers this way). */
+export async function serve({ isolate, extra = {} }) {
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
-    const file = normalize(join(DIST, path.endsWith("/") ? path + "index.html" : path));
-    if (!file.startsWith(DIST)) { res.writeHead(403).end(); return; }
+    const file = extra[path] || normalize(join(DIST, path.endsWith("/") ? path + "index.html" : path));
+    if (!extra[path] && !file.startsWith(DIST)) { res.writeHead(403).end(); return; }
     try {
       const body = await readFile(file);
       const headers = { "Content-Type": TYPES[extname(file)] || "application/octet-stream", "Cache-Control": "no-store" };
