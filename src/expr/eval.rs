@@ -1,0 +1,483 @@
+//! Evaluation of a formula on data columns.
+//!
+//! [`eval_scalar`] is the oracle: one row at a time, std's f64 functions ([`Op::apply`]), no
+//! cleverness. [`eval`] and [`Evaluator`] are the fast path: rows are cut into blocks of
+//! [`BLOCK`], and each node is computed for a whole block into a stack of block buffers, in
+//! fixed-length loops that LLVM vectorises. On x86-64 the same code is compiled a second time with
+//! AVX2 and FMA enabled and chosen at run time; on wasm it gets simd128 from the build flags. The
+//! transcendental functions come from [`approx`], branch-free; the few lanes they
+//! do not cover (huge trigonometric arguments, pow with a non-positive or non-finite operand) are
+//! sent to std, so special values equal the oracle's.
+//!
+//! Both paths are generic over [`Real`] (f64, and f32 for throughput comparisons).
+
+use std::fmt::Debug;
+use std::ops::{Add, Div, Mul, Neg, Sub};
+
+use super::approx;
+use super::error::EvalError;
+use super::node::{Kind, Node};
+use super::op::Op;
+use super::tree::Shape;
+use super::Expr;
+
+/// Rows evaluated together. 64 f64 rows are 16 AVX2 vectors: long enough to amortise the
+/// per-node dispatch, short enough that a deep stack of buffers stays in L1.
+pub const BLOCK: usize = 64;
+
+type Block<T> = [T; BLOCK];
+
+/// Column-major data: one slice per variable, all with `rows` entries. Variable `j` of a
+/// formula reads column `j`.
+#[derive(Debug, Clone)]
+pub struct Columns<'a, T = f64> {
+    columns: Vec<&'a [T]>,
+    rows: usize,
+}
+
+impl<'a, T> Columns<'a, T> {
+    /// Checks that every column has `rows` entries (`rows` is explicit so that a table with no
+    /// columns still has a row count for constant formulas).
+    pub fn new(columns: Vec<&'a [T]>, rows: usize) -> Result<Self, EvalError> {
+        check_columns(&columns, rows)?;
+        Ok(Columns { columns, rows })
+    }
+
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Number of columns.
+    pub fn len(&self) -> usize {
+        self.columns.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.columns.is_empty()
+    }
+
+    pub fn column(&self, index: usize) -> Option<&'a [T]> {
+        self.columns.get(index).copied()
+    }
+}
+
+fn check_columns<T>(columns: &[&[T]], rows: usize) -> Result<(), EvalError> {
+    match columns.iter().position(|c| c.len() != rows) {
+        Some(column) => {
+            Err(EvalError::ColumnLength { column, rows: columns[column].len(), expected: rows })
+        }
+        None => Ok(()),
+    }
+}
+
+/// A float type the evaluator runs in: std's functions for the oracle, and the branch-free
+/// approximations of [`approx`] for the block evaluator.
+pub trait Real:
+    Copy
+    + Default
+    + Debug
+    + PartialOrd
+    + Send
+    + Sync
+    + 'static
+    + Add<Output = Self>
+    + Sub<Output = Self>
+    + Mul<Output = Self>
+    + Div<Output = Self>
+    + Neg<Output = Self>
+{
+    fn from_f64(value: f64) -> Self;
+    fn to_f64(self) -> f64;
+    /// The operator with std's functions of this type (the oracle).
+    fn apply_std(op: Op, a: Self, b: Self) -> Self;
+    fn sqrt(self) -> Self;
+    fn abs(self) -> Self;
+    fn exp_fast<const FMA: bool>(self) -> Self;
+    fn ln_fast<const FMA: bool>(self) -> Self;
+    fn sin_fast<const FMA: bool>(self) -> Self;
+    fn cos_fast<const FMA: bool>(self) -> Self;
+    fn tan_fast<const FMA: bool>(self) -> Self;
+    fn asin_fast<const FMA: bool>(self) -> Self;
+    fn acos_fast<const FMA: bool>(self) -> Self;
+    fn atan_fast<const FMA: bool>(self) -> Self;
+    fn tanh_fast<const FMA: bool>(self) -> Self;
+    fn pow_fast<const FMA: bool>(self, y: Self) -> Self;
+    /// Whether `trig_fast` covers x; other lanes use std.
+    fn trig_inline(self) -> bool;
+    /// Whether `pow_fast` covers (x, y); other lanes use std.
+    fn pow_inline(self, y: Self) -> bool;
+}
+
+macro_rules! impl_real {
+    ($t:ident) => {
+        impl Real for $t {
+            #[inline(always)]
+            fn from_f64(value: f64) -> Self {
+                value as $t
+            }
+            #[inline(always)]
+            fn to_f64(self) -> f64 {
+                self as f64
+            }
+            fn apply_std(op: Op, a: Self, b: Self) -> Self {
+                match op {
+                    Op::Add => a + b,
+                    Op::Sub => a - b,
+                    Op::Mul => a * b,
+                    Op::Div => a / b,
+                    Op::Pow => a.powf(b),
+                    Op::Square => a * a,
+                    Op::Cube => a * a * a,
+                    Op::Sqrt => a.sqrt(),
+                    Op::Exp => a.exp(),
+                    Op::Log => a.ln(),
+                    Op::Sin => a.sin(),
+                    Op::Cos => a.cos(),
+                    Op::Tan => a.tan(),
+                    Op::Asin => a.asin(),
+                    Op::Acos => a.acos(),
+                    Op::Atan => a.atan(),
+                    Op::Tanh => a.tanh(),
+                    Op::Abs => a.abs(),
+                    Op::Neg => -a,
+                    Op::Inv => 1.0 / a,
+                }
+            }
+            #[inline(always)]
+            fn sqrt(self) -> Self {
+                $t::sqrt(self)
+            }
+            #[inline(always)]
+            fn abs(self) -> Self {
+                $t::abs(self)
+            }
+            #[inline(always)]
+            fn exp_fast<const FMA: bool>(self) -> Self {
+                approx::$t::exp::<FMA>(self)
+            }
+            #[inline(always)]
+            fn ln_fast<const FMA: bool>(self) -> Self {
+                approx::$t::ln::<FMA>(self)
+            }
+            #[inline(always)]
+            fn sin_fast<const FMA: bool>(self) -> Self {
+                approx::$t::sin::<FMA>(self)
+            }
+            #[inline(always)]
+            fn cos_fast<const FMA: bool>(self) -> Self {
+                approx::$t::cos::<FMA>(self)
+            }
+            #[inline(always)]
+            fn tan_fast<const FMA: bool>(self) -> Self {
+                approx::$t::tan::<FMA>(self)
+            }
+            #[inline(always)]
+            fn asin_fast<const FMA: bool>(self) -> Self {
+                approx::$t::asin::<FMA>(self)
+            }
+            #[inline(always)]
+            fn acos_fast<const FMA: bool>(self) -> Self {
+                approx::$t::acos::<FMA>(self)
+            }
+            #[inline(always)]
+            fn atan_fast<const FMA: bool>(self) -> Self {
+                approx::$t::atan::<FMA>(self)
+            }
+            #[inline(always)]
+            fn tanh_fast<const FMA: bool>(self) -> Self {
+                approx::$t::tanh::<FMA>(self)
+            }
+            #[inline(always)]
+            fn pow_fast<const FMA: bool>(self, y: Self) -> Self {
+                approx::$t::pow::<FMA>(self, y)
+            }
+            #[inline(always)]
+            fn trig_inline(self) -> bool {
+                approx::$t::trig_inline(self)
+            }
+            #[inline(always)]
+            fn pow_inline(self, y: Self) -> bool {
+                approx::$t::pow_inline(self, y)
+            }
+        }
+    };
+}
+
+impl_real!(f64);
+impl_real!(f32);
+
+/// The oracle: evaluates `expr` row by row with std's f64 functions. `out` has one entry per
+/// row and every column as many rows.
+pub fn eval_scalar(expr: &Expr, columns: &[&[f64]], out: &mut [f64]) -> Result<(), EvalError> {
+    let shape = check(expr, columns, out.len())?;
+    let mut stack = Vec::with_capacity(shape.stack_depth);
+    for (row, y) in out.iter_mut().enumerate() {
+        stack.clear();
+        for node in &expr.nodes {
+            let value = match node.kind {
+                Kind::Var(j) => columns[usize::from(j)][row],
+                Kind::Const(c, _) => c,
+                Kind::Op(op) => {
+                    let b = if op.arity() == 2 { stack.pop().unwrap_or(f64::NAN) } else { 0.0 };
+                    let a = stack.pop().unwrap_or(f64::NAN);
+                    op.apply(a, b)
+                }
+            };
+            stack.push(value);
+        }
+        *y = stack.pop().unwrap_or(f64::NAN);
+    }
+    Ok(())
+}
+
+/// Evaluates `expr` on every row of `data` into `out` with the block evaluator.
+pub fn eval<T: Real>(expr: &Expr, data: &Columns<T>, out: &mut [T]) -> Result<(), EvalError> {
+    Evaluator::new().eval(expr, data, out)
+}
+
+/// Evaluates each formula of `exprs` into its own run of `data.rows()` entries of `out`
+/// (formula `k` fills `out[k * rows .. (k + 1) * rows]`).
+pub fn eval_batch<T: Real>(
+    exprs: &[Expr],
+    data: &Columns<T>,
+    out: &mut [T],
+) -> Result<(), EvalError> {
+    Evaluator::new().eval_batch(exprs, data, out)
+}
+
+/// The block evaluator with its scratch buffers, to be kept and reused across calls (a search
+/// evaluates millions of formulas; the buffers are allocated once).
+#[derive(Debug, Clone)]
+pub struct Evaluator<T: Real = f64> {
+    stack: Vec<Block<T>>,
+    simd: Simd,
+}
+
+impl<T: Real> Default for Evaluator<T> {
+    fn default() -> Self {
+        Evaluator::new()
+    }
+}
+
+impl<T: Real> Evaluator<T> {
+    /// An evaluator that uses the widest instruction set this CPU has.
+    pub fn new() -> Self {
+        Evaluator { stack: Vec::new(), simd: Simd::detect() }
+    }
+
+    /// An evaluator that never uses the run-time-selected AVX2+FMA code: the portable build, as
+    /// wasm runs it (for tests and comparisons).
+    pub fn portable() -> Self {
+        Evaluator { stack: Vec::new(), simd: Simd::Portable }
+    }
+
+    /// Evaluates `expr` on every row of `data` into `out` (one entry per row).
+    pub fn eval(&mut self, expr: &Expr, data: &Columns<T>, out: &mut [T]) -> Result<(), EvalError> {
+        let shape = check(expr, &data.columns, out.len())?;
+        self.run(&expr.nodes, shape, &data.columns, out);
+        Ok(())
+    }
+
+    /// [`eval_batch`] with this evaluator's buffers.
+    pub fn eval_batch(
+        &mut self,
+        exprs: &[Expr],
+        data: &Columns<T>,
+        out: &mut [T],
+    ) -> Result<(), EvalError> {
+        let expected = exprs.len().saturating_mul(data.rows);
+        if out.len() != expected {
+            return Err(EvalError::OutputLength { found: out.len(), expected });
+        }
+        if data.rows == 0 {
+            return exprs.iter().try_for_each(|e| check(e, &data.columns, 0).map(|_| ()));
+        }
+        for (expr, out) in exprs.iter().zip(out.chunks_mut(data.rows)) {
+            let shape = check(expr, &data.columns, out.len())?;
+            self.run(&expr.nodes, shape, &data.columns, out);
+        }
+        Ok(())
+    }
+
+    fn run(&mut self, nodes: &[Node], shape: Shape, columns: &[&[T]], out: &mut [T]) {
+        if self.stack.len() < shape.stack_depth {
+            self.stack.resize(shape.stack_depth, [T::default(); BLOCK]);
+        }
+        let stack = &mut self.stack[..shape.stack_depth];
+        match self.simd {
+            #[cfg(target_arch = "x86_64")]
+            // SAFETY: `Simd::Avx2Fma` is only chosen after detecting both features at run time.
+            Simd::Avx2Fma => unsafe { eval_blocks_avx2(nodes, columns, out, stack) },
+            _ => eval_blocks::<T, false>(nodes, columns, out, stack),
+        }
+    }
+}
+
+/// Which compiled copy of the block loop to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Simd {
+    Portable,
+    #[cfg(target_arch = "x86_64")]
+    Avx2Fma,
+}
+
+impl Simd {
+    fn detect() -> Simd {
+        #[cfg(target_arch = "x86_64")]
+        if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
+            return Simd::Avx2Fma;
+        }
+        Simd::Portable
+    }
+}
+
+/// Checks the formula against the data and the output before any indexing: after this, every
+/// variable index, column and stack slot the loops touch exists.
+fn check<T>(expr: &Expr, columns: &[&[T]], rows: usize) -> Result<Shape, EvalError> {
+    let shape = expr.shape()?;
+    if let Some(index) = shape.max_var.filter(|&j| usize::from(j) >= columns.len()) {
+        return Err(EvalError::NoSuchColumn { index, columns: columns.len() });
+    }
+    check_columns(columns, rows)?;
+    Ok(shape)
+}
+
+/// The block loop compiled with AVX2 and FMA.
+///
+/// # Safety
+/// The CPU must support AVX2 and FMA.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn eval_blocks_avx2<T: Real>(
+    nodes: &[Node],
+    columns: &[&[T]],
+    out: &mut [T],
+    stack: &mut [Block<T>],
+) {
+    eval_blocks::<T, true>(nodes, columns, out, stack)
+}
+
+/// Runs the postfix program once per block of rows. The caller has validated `nodes` against
+/// `columns` and sized `stack` to the formula's stack depth. The last block is computed at full
+/// width (stale lanes are harmless: float arithmetic never traps) and only its rows are copied.
+#[inline(always)]
+fn eval_blocks<T: Real, const FMA: bool>(
+    nodes: &[Node],
+    columns: &[&[T]],
+    out: &mut [T],
+    stack: &mut [Block<T>],
+) {
+    for (block, chunk) in out.chunks_mut(BLOCK).enumerate() {
+        let rows = block * BLOCK..block * BLOCK + chunk.len();
+        let mut top = 0;
+        for node in nodes {
+            match node.kind {
+                Kind::Var(j) => {
+                    stack[top][..chunk.len()]
+                        .copy_from_slice(&columns[usize::from(j)][rows.clone()]);
+                    top += 1;
+                }
+                Kind::Const(c, _) => {
+                    stack[top] = [T::from_f64(c); BLOCK];
+                    top += 1;
+                }
+                Kind::Op(op) if op.arity() == 2 => {
+                    let (below, above) = stack.split_at_mut(top - 1);
+                    binary::<T, FMA>(op, &mut below[top - 2], &above[0]);
+                    top -= 1;
+                }
+                Kind::Op(op) => unary::<T, FMA>(op, &mut stack[top - 1]),
+            }
+        }
+        chunk.copy_from_slice(&stack[0][..chunk.len()]);
+    }
+}
+
+#[inline(always)]
+fn map1<T: Real>(a: &mut Block<T>, f: impl Fn(T) -> T) {
+    for x in a.iter_mut() {
+        *x = f(*x);
+    }
+}
+
+#[inline(always)]
+fn map2<T: Real>(a: &mut Block<T>, b: &Block<T>, f: impl Fn(T, T) -> T) {
+    for (x, &y) in a.iter_mut().zip(b) {
+        *x = f(*x, y);
+    }
+}
+
+/// A unary map whose fast version covers only the lanes where `inline` holds; a block with any
+/// other lane takes the per-lane path with std for those lanes.
+#[inline(always)]
+fn map1_guarded<T: Real>(
+    a: &mut Block<T>,
+    inline: impl Fn(T) -> bool,
+    fast: impl Fn(T) -> T,
+    exact: impl Fn(T) -> T,
+) {
+    if a.iter().fold(true, |all, &x| all & inline(x)) {
+        map1(a, fast);
+    } else {
+        map1(a, |x| if inline(x) { fast(x) } else { exact(x) });
+    }
+}
+
+#[inline(always)]
+fn binary<T: Real, const FMA: bool>(op: Op, a: &mut Block<T>, b: &Block<T>) {
+    match op {
+        Op::Add => map2(a, b, |x, y| x + y),
+        Op::Sub => map2(a, b, |x, y| x - y),
+        Op::Mul => map2(a, b, |x, y| x * y),
+        Op::Div => map2(a, b, |x, y| x / y),
+        Op::Pow => {
+            if a.iter().zip(b).fold(true, |all, (&x, &y)| all & x.pow_inline(y)) {
+                map2(a, b, |x, y| x.pow_fast::<FMA>(y));
+            } else {
+                map2(a, b, |x, y| {
+                    if x.pow_inline(y) {
+                        x.pow_fast::<FMA>(y)
+                    } else {
+                        T::apply_std(Op::Pow, x, y)
+                    }
+                });
+            }
+        }
+        // Unary operators never reach here; leaving the block unchanged keeps this total.
+        _ => {}
+    }
+}
+
+#[inline(always)]
+fn unary<T: Real, const FMA: bool>(op: Op, a: &mut Block<T>) {
+    let one = T::from_f64(1.0);
+    match op {
+        Op::Square => map1(a, |x| x * x),
+        Op::Cube => map1(a, |x| x * x * x),
+        Op::Sqrt => map1(a, T::sqrt),
+        Op::Exp => map1(a, T::exp_fast::<FMA>),
+        Op::Log => map1(a, T::ln_fast::<FMA>),
+        Op::Sin => {
+            map1_guarded(a, T::trig_inline, T::sin_fast::<FMA>, |x| T::apply_std(Op::Sin, x, x))
+        }
+        Op::Cos => {
+            map1_guarded(a, T::trig_inline, T::cos_fast::<FMA>, |x| T::apply_std(Op::Cos, x, x))
+        }
+        Op::Tan => {
+            map1_guarded(a, T::trig_inline, T::tan_fast::<FMA>, |x| T::apply_std(Op::Tan, x, x))
+        }
+        Op::Asin => map1(a, T::asin_fast::<FMA>),
+        Op::Acos => map1(a, T::acos_fast::<FMA>),
+        Op::Atan => map1(a, T::atan_fast::<FMA>),
+        Op::Tanh => map1(a, T::tanh_fast::<FMA>),
+        Op::Abs => map1(a, T::abs),
+        Op::Neg => map1(a, |x| -x),
+        Op::Inv => map1(a, |x| one / x),
+        // Binary operators never reach here.
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+#[path = "eval_tests.rs"]
+mod tests;
