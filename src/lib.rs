@@ -15,6 +15,7 @@ compile_error!(
 pub mod control;
 pub mod data;
 pub mod examples;
+pub mod mdl;
 pub mod report;
 pub mod run;
 
