@@ -16,6 +16,7 @@ pub mod control;
 pub mod data;
 pub mod examples;
 pub mod expr;
+pub mod mdl;
 pub mod prepare;
 pub mod random;
 pub mod report;
