@@ -9,7 +9,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use occam::control::{Cancel, Clock, Observer, Progress};
 use occam::report;
-use occam::run::{self, Action, DataSource, Job};
+use occam::run::{self, Action, DataSource, Job, SearchSettings, SplitSettings};
 
 #[derive(Parser)]
 #[command(name = "occam", version, about = "Finds the shortest program that explains a table of data, in bits")]
@@ -30,6 +30,37 @@ enum Command {
         /// Threads for the work (default: all cores).
         #[arg(long)]
         threads: Option<usize>,
+    },
+    /// Search for the shortest formula that explains a column, measured in bits.
+    Search {
+        /// The CSV file.
+        data: PathBuf,
+        /// The column to explain (default: the last column that is not constant).
+        #[arg(long)]
+        target: Option<String>,
+        /// Time budget in seconds.
+        #[arg(long, default_value_t = 10.0)]
+        seconds: f64,
+        /// Generations per island instead of a time budget (reproducible whatever the machine).
+        #[arg(long)]
+        generations: Option<u64>,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Threads (default: all cores). The result does not depend on it.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Operators, a comma list of names and presets: default, arith, or e.g. add,mul,sqrt.
+        #[arg(long, default_value = "default")]
+        ops: String,
+        /// Share of rows held out for testing.
+        #[arg(long, default_value_t = 0.2)]
+        test_fraction: f64,
+        /// Train on the low values of this column and test on the high ones.
+        #[arg(long)]
+        extrapolate: Option<String>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Throughput figures for BENCHMARKS.md.
     #[command(subcommand)]
@@ -86,7 +117,7 @@ pub fn main() -> i32 {
 fn execute(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Inspect { data, json, threads } => {
-            let job = Job { data: read_csv(&data)?, action: Action::Describe, seed: 0 };
+            let job = Job::new(read_csv(&data)?, Action::Describe);
             let report = with_threads(threads, || {
                 run::run(&job, &observer(), &Cancel::new(), &SystemClock(Instant::now()))
             })?
@@ -102,6 +133,35 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
                     writeln!(out, "warning: {w}")?;
                 }
                 write!(out, "{}", report::schema_table(&report))?;
+            }
+            Ok(())
+        }
+        Command::Search { data, target, seconds, generations, seed, threads, ops, test_fraction, extrapolate, json } => {
+            let settings = SearchSettings {
+                seconds: if generations.is_some() { None } else { Some(seconds) },
+                generations,
+                ops,
+                ..Default::default()
+            };
+            let job = Job {
+                seed,
+                target,
+                split: SplitSettings { test_fraction, extrapolate },
+                ..Job::new(read_csv(&data)?, Action::Search(settings))
+            };
+            let report = with_threads(threads, || {
+                run::run(&job, &observer(), &Cancel::new(), &SystemClock(Instant::now()))
+            })?
+            .with_context(|| data.display().to_string())?;
+            if observer().show {
+                eprintln!();
+            }
+            let mut out = std::io::stdout().lock();
+            if json {
+                serde_json::to_writer_pretty(&mut out, &report)?;
+                writeln!(out)?;
+            } else {
+                write!(out, "{}", report::front_table(&report))?;
             }
             Ok(())
         }

@@ -21,6 +21,7 @@ pub mod prepare;
 pub mod random;
 pub mod report;
 pub mod run;
+pub mod search;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

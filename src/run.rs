@@ -12,7 +12,10 @@ use serde::{Deserialize, Serialize};
 pub use crate::control::{Cancel, Clock, FrozenClock, Observer, Progress, Silent};
 use crate::data::{self, LoadError, LoadOptions, Loaded};
 use crate::examples;
-use crate::report::{DatasetInfo, Report};
+use crate::expr::OpSet;
+use crate::prepare::{self, Dataset, PrepareError, PrepareOptions, Split, Target};
+use crate::report::{Baseline, Candidate, DatasetInfo, Report, TestScore};
+use crate::search::{self, SearchError, SearchOptions};
 
 /// Rows of the table shown in a report's preview.
 pub const PREVIEW_ROWS: usize = 10;
@@ -22,8 +25,24 @@ pub const PREVIEW_ROWS: usize = 10;
 pub struct Job {
     pub data: DataSource,
     pub action: Action,
-    #[serde(default)]
+    #[serde(default = "default_seed")]
     pub seed: u64,
+    /// The column to explain (default: the last one that is not constant).
+    #[serde(default)]
+    pub target: Option<String>,
+    #[serde(default)]
+    pub split: SplitSettings,
+}
+
+fn default_seed() -> u64 {
+    1
+}
+
+impl Job {
+    /// A job with the default seed, target and split.
+    pub fn new(data: DataSource, action: Action) -> Job {
+        Job { data, action, seed: default_seed(), target: None, split: SplitSettings::default() }
+    }
 }
 
 /// Where the table comes from.
@@ -39,11 +58,55 @@ pub enum DataSource {
     Loaded(Arc<Loaded>),
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Action {
     /// Kinds, missing cells and statistics of every column, and a preview.
     Describe,
+    /// The shortest formula for the target (genetic programming scored in bits).
+    Search(SearchSettings),
+}
+
+/// How the rows are split into training and test rows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SplitSettings {
+    /// Share of rows held out for testing.
+    pub test_fraction: f64,
+    /// Train on the low values of this column and test on the high ones (extrapolation).
+    pub extrapolate: Option<String>,
+}
+
+impl Default for SplitSettings {
+    fn default() -> Self {
+        SplitSettings { test_fraction: 0.2, extrapolate: None }
+    }
+}
+
+/// The formula search's settings a user chooses; the rest keep [`SearchOptions`]' defaults.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SearchSettings {
+    pub seconds: Option<f64>,
+    pub generations: Option<u64>,
+    /// Operators as a comma list of names and presets ("default", "arith,sqrt").
+    pub ops: String,
+    pub islands: Option<usize>,
+    pub population: Option<usize>,
+    pub max_length: Option<usize>,
+}
+
+impl Default for SearchSettings {
+    fn default() -> Self {
+        SearchSettings {
+            seconds: Some(10.0),
+            generations: None,
+            ops: "default".into(),
+            islands: None,
+            population: None,
+            max_length: None,
+        }
+    }
 }
 
 /// Why a run produced no report.
@@ -51,6 +114,10 @@ pub enum Action {
 pub enum RunError {
     Load(LoadError),
     UnknownExample(String),
+    Prepare(PrepareError),
+    Search(SearchError),
+    /// A setting that cannot be read: its name and what is wrong.
+    Setting { name: &'static str, message: String },
     Cancelled,
 }
 
@@ -62,6 +129,9 @@ impl std::fmt::Display for RunError {
                 let known: Vec<&str> = examples::EXAMPLES.iter().map(|e| e.id).collect();
                 write!(f, "there is no example '{id}' (there are: {})", known.join(", "))
             }
+            RunError::Prepare(e) => e.fmt(f),
+            RunError::Search(e) => e.fmt(f),
+            RunError::Setting { name, message } => write!(f, "setting '{name}': {message}"),
             RunError::Cancelled => f.write_str("cancelled"),
         }
     }
@@ -72,6 +142,18 @@ impl std::error::Error for RunError {}
 impl From<LoadError> for RunError {
     fn from(e: LoadError) -> Self {
         RunError::Load(e)
+    }
+}
+
+impl From<PrepareError> for RunError {
+    fn from(e: PrepareError) -> Self {
+        RunError::Prepare(e)
+    }
+}
+
+impl From<SearchError> for RunError {
+    fn from(e: SearchError) -> Self {
+        RunError::Search(e)
     }
 }
 
@@ -92,15 +174,94 @@ pub fn run(job: &Job, observer: &dyn Observer, cancel: &Cancel, clock: &dyn Cloc
     let start = clock.seconds();
     let loaded = load(&job.data, &LoadOptions::default())?;
     let mut report = dataset_report(&loaded);
-    match job.action {
+    match &job.action {
         Action::Describe => {
             report.columns = data::describe(&loaded.table, observer, cancel).ok_or(RunError::Cancelled)?;
+        }
+        Action::Search(settings) => {
+            let dataset = prepare::prepare(&loaded.table, &prepare_options(job))?;
+            describe_dataset(&mut report, &dataset);
+            let options = search_options(settings, job.seed)?;
+            let found = search::search(&dataset, &options, observer, cancel, clock)?;
+            report.cancelled = found.stop == search::Stop::Cancelled;
+            report.candidates = found.front.iter().map(formula_candidate).collect();
+            report.front = (0..report.candidates.len()).collect();
+            report.best = (!report.candidates.is_empty()).then_some(found.best);
+            report.baselines = baselines(&dataset);
         }
     }
     report.seed = job.seed;
     report.threads = rayon::current_num_threads();
     report.elapsed_s = clock.seconds() - start;
     Ok(report)
+}
+
+fn prepare_options(job: &Job) -> PrepareOptions {
+    let target = job.target.clone().or_else(|| match &job.data {
+        DataSource::Example { id } => examples::find(id).map(|e| e.target.to_string()),
+        _ => None,
+    });
+    let test_fraction = job.split.test_fraction;
+    let split = match &job.split.extrapolate {
+        Some(column) => Split::Extrapolate { column: column.clone(), test_fraction },
+        None => Split::Random { test_fraction },
+    };
+    PrepareOptions { target, split, seed: job.seed, ..Default::default() }
+}
+
+fn search_options(settings: &SearchSettings, seed: u64) -> Result<SearchOptions, RunError> {
+    let ops = OpSet::parse(&settings.ops).map_err(|e| RunError::Setting { name: "ops", message: e.to_string() })?;
+    let defaults = SearchOptions::default();
+    Ok(SearchOptions {
+        ops,
+        seconds: settings.seconds,
+        generations: settings.generations,
+        islands: settings.islands.unwrap_or(defaults.islands),
+        population: settings.population.unwrap_or(defaults.population),
+        max_length: settings.max_length.unwrap_or(defaults.max_length),
+        seed,
+        ..defaults
+    })
+}
+
+fn describe_dataset(report: &mut Report, dataset: &Dataset) {
+    let d = &mut report.dataset;
+    d.target = Some(dataset.target_name.clone());
+    d.task = Some(dataset.task.name().to_string());
+    d.train_rows = dataset.train.len();
+    d.test_rows = dataset.test.len();
+    if let Target::Regression(t) = &dataset.target {
+        d.precision = Some(t.precision());
+    }
+    report.warnings.extend(dataset.notes.iter().cloned());
+    if dataset.dropped_rows > 0 {
+        report.warnings.push(format!("dropped {} rows whose target is missing", dataset.dropped_rows));
+    }
+}
+
+fn formula_candidate(p: &search::Polished) -> Candidate {
+    Candidate {
+        family: "formula".into(),
+        description: format!("{} nodes", p.expr.len()),
+        formula: Some(p.text.clone()),
+        latex: Some(p.latex.clone()),
+        model_bits: p.model_bits,
+        data_bits: p.data_bits,
+        total_bits: p.total_bits(),
+        test: TestScore { r2: p.test_r2, accuracy: None, bits_per_row: p.test_bits_per_row },
+    }
+}
+
+/// The code lengths that need no model of the features, on the training rows' target.
+fn baselines(dataset: &Dataset) -> Vec<Baseline> {
+    let Target::Regression(target) = &dataset.target else { return Vec::new() };
+    let y: Vec<f64> = dataset.train.iter().map(|&r| target.values[r]).collect();
+    let text: Vec<String> = y.iter().map(|v| data::number::format(*v, target.decimals)).collect();
+    crate::mdl::numeric_baselines(&y, target.precision(), &text)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|b| Baseline { name: b.kind.name().to_string(), total_bits: b.bits })
+        .collect()
 }
 
 /// The part of a report that describes the table itself.

@@ -4,7 +4,7 @@ use occam::control::{Cancel, FrozenClock, Silent};
 use occam::run::{run, Action, DataSource, Job, RunError};
 
 fn describe(data: DataSource) -> Result<occam::report::Report, RunError> {
-    run(&Job { data, action: Action::Describe, seed: 7 }, &Silent, &Cancel::new(), &FrozenClock)
+    run(&Job { seed: 7, ..Job::new(data, Action::Describe) }, &Silent, &Cancel::new(), &FrozenClock)
 }
 
 #[test]
@@ -49,7 +49,7 @@ fn the_same_report_on_one_thread_and_on_four() {
 fn cancel_stops_the_job() {
     let cancel = Cancel::new();
     cancel.cancel();
-    let job = Job { data: DataSource::Example { id: "iris".into() }, action: Action::Describe, seed: 0 };
+    let job = Job::new(DataSource::Example { id: "iris".into() }, Action::Describe);
     assert_eq!(run(&job, &Silent, &cancel, &FrozenClock), Err(RunError::Cancelled));
 }
 

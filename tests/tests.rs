@@ -5,3 +5,4 @@ mod cli;
 mod data;
 mod prepare;
 mod run;
+mod search;

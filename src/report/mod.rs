@@ -7,7 +7,7 @@
 
 mod text;
 
-pub use text::schema_table;
+pub use text::{front_table, schema_table};
 
 use serde::{Deserialize, Serialize};
 

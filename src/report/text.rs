@@ -48,3 +48,56 @@ fn align(rows: &[Vec<String>]) -> String {
     }
     out
 }
+
+/// The formulas of a search as an aligned table (shortest model first), the best marked, then
+/// the baselines and a one-line summary.
+pub fn front_table(report: &Report) -> String {
+    let d = &report.dataset;
+    let mut out = format!(
+        "{}: target '{}', {} training rows, {} test rows, step {}\n\n",
+        d.name,
+        d.target.as_deref().unwrap_or("?"),
+        d.train_rows,
+        d.test_rows,
+        d.precision.map(|p| format!("{p}")).unwrap_or_else(|| "-".into())
+    );
+    let mut rows = vec![vec![
+        "".to_string(),
+        "model bits".into(),
+        "data bits".into(),
+        "total".into(),
+        "test R²".into(),
+        "formula".into(),
+    ]];
+    for (i, c) in report.candidates.iter().enumerate() {
+        rows.push(vec![
+            if report.best == Some(i) { "*".into() } else { "".into() },
+            format!("{:.1}", c.model_bits),
+            format!("{:.1}", c.data_bits),
+            format!("{:.1}", c.total_bits),
+            c.test.r2.map(|r| format!("{r:.6}")).unwrap_or_else(|| "-".into()),
+            c.formula.clone().unwrap_or_else(|| c.description.clone()),
+        ]);
+    }
+    out.push_str(&align(&rows));
+    if !report.baselines.is_empty() {
+        out.push('\n');
+        for b in &report.baselines {
+            out.push_str(&format!("baseline {:<10} {:>10.1} bits\n", b.name, b.total_bits));
+        }
+    }
+    if let Some(best) = report.best.and_then(|b| report.candidates.get(b)) {
+        out.push_str(&format!(
+            "\nbest: {} = {}  ({:.1} bits: {:.1} model + {:.1} data)\n",
+            d.target.as_deref().unwrap_or("y"),
+            best.formula.as_deref().unwrap_or(&best.description),
+            best.total_bits,
+            best.model_bits,
+            best.data_bits
+        ));
+    }
+    for w in &report.warnings {
+        out.push_str(&format!("note: {w}\n"));
+    }
+    out
+}

@@ -80,7 +80,7 @@ fn load_and_describe(source: DataSource) {
     let start = JsClock.seconds();
     let result = run::load(&source, &options).and_then(|loaded| {
         let load_s = JsClock.seconds() - start;
-        let job = Job { data: DataSource::Loaded(loaded.clone()), action: Action::Describe, seed: 0 };
+        let job = Job::new(DataSource::Loaded(loaded.clone()), Action::Describe);
         let report = run::run(&job, &observer, &Cancel::new(), &JsClock)?;
         Ok((loaded, report, load_s))
     });

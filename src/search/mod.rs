@@ -1,0 +1,281 @@
+//! Genetic-programming symbolic regression scored in bits: the search for the shortest formula.
+//!
+//! [`search`] evolves [`Island`](island::Island)s of formulas in parallel (rayon), each with its
+//! own random stream, migrating the best between neighbours every [`SearchOptions::epoch`]
+//! generations, and keeps a Pareto [`Archive`](archive::Archive) over (model bits, data bits).
+//! Every formula is scored by [`Scorer`](score::Scorer): the two-part code of DESIGN.md, with
+//! constants tuned by Levenberg–Marquardt ([`optimize`]) and simplified in the loop. At the end,
+//! the front is polished: each constant takes the form (integer, rational, π, e, or a real at
+//! the mantissa width) that makes the total shortest, and the bits are recomputed exactly as a
+//! decoder would see them.
+//!
+//! Islands are independent between migrations and migrate in a fixed order, so a seed gives
+//! the same front on one thread or many.
+
+mod archive;
+mod individual;
+mod island;
+pub mod optimize;
+mod score;
+pub mod variation;
+
+pub use individual::{Individual, Score};
+pub use score::{Polished, Scorer};
+
+use rayon::prelude::*;
+
+use crate::control::{Cancel, Clock, Observer, Progress};
+use crate::expr::OpSet;
+use crate::prepare::{Dataset, Target};
+use archive::Archive;
+use island::{Context, Island};
+use variation::Grammar;
+
+/// How a search runs. [`SearchOptions::check`] names a bad value before anything starts.
+#[derive(Debug, Clone)]
+pub struct SearchOptions {
+    pub ops: OpSet,
+    /// Islands evolve in parallel; their number (not the thread count) fixes the result.
+    pub islands: usize,
+    /// Formulas per island.
+    pub population: usize,
+    /// Longest formula, in nodes.
+    pub max_length: usize,
+    /// Generations per island; None runs until the time budget or cancellation.
+    pub generations: Option<u64>,
+    /// Time budget in seconds, read from the injected clock between epochs.
+    pub seconds: Option<f64>,
+    /// Generations between migrations (and between progress reports).
+    pub epoch: u64,
+    /// Formulas each island sends to the next at a migration.
+    pub migrants: usize,
+    pub tournament: usize,
+    /// Share of new formulas whose constants are tuned by Levenberg–Marquardt.
+    pub optimize_probability: f64,
+    pub lm_iterations: usize,
+    /// Rows used for constant tuning (a fixed spread of the training rows).
+    pub lm_rows: usize,
+    /// Most formulas kept on the Pareto front.
+    pub archive: usize,
+    /// Stop after this many epochs without a shorter best, once the best fits exactly.
+    pub patience: u64,
+    pub seed: u64,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        SearchOptions {
+            ops: OpSet::DEFAULT,
+            islands: 8,
+            population: 120,
+            max_length: 30,
+            generations: None,
+            seconds: Some(10.0),
+            epoch: 5,
+            migrants: 2,
+            tournament: 3,
+            optimize_probability: 0.15,
+            lm_iterations: 8,
+            lm_rows: 256,
+            archive: 48,
+            patience: 8,
+            seed: 1,
+        }
+    }
+}
+
+/// Why a search cannot start.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SearchError {
+    /// A setting out of range: the field and what it must be.
+    Option { field: &'static str, message: String },
+    /// Formula search explains a numeric target.
+    NotRegression { target: String },
+}
+
+impl std::fmt::Display for SearchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SearchError::Option { field, message } => write!(f, "search setting '{field}': {message}"),
+            SearchError::NotRegression { target } => write!(
+                f,
+                "formula search needs a numeric target, and '{target}' holds classes; \
+                 use the networks (occam compress) for classification"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SearchError {}
+
+impl SearchOptions {
+    pub fn check(&self) -> Result<(), SearchError> {
+        let bad = |field, message: &str| Err(SearchError::Option { field, message: message.to_string() });
+        if self.ops.is_empty() {
+            return bad("ops", "the operator set is empty; give at least one operator, e.g. add");
+        }
+        if self.islands == 0 {
+            return bad("islands", "at least 1");
+        }
+        if self.population < 4 {
+            return bad("population", "at least 4 formulas per island");
+        }
+        if self.max_length < 1 {
+            return bad("max_length", "at least 1 node");
+        }
+        if self.epoch == 0 {
+            return bad("epoch", "at least 1 generation");
+        }
+        if self.generations.is_none() && self.seconds.is_none() {
+            return bad("budget", "give generations or seconds");
+        }
+        if self.seconds.is_some_and(|s| s.is_nan() || s <= 0.0) {
+            return bad("seconds", "a positive number of seconds");
+        }
+        if !(0.0..=1.0).contains(&self.optimize_probability) {
+            return bad("optimize_probability", "between 0 and 1");
+        }
+        Ok(())
+    }
+}
+
+/// Why a search ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stop {
+    Generations,
+    Time,
+    /// The best formula fits exactly and has not shortened for `patience` epochs.
+    Converged,
+    Cancelled,
+}
+
+/// What a search found: the polished front (shortest model first) and the best total.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub front: Vec<Polished>,
+    pub best: usize,
+    pub generations: u64,
+    pub evaluations: u64,
+    pub stop: Stop,
+}
+
+/// Searches for the shortest formula explaining the dataset's target from its features.
+pub fn search(
+    dataset: &Dataset,
+    options: &SearchOptions,
+    observer: &dyn Observer,
+    cancel: &Cancel,
+    clock: &dyn Clock,
+) -> Result<Found, SearchError> {
+    options.check()?;
+    if !matches!(dataset.target, Target::Regression(_)) {
+        return Err(SearchError::NotRegression { target: dataset.target_name.clone() });
+    }
+    let start = clock.seconds();
+    let scorer = Scorer::new(dataset, options)?;
+    let grammar = Grammar::new(options.ops, dataset.features.len() as u16, options.max_length);
+    let ctx = Context { scorer: &scorer, grammar: &grammar, options };
+
+    let mut islands: Vec<Island> =
+        (0..options.islands).into_par_iter().map(|i| Island::new(i, options.seed, &ctx)).collect();
+    let mut archive = Archive::new(options.archive);
+    let mut generations = 0u64;
+    let mut best_total = f64::INFINITY;
+    let mut quiet_epochs = 0u64;
+    let stop = loop {
+        for island in &islands {
+            for member in island.members() {
+                archive.offer(member);
+            }
+        }
+        let best = archive.best().map(|b| b.score);
+        report_progress(observer, &scorer, &archive, generations, options, clock.seconds() - start);
+        match best {
+            Some(b) if b.total() < best_total - 1e-9 => {
+                best_total = b.total();
+                quiet_epochs = 0;
+            }
+            _ => quiet_epochs += 1,
+        }
+        if cancel.is_cancelled() {
+            break Stop::Cancelled;
+        }
+        if options.generations.is_some_and(|g| generations >= g) {
+            break Stop::Generations;
+        }
+        if options.seconds.is_some_and(|s| clock.seconds() - start >= s) {
+            break Stop::Time;
+        }
+        if quiet_epochs >= options.patience && archive.best().is_some_and(|b| scorer.is_exact(&b.expr)) {
+            break Stop::Converged;
+        }
+        let epoch = match options.generations {
+            Some(g) => options.epoch.min(g - generations),
+            None => options.epoch,
+        };
+        islands.par_iter_mut().for_each(|island| island.evolve(epoch, &ctx, cancel));
+        generations += epoch;
+        migrate(&mut islands, options.migrants);
+    };
+
+    let evaluations = islands.iter().map(|i| i.evaluations).sum();
+    let polished: Vec<Polished> = archive.members().par_iter().map(|m| scorer.polish(&m.expr)).collect();
+    // Polishing moves every point (exact constants, exact residual code): keep those that are
+    // still on the front.
+    let mut front: Vec<Polished> = polished
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| {
+            p.total_bits().is_finite()
+                && !polished.iter().enumerate().any(|(j, q)| {
+                    j != *i
+                        && q.model_bits <= p.model_bits
+                        && q.data_bits <= p.data_bits
+                        && (q.model_bits < p.model_bits || q.data_bits < p.data_bits || j < *i)
+                })
+        })
+        .map(|(_, p)| p.clone())
+        .collect();
+    front.sort_by(|a, b| a.model_bits.total_cmp(&b.model_bits).then(a.data_bits.total_cmp(&b.data_bits)));
+    let best = (0..front.len())
+        .min_by(|&a, &b| front[a].total_bits().total_cmp(&front[b].total_bits()).then(a.cmp(&b)))
+        .unwrap_or(0);
+    Ok(Found { front, best, generations, evaluations, stop })
+}
+
+/// Island i sends its elites to island i+1 (a ring), all from the state before any arrives.
+fn migrate(islands: &mut [Island], migrants: usize) {
+    if islands.len() < 2 || migrants == 0 {
+        return;
+    }
+    let outgoing: Vec<Vec<Individual>> = islands.iter().map(|i| i.elites(migrants)).collect();
+    let n = islands.len();
+    for (i, group) in outgoing.into_iter().enumerate() {
+        islands[(i + 1) % n].receive(&group);
+    }
+}
+
+fn report_progress(
+    observer: &dyn Observer,
+    scorer: &Scorer,
+    archive: &Archive,
+    generations: u64,
+    options: &SearchOptions,
+    elapsed: f64,
+) {
+    let best = archive.best();
+    let message = match best {
+        Some(b) => format!(
+            "generation {generations}: {:.1} bits, {}",
+            b.score.total(),
+            scorer.text(&b.expr).unwrap_or_else(|| "?".into())
+        ),
+        None => format!("generation {generations}"),
+    };
+    let (done, total) = match (options.generations, options.seconds) {
+        (Some(g), _) => (generations, g),
+        (None, Some(s)) => ((elapsed * 1000.0) as u64, (s * 1000.0) as u64),
+        (None, None) => (0, 0),
+    };
+    observer.progress(&Progress { stage: "search", done, total, message });
+}

@@ -1,0 +1,317 @@
+//! Formulas measured in bits, by the code-length rules of DESIGN.md.
+//!
+//! Model bits: the formula in prefix order at log₂|alphabet| bits a token (the alphabet is the
+//! enabled operators, the features and one constant token; the structure term of Bartlett et
+//! al. 2023, eq. 5), plus each constant's own code ([`Constant`]: an integer, a rational, π or e
+//! costs a few bits, a real pays for its mantissa). Data bits: the targets as integers
+//! k = round(y/δ), coded given the predictions by the discretised residual code
+//! ([`ResidualCode`]), σ and the family flag included.
+//!
+//! In the search loop [`Scorer::score`] uses the estimate from residual sums and prices real
+//! constants at the precision the fit suggests; [`Scorer::polish`] gives the front its exact
+//! figures: each constant takes the form that makes the total shortest, the predictions are
+//! recomputed from the rounded constants, and the residual code is fitted row by row.
+
+use crate::expr::{Columns, Evaluator, Expr, Form, Kind, Syntax};
+use crate::mdl::constants::{self, Constant, Real};
+use crate::mdl::residuals::{ResidualCode, ResidualSums};
+use crate::prepare::{Dataset, Target};
+
+use super::individual::Score;
+use super::optimize::FitData;
+use super::{SearchError, SearchOptions};
+
+/// Rows of the dataset, feature columns gathered contiguously.
+struct Rows {
+    x: Vec<Vec<f64>>,
+    y: Vec<f64>,
+}
+
+impl Rows {
+    fn gather(dataset: &Dataset, y: &[f64], rows: &[usize]) -> Rows {
+        let x = (0..dataset.features.len()).map(|j| rows.iter().map(|&r| dataset.column(j)[r]).collect()).collect();
+        Rows { x, y: rows.iter().map(|&r| y[r]).collect() }
+    }
+
+    fn slices(&self) -> Vec<&[f64]> {
+        self.x.iter().map(Vec::as_slice).collect()
+    }
+
+    fn columns(&self) -> Columns<'_, f64> {
+        Columns::new(self.slices(), self.y.len()).expect("gathered columns share a length")
+    }
+}
+
+/// Scores formulas on a dataset's training rows, and tests them on its test rows.
+pub struct Scorer<'a> {
+    dataset: &'a Dataset,
+    train: Rows,
+    test: Rows,
+    /// A fixed spread of training rows for constant tuning.
+    tune: Rows,
+    delta: f64,
+    token_bits: f64,
+    /// RMS of the training target around its mean: the scale real constants are priced against.
+    y_scale: f64,
+}
+
+/// A formula of the front with its exact code lengths, as a decoder would count them.
+#[derive(Debug, Clone)]
+pub struct Polished {
+    pub expr: Expr,
+    pub model_bits: f64,
+    pub data_bits: f64,
+    /// Each constant as it is sent, in node order.
+    pub constants: Vec<Constant>,
+    /// Every training residual is below δ/2: the formula reproduces the targets exactly.
+    pub exact: bool,
+    pub test_r2: Option<f64>,
+    pub test_bits_per_row: Option<f64>,
+    pub text: String,
+    pub latex: String,
+    pub python: String,
+}
+
+impl Polished {
+    pub fn total_bits(&self) -> f64 {
+        self.model_bits + self.data_bits
+    }
+}
+
+impl<'a> Scorer<'a> {
+    pub fn new(dataset: &'a Dataset, options: &SearchOptions) -> Result<Scorer<'a>, SearchError> {
+        let Target::Regression(target) = &dataset.target else {
+            return Err(SearchError::NotRegression { target: dataset.target_name.clone() });
+        };
+        let train = Rows::gather(dataset, &target.values, &dataset.train);
+        let test = Rows::gather(dataset, &target.values, &dataset.test);
+        let n = dataset.train.len();
+        let wanted = n.min(options.lm_rows.max(1));
+        let picks: Vec<usize> = (0..wanted).map(|i| dataset.train[i * n / wanted]).collect();
+        let tune = Rows::gather(dataset, &target.values, &picks);
+        let alphabet = options.ops.len() + dataset.features.len() + 1;
+        let mean = train.y.iter().sum::<f64>() / n.max(1) as f64;
+        let y_scale = (train.y.iter().map(|y| (y - mean).powi(2)).sum::<f64>() / n.max(1) as f64).sqrt();
+        Ok(Scorer {
+            dataset,
+            train,
+            test,
+            tune,
+            delta: target.precision(),
+            token_bits: (alphabet as f64).log2(),
+            y_scale: if y_scale > 0.0 { y_scale } else { 1.0 },
+        })
+    }
+
+    /// Rows for constant tuning.
+    pub fn fit_data(&self) -> FitData<'_> {
+        FitData { columns: self.tune.slices(), y: &self.tune.y }
+    }
+
+    /// The in-loop score: structure, constants at an estimated precision, and the residual code
+    /// estimated from sums. Formulas that are not finite on every training row are invalid.
+    pub fn score(&self, expr: &Expr, evaluator: &mut Evaluator, mu: &mut Vec<f64>) -> Score {
+        let Some(sums) = self.predict(expr, evaluator, mu, &self.train) else { return Score::INVALID };
+        let Ok(estimate) = ResidualCode::fast(&sums, self.delta) else { return Score::INVALID };
+        let sigma = (estimate.scale * self.delta).max(self.delta);
+        // A real constant needs about the relative precision of the fit, over √n rows.
+        let width = ((self.y_scale * (sums.n as f64).sqrt() / sigma).log2().ceil()).clamp(2.0, 52.0) as u32;
+        let mut model = expr.len() as f64 * self.token_bits;
+        for node in &expr.nodes {
+            if let Kind::Const(value, form) = node.kind {
+                match constant_of(value, form, width) {
+                    Some(c) => model += c.bits() as f64,
+                    None => return Score::INVALID,
+                }
+            }
+        }
+        Score { model_bits: model, data_bits: estimate.total_bits }
+    }
+
+    /// Evaluates `expr` on `rows` into `mu`; the residual sums, or None if anything is not finite.
+    fn predict(&self, expr: &Expr, evaluator: &mut Evaluator, mu: &mut Vec<f64>, rows: &Rows) -> Option<ResidualSums> {
+        mu.resize(rows.y.len(), 0.0);
+        evaluator.eval(expr, &rows.columns(), mu).ok()?;
+        ResidualSums::of(&rows.y, mu).ok()
+    }
+
+    /// Tries the short forms of constants that sit near one (an integer, a simple rational, π,
+    /// e); keeps them if the score gets shorter. Returns the score of what is kept.
+    pub fn snap(&self, expr: &mut Expr, score: Score, evaluator: &mut Evaluator, mu: &mut Vec<f64>) -> Score {
+        let mut snapped = expr.clone();
+        let mut changed = false;
+        for node in snapped.nodes.iter_mut() {
+            if let Kind::Const(value, form @ Form::Real) = &mut node.kind {
+                if let Some((v, f)) = near_simple(*value) {
+                    *value = v;
+                    *form = f;
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            return score;
+        }
+        let s = self.score(&snapped, evaluator, mu);
+        if s.better_than(&score) {
+            *expr = snapped;
+            s
+        } else {
+            score
+        }
+    }
+
+    /// True when every training target is reproduced exactly: round(μ/δ) = round(y/δ).
+    pub fn is_exact(&self, expr: &Expr) -> bool {
+        let mut mu = Vec::new();
+        if self.predict(expr, &mut Evaluator::new(), &mut mu, &self.train).is_none() {
+            return false;
+        }
+        self.train.y.iter().zip(&mu).all(|(y, m)| ((y / self.delta).round() - m / self.delta).abs() < 0.5)
+    }
+
+    /// The formula with its exact code: constants in their cheapest forms, then the residual code
+    /// fitted on the predictions a decoder computes from them.
+    pub fn polish(&self, expr: &Expr) -> Polished {
+        let mut evaluator = Evaluator::new();
+        let mut mu = Vec::new();
+        let mut e = expr.clone();
+        let mut sent = Vec::new();
+        let count = e.num_constants();
+        let mut sendable = true;
+        for i in 0..count {
+            let v = e.constants().nth(i).unwrap_or(f64::NAN);
+            let choice = constants::choose(v, |value| {
+                let mut trial = e.clone();
+                set_constant(&mut trial, i, value, Form::Real);
+                self.data_bits(&trial, &mut evaluator, &mut mu)
+            });
+            let Some(c) = choice else {
+                sendable = false; // a constant that is not finite cannot be sent
+                break;
+            };
+            set_constant(&mut e, i, c.constant.value(), form_of(&c.constant));
+            sent.push(c.constant);
+        }
+        let model_bits = if sendable {
+            e.len() as f64 * self.token_bits + sent.iter().map(|c| c.bits() as f64).sum::<f64>()
+        } else {
+            f64::INFINITY
+        };
+        let code = self.predict(&e, &mut evaluator, &mut mu, &self.train).and_then(|_| ResidualCode::fit(&self.train.y, &mu, self.delta).ok());
+        let exact = code.is_some()
+            && self.train.y.iter().zip(&mu).all(|(y, m)| ((y / self.delta).round() - m / self.delta).abs() < 0.5);
+        let data_bits = code.map_or(f64::INFINITY, |c| c.total_bits);
+        let (test_r2, test_bits_per_row) = self.test_scores(&e, code.as_ref(), &mut evaluator);
+        let names = self.names();
+        let print = |syntax| e.print(syntax, &names).unwrap_or_default();
+        Polished {
+            text: print(Syntax::Text),
+            latex: print(Syntax::Latex),
+            python: print(Syntax::Python),
+            expr: e,
+            model_bits,
+            data_bits,
+            constants: sent,
+            exact,
+            test_r2,
+            test_bits_per_row,
+        }
+    }
+
+    /// Exact residual bits when the residuals are within a few δ (where the estimate is loose),
+    /// the estimate otherwise; infinite if the formula is not finite.
+    fn data_bits(&self, expr: &Expr, evaluator: &mut Evaluator, mu: &mut Vec<f64>) -> f64 {
+        let Some(sums) = self.predict(expr, evaluator, mu, &self.train) else { return f64::INFINITY };
+        match ResidualCode::fast(&sums, self.delta) {
+            Ok(estimate) if estimate.scale > 8.0 => estimate.total_bits,
+            _ => ResidualCode::fit(&self.train.y, mu, self.delta).map_or(f64::INFINITY, |c| c.total_bits),
+        }
+    }
+
+    /// R² and held-out bits per row on the test rows, with the training code's σ.
+    fn test_scores(&self, e: &Expr, code: Option<&ResidualCode>, evaluator: &mut Evaluator) -> (Option<f64>, Option<f64>) {
+        if self.test.y.is_empty() {
+            return (None, None);
+        }
+        let mut mu = Vec::new();
+        let Some(sums) = self.predict(e, evaluator, &mut mu, &self.test) else { return (None, None) };
+        let mean = self.test.y.iter().sum::<f64>() / self.test.y.len() as f64;
+        let total: f64 = self.test.y.iter().map(|y| (y - mean).powi(2)).sum();
+        let r2 = (total > 0.0).then(|| 1.0 - sums.sum_sq / total);
+        let bits = code.and_then(|c| c.evaluate(&self.test.y, &mu, self.delta).ok()).map(|b| b / self.test.y.len() as f64);
+        (r2, bits)
+    }
+
+    /// The formula as plain text with the dataset's feature names.
+    pub fn text(&self, expr: &Expr) -> Option<String> {
+        expr.print(Syntax::Text, &self.names()).ok()
+    }
+
+    fn names(&self) -> Vec<&str> {
+        self.dataset.features.iter().map(|f| f.name.as_str()).collect()
+    }
+}
+
+/// How a constant of this value and form is sent; a real at `width` mantissa bits.
+fn constant_of(value: f64, form: Form, width: u32) -> Option<Constant> {
+    match form {
+        Form::Integer if value.fract() == 0.0 && value.abs() < 9e15 => Some(Constant::Integer(value as i64)),
+        Form::Rational(p, q) if q > 0 => Constant::ratio(i64::from(p), q as u64).ok(),
+        Form::Pi => Some(Constant::Pi),
+        Form::E => Some(Constant::E),
+        _ => Real::new(value, width).ok().map(Constant::Real),
+    }
+}
+
+/// The display form matching a constant as sent.
+fn form_of(c: &Constant) -> Form {
+    match c {
+        Constant::Integer(_) => Form::Integer,
+        Constant::Rational(r) => match (i32::try_from(r.numerator()), i32::try_from(r.denominator())) {
+            (Ok(p), Ok(q)) => Form::Rational(p, q),
+            _ => Form::Real,
+        },
+        Constant::Pi => Form::Pi,
+        Constant::E => Form::E,
+        Constant::Real(_) => Form::Real,
+    }
+}
+
+/// A short form within a relative 10⁻⁶ of `v`: an integer, p/q with q ≤ 12, π or e.
+fn near_simple(v: f64) -> Option<(f64, Form)> {
+    let close = |target: f64| (v - target).abs() <= 1e-6 * v.abs().max(1.0);
+    if close(v.round()) && v.round().abs() < 1e9 {
+        return Some((v.round(), Form::Integer));
+    }
+    for q in 2..=12i32 {
+        let p = (v * q as f64).round();
+        if p.abs() < 1e9 && close(p / q as f64) {
+            let (p, q) = (p as i32, q);
+            let g = gcd(p.unsigned_abs(), q as u32) as i32;
+            return Some((p as f64 / q as f64, Form::Rational(p / g, q / g)));
+        }
+    }
+    if close(std::f64::consts::PI) {
+        return Some((std::f64::consts::PI, Form::Pi));
+    }
+    if close(std::f64::consts::E) {
+        return Some((std::f64::consts::E, Form::E));
+    }
+    None
+}
+
+fn gcd(mut a: u32, mut b: u32) -> u32 {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a.max(1)
+}
+
+/// Sets constant `i` (in node order) to `value` with `form`.
+fn set_constant(expr: &mut Expr, i: usize, value: f64, form: Form) {
+    if let Some(Kind::Const(v, f)) = expr.nodes.iter_mut().map(|n| &mut n.kind).filter(|k| matches!(k, Kind::Const(..))).nth(i) {
+        *v = value;
+        *f = form;
+    }
+}

@@ -1,0 +1,89 @@
+//! The formula search end to end: known laws come back, a seed gives the same front on one
+//! thread or four, and bad input gets a clear error.
+
+use occam::control::{Cancel, FrozenClock, Silent};
+use occam::run::{run, Action, DataSource, Job, RunError, SearchSettings};
+
+fn csv(header: &str, rows: impl Iterator<Item = String>) -> DataSource {
+    let mut text = format!("{header}\n");
+    for r in rows {
+        text.push_str(&r);
+        text.push('\n');
+    }
+    DataSource::Csv { name: "law.csv".into(), bytes: text.into_bytes() }
+}
+
+fn search(data: DataSource, target: &str, generations: u64, seed: u64) -> Result<occam::report::Report, RunError> {
+    let settings = SearchSettings { seconds: None, generations: Some(generations), ..Default::default() };
+    let job = Job { seed, target: Some(target.into()), ..Job::new(data, Action::Search(settings)) };
+    run(&job, &Silent, &Cancel::new(), &FrozenClock)
+}
+
+fn best(report: &occam::report::Report) -> &occam::report::Candidate {
+    &report.candidates[report.best.expect("a best formula")]
+}
+
+/// A deterministic spread of inputs in [lo, hi).
+fn inputs(n: usize, k: u64, lo: f64, hi: f64) -> impl Iterator<Item = f64> {
+    (0..n).map(move |i| lo + (hi - lo) * (((i as u64 * 2654435761 + k * 40503) % 10007) as f64 / 10007.0))
+}
+
+#[test]
+fn kepler_gives_the_three_halves_power() {
+    let report = search(DataSource::Example { id: "kepler".into() }, "T", 30, 1).unwrap();
+    let b = best(&report);
+    let formula = b.formula.as_deref().unwrap();
+    // a^(3/2) in any of its spellings: evaluate it against the law.
+    assert!(
+        ["sqrt(a)**3", "a**(3/2)", "a*sqrt(a)", "sqrt(a)*a", "sqrt(a**3)", "sqrt(a)*a"].contains(&formula),
+        "{formula}"
+    );
+    let null = report.baselines.iter().find(|b| b.name == "null").unwrap().total_bits;
+    assert!(b.total_bits < null - 50.0, "{} vs null {null}", b.total_bits);
+}
+
+#[test]
+fn an_exact_law_with_integer_constants_is_recovered_exactly() {
+    // y = 3x + 2 at two decimals: exact, so the data cost almost nothing.
+    let data = csv("x,y", inputs(300, 1, -5.0, 5.0).map(|x| format!("{x:.2},{:.2}", 3.0 * (x * 100.0).round() / 100.0 + 2.0)));
+    let report = search(data, "y", 40, 3).unwrap();
+    let b = best(&report);
+    assert!(b.data_bits < 20.0, "an exact fit costs little: {b:?}");
+    assert_eq!(b.test.r2, Some(1.0));
+}
+
+#[test]
+fn a_product_law_is_recovered() {
+    let rows = inputs(400, 2, 1.0, 5.0).zip(inputs(400, 3, 1.0, 5.0)).map(|(m, v)| {
+        let (m, v) = ((m * 1000.0).round() / 1000.0, (v * 1000.0).round() / 1000.0);
+        format!("{m:.3},{v:.3},{:.6}", m * v * v)
+    });
+    let report = search(csv("m,v,E", rows), "E", 60, 1).unwrap();
+    let b = best(&report);
+    assert!(b.test.r2.unwrap() > 0.999_999, "{b:?}");
+    assert!(b.data_bits < 400.0 * 2.0, "{b:?}");
+}
+
+#[test]
+fn the_same_front_on_one_thread_and_on_four() {
+    let on = |threads| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let report = pool.install(|| search(DataSource::Example { id: "kepler".into() }, "T", 12, 9)).unwrap();
+        report.candidates.iter().map(|c| (c.formula.clone(), c.total_bits.to_bits())).collect::<Vec<_>>()
+    };
+    assert_eq!(on(1), on(4));
+}
+
+#[test]
+fn bad_input_is_named() {
+    let constant = csv("x,y", (0..10).map(|i| format!("{i},5")));
+    assert_eq!(search(constant, "y", 2, 1).unwrap_err().to_string(), "column 'y' has the same value in every row: there is nothing to explain");
+    let classes = DataSource::Example { id: "iris".into() };
+    assert!(search(classes, "species", 2, 1).unwrap_err().to_string().starts_with("formula search needs a numeric target"));
+    let settings = SearchSettings { ops: "sinh".into(), ..Default::default() };
+    let job = Job { target: Some("T".into()), ..Job::new(DataSource::Example { id: "kepler".into() }, Action::Search(settings)) };
+    let e = run(&job, &Silent, &Cancel::new(), &FrozenClock).unwrap_err();
+    assert!(e.to_string().starts_with("setting 'ops': unknown operator 'sinh'"), "{e}");
+    let one_row = csv("x,y", std::iter::once("1,2.5".to_string()));
+    assert!(search(one_row, "y", 2, 1).unwrap_err().to_string().contains("at least 2 are needed"));
+}
