@@ -107,29 +107,9 @@ impl Op {
     /// The operator applied to scalars with std's f64 math: the definition every evaluator and
     /// simplification must agree with. `b` is ignored by unary operators.
     pub fn apply(self, a: f64, b: f64) -> f64 {
-        match self {
-            Op::Add => a + b,
-            Op::Sub => a - b,
-            Op::Mul => a * b,
-            Op::Div => a / b,
-            Op::Pow => a.powf(b),
-            Op::Square => a * a,
-            Op::Cube => a * a * a,
-            Op::Sqrt => a.sqrt(),
-            Op::Exp => a.exp(),
-            Op::Log => a.ln(),
-            Op::Sin => a.sin(),
-            Op::Cos => a.cos(),
-            Op::Tan => a.tan(),
-            Op::Asin => a.asin(),
-            Op::Acos => a.acos(),
-            Op::Atan => a.atan(),
-            Op::Tanh => a.tanh(),
-            Op::Abs => a.abs(),
-            Op::Neg => -a,
-            Op::Inv => 1.0 / a,
-        }
+        <f64 as super::eval::Real>::apply_std(self, a, b)
     }
+
 
     fn bit(self) -> u32 {
         1 << self as u8

@@ -284,12 +284,11 @@ fn near_simple(v: f64) -> Option<(f64, Form)> {
     if close(v.round()) && v.round().abs() < 1e9 {
         return Some((v.round(), Form::Integer));
     }
-    for q in 2..=12i32 {
+    for q in 2..=12u64 {
         let p = (v * q as f64).round();
         if p.abs() < 1e9 && close(p / q as f64) {
-            let (p, q) = (p as i32, q);
-            let g = gcd(p.unsigned_abs(), q as u32) as i32;
-            return Some((p as f64 / q as f64, Form::Rational(p / g, q / g)));
+            let c = Constant::ratio(p as i64, q).ok()?;
+            return Some((c.value(), form_of(&c)));
         }
     }
     if close(std::f64::consts::PI) {
@@ -299,13 +298,6 @@ fn near_simple(v: f64) -> Option<(f64, Form)> {
         return Some((std::f64::consts::E, Form::E));
     }
     None
-}
-
-fn gcd(mut a: u32, mut b: u32) -> u32 {
-    while b != 0 {
-        (a, b) = (b, a % b);
-    }
-    a.max(1)
 }
 
 /// Sets constant `i` (in node order) to `value` with `form`.
