@@ -61,6 +61,9 @@ enum Command {
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
+        /// Also write the MDL plot as SVG to this file.
+        #[arg(long)]
+        plot: Option<PathBuf>,
     },
     /// Throughput figures for BENCHMARKS.md.
     #[command(subcommand)]
@@ -136,7 +139,7 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Search { data, target, seconds, generations, seed, threads, ops, test_fraction, extrapolate, json } => {
+        Command::Search { data, target, seconds, generations, seed, threads, ops, test_fraction, extrapolate, json, plot } => {
             let settings = SearchSettings {
                 seconds: if generations.is_some() { None } else { Some(seconds) },
                 generations,
@@ -155,6 +158,10 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
             .with_context(|| data.display().to_string())?;
             if observer().show {
                 eprintln!();
+            }
+            if let Some(path) = plot {
+                let svg = report::chart::mdl_plot_svg(&report, 900, 560);
+                std::fs::write(&path, svg).with_context(|| format!("cannot write {}", path.display()))?;
             }
             let mut out = std::io::stdout().lock();
             if json {

@@ -50,9 +50,16 @@ pub struct Progress {
     pub done: u64,
     pub total: u64,
     pub message: String,
+    /// Results so far, for a live view (the formula search sends its current front).
+    pub partial: Option<Box<crate::report::Report>>,
 }
 
 impl Progress {
+    /// Progress without partial results.
+    pub fn new(stage: &'static str, done: u64, total: u64, message: String) -> Progress {
+        Progress { stage, done, total, message, partial: None }
+    }
+
     pub fn fraction(&self) -> f64 {
         if self.total == 0 {
             0.0

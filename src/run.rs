@@ -181,19 +181,40 @@ pub fn run(job: &Job, observer: &dyn Observer, cancel: &Cancel, clock: &dyn Cloc
         Action::Search(settings) => {
             let dataset = prepare::prepare(&loaded.table, &prepare_options(job))?;
             describe_dataset(&mut report, &dataset);
+            report.baselines = baselines(&dataset);
             let options = search_options(settings, job.seed)?;
-            let found = search::search(&dataset, &options, observer, cancel, clock)?;
+            let live = WithContext { inner: observer, base: &report };
+            let found = search::search(&dataset, &options, &live, cancel, clock)?;
             report.cancelled = found.stop == search::Stop::Cancelled;
             report.candidates = found.front.iter().map(formula_candidate).collect();
             report.front = (0..report.candidates.len()).collect();
             report.best = (!report.candidates.is_empty()).then_some(found.best);
-            report.baselines = baselines(&dataset);
         }
     }
     report.seed = job.seed;
     report.threads = rayon::current_num_threads();
     report.elapsed_s = clock.seconds() - start;
     Ok(report)
+}
+
+/// Completes an engine's partial reports with what `run` knows (the dataset, the baselines), so a
+/// live view draws them on the same axes as the final report.
+struct WithContext<'a> {
+    inner: &'a dyn Observer,
+    base: &'a Report,
+}
+
+impl Observer for WithContext<'_> {
+    fn progress(&self, progress: &Progress) {
+        let Some(partial) = &progress.partial else { return self.inner.progress(progress) };
+        let mut full = self.base.clone();
+        full.candidates = partial.candidates.clone();
+        full.front = partial.front.clone();
+        full.best = partial.best;
+        let mut progress = progress.clone();
+        progress.partial = Some(Box::new(full));
+        self.inner.progress(&progress);
+    }
 }
 
 fn prepare_options(job: &Job) -> PrepareOptions {

@@ -20,12 +20,8 @@ pub fn describe(table: &Table, observer: &dyn Observer, cancel: &Cancel) -> Opti
             return None;
         }
         stats.par_extend(columns.par_iter().map(column_stats));
-        observer.progress(&Progress {
-            stage: "describe",
-            done: stats.len() as u64,
-            total: total as u64,
-            message: format!("column statistics: {} of {total}", stats.len()),
-        });
+        let message = format!("column statistics: {} of {total}", stats.len());
+        observer.progress(&Progress::new("describe", stats.len() as u64, total as u64, message));
     }
     Some(stats)
 }

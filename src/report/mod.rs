@@ -5,6 +5,7 @@
 //! baselines beside them. It is the only result type that crosses the boundary (serde), so its
 //! field names are a contract: DESIGN.md shows them and the page and users' scripts read them.
 
+pub mod chart;
 mod text;
 
 pub use text::{front_table, schema_table};

@@ -2,7 +2,19 @@
 //! It is the search's memory (islands forget, the archive does not) and its result: the front
 //! shown on the MDL plot.
 
-use super::individual::Individual;
+use super::individual::{Individual, Score};
+
+/// Data bits closer than this count as equal: a formula that fits a hair better (exp(log(x))
+/// against x, say) must not buy its extra symbols with rounding noise.
+pub const DATA_TOLERANCE_BITS: f64 = 0.5;
+
+/// True if a point (model bits, data bits) at `q` dominates one at `p`: no worse on both counts
+/// (data within [`DATA_TOLERANCE_BITS`]) and better on one, or equal and `first`.
+pub fn dominates(q: (f64, f64), p: (f64, f64), first: bool) -> bool {
+    let no_worse = q.0 <= p.0 && q.1 <= p.1 + DATA_TOLERANCE_BITS;
+    let better = q.0 < p.0 || q.1 < p.1 - DATA_TOLERANCE_BITS;
+    no_worse && (better || first)
+}
 
 /// Non-dominated formulas, one per structure, ordered by model bits.
 #[derive(Debug, Clone, Default)]
@@ -33,13 +45,11 @@ impl Archive {
         }
         // A member at least as good on both counts (the same formula, or an equal score found
         // first) keeps its place.
-        if self.members.iter().any(|m| m.score.model_bits <= s.model_bits && m.score.data_bits <= s.data_bits) {
+        let point = |s: &Score| (s.model_bits, s.data_bits);
+        if self.members.iter().any(|m| dominates(point(&m.score), point(&s), true)) {
             return false;
         }
-        self.members.retain(|m| {
-            let dominates = s.model_bits <= m.score.model_bits && s.data_bits <= m.score.data_bits;
-            !dominates
-        });
+        self.members.retain(|m| !dominates(point(&s), point(&m.score), false));
         let at = self.members.partition_point(|m| m.score.model_bits < s.model_bits);
         self.members.insert(at, candidate.clone());
         if self.members.len() > self.capacity {
@@ -54,7 +64,6 @@ impl Archive {
 mod tests {
     use super::*;
     use crate::expr::Expr;
-    use crate::search::individual::Score;
 
     fn ind(model: f64, data: f64, hash: u64) -> Individual {
         Individual { expr: Expr::var(0), score: Score { model_bits: model, data_bits: data }, hash }

@@ -27,6 +27,7 @@ use rayon::prelude::*;
 use crate::control::{Cancel, Clock, Observer, Progress};
 use crate::expr::OpSet;
 use crate::prepare::{Dataset, Target};
+use crate::report::{Candidate, Report};
 use archive::Archive;
 use island::{Context, Island};
 use variation::Grammar;
@@ -227,12 +228,11 @@ pub fn search(
         .enumerate()
         .filter(|(i, p)| {
             p.total_bits().is_finite()
-                && !polished.iter().enumerate().any(|(j, q)| {
-                    j != *i
-                        && q.model_bits <= p.model_bits
-                        && q.data_bits <= p.data_bits
-                        && (q.model_bits < p.model_bits || q.data_bits < p.data_bits || j < *i)
-                })
+                && !polished.iter().enumerate().any(|(j, q)| j != *i && archive::dominates(
+                    (q.model_bits, q.data_bits),
+                    (p.model_bits, p.data_bits),
+                    j < *i,
+                ))
         })
         .map(|(_, p)| p.clone())
         .collect();
@@ -277,5 +277,26 @@ fn report_progress(
         (None, Some(s)) => ((elapsed * 1000.0) as u64, (s * 1000.0) as u64),
         (None, None) => (0, 0),
     };
-    observer.progress(&Progress { stage: "search", done, total, message });
+    let mut progress = Progress::new("search", done, total, message);
+    progress.partial = Some(Box::new(partial_report(scorer, archive)));
+    observer.progress(&progress);
+}
+
+/// The front as it stands, with the loop's estimated bits: what a live plot shows.
+fn partial_report(scorer: &Scorer, archive: &Archive) -> Report {
+    let candidates: Vec<Candidate> = archive
+        .members()
+        .iter()
+        .map(|m| Candidate {
+            family: "formula".into(),
+            description: format!("{} nodes", m.expr.len()),
+            formula: scorer.text(&m.expr),
+            model_bits: m.score.model_bits,
+            data_bits: m.score.data_bits,
+            total_bits: m.score.total(),
+            ..Default::default()
+        })
+        .collect();
+    let best = (0..candidates.len()).min_by(|&a, &b| candidates[a].total_bits.total_cmp(&candidates[b].total_bits));
+    Report { front: (0..candidates.len()).collect(), candidates, best, ..Default::default() }
 }

@@ -9,6 +9,7 @@
 mod dom;
 mod page;
 mod protocol;
+mod view;
 mod worker;
 
 use wasm_bindgen::prelude::*;

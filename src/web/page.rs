@@ -1,5 +1,9 @@
 //! The page on the main thread: it wires the controls, sends work to the compute worker and
-//! draws what comes back. It runs no kernel; everything here is DOM work.
+//! draws what comes back ([`view`](super::view)). It runs no kernel.
+//!
+//! Cancelling ends the worker (`terminate`) and starts a fresh one that reloads the same table:
+//! the page keeps what it needs for that (the example's id or a copy of the file's bytes) and
+//! the results drawn so far, so cancel is immediate whatever the engine is doing.
 
 use std::cell::RefCell;
 
@@ -7,16 +11,17 @@ use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    DragEvent, Event, HtmlElement, HtmlInputElement, HtmlOptionElement, HtmlSelectElement, MessageEvent, Worker,
-    WorkerOptions, WorkerType,
+    DragEvent, Event, HtmlButtonElement, HtmlCanvasElement, HtmlElement, HtmlInputElement, HtmlOptionElement,
+    HtmlSelectElement, MessageEvent, MouseEvent, Worker, WorkerOptions, WorkerType,
 };
 
-use super::dom::{self, append, by_id, element, set_text};
+use super::dom::{self, by_id, set_text};
 use super::protocol::{FromWorker, ToWorker};
-use super::MAX_FILE_BYTES;
+use super::{view, MAX_FILE_BYTES};
 use crate::data::{LoadError, LoadErrorKind, Position};
 use crate::examples::{self, EXAMPLES};
-use crate::report::{ColumnSummary, Report};
+use crate::report::{chart, Report};
+use crate::run::{Action, SearchSettings, SplitSettings};
 
 #[wasm_bindgen]
 extern "C" {
@@ -28,6 +33,13 @@ extern "C" {
 
 const DEFAULT_EXAMPLE: &str = "kepler";
 
+/// Where the loaded table came from, to load it again into a new worker.
+#[derive(Clone)]
+enum Source {
+    Example(String),
+    File { name: String, bytes: js_sys::ArrayBuffer },
+}
+
 /// What the page remembers between events.
 struct Page {
     worker: Worker,
@@ -36,6 +48,13 @@ struct Page {
     queue: Vec<Outgoing>,
     /// The target to select when the next table arrives (the example's own target).
     preferred_target: Option<String>,
+    /// The table loaded now, and the one being loaded (it replaces the first on success).
+    source: Option<Source>,
+    pending: Option<Source>,
+    running: bool,
+    /// The latest results (partial while running) and the candidate selected in them.
+    results: Option<Report>,
+    selected: Option<usize>,
 }
 
 struct Outgoing {
@@ -47,19 +66,37 @@ thread_local! {
     static PAGE: RefCell<Option<Page>> = const { RefCell::new(None) };
 }
 
+/// Runs `f` on the page state (there is one page; it exists once `start` has run).
+fn with_page<T>(f: impl FnOnce(&mut Page) -> T) -> Option<T> {
+    PAGE.with(|p| p.borrow_mut().as_mut().map(f))
+}
+
 pub fn start() {
     fill_examples();
     let worker = match spawn_worker() {
         Ok(w) => w,
-        Err(e) => return show_error(&format!("cannot start the compute worker: {}", describe_js(&e))),
+        Err(e) => return view::error(&format!("cannot start the compute worker: {}", describe_js(&e))),
     };
-    PAGE.with(|p| *p.borrow_mut() = Some(Page { worker, ready: false, queue: Vec::new(), preferred_target: None }));
+    PAGE.with(|p| {
+        *p.borrow_mut() = Some(Page {
+            worker,
+            ready: false,
+            queue: Vec::new(),
+            preferred_target: None,
+            source: None,
+            pending: None,
+            running: false,
+            results: None,
+            selected: None,
+        })
+    });
     wire_controls();
+    set_running(false);
     set_text("status", "starting the compute worker");
     set_text("threads", "starting threads");
     let example = example_from_hash().unwrap_or_else(|| DEFAULT_EXAMPLE.to_string());
     by_id::<HtmlSelectElement>("example-select").set_value(&example);
-    load_example(&example);
+    load(Source::Example(example));
 }
 
 /// Starts web/worker.js as a module worker and sends it this module to instantiate.
@@ -76,7 +113,8 @@ fn spawn_worker() -> Result<Worker, JsValue> {
     onmessage.forget();
     let onerror = Closure::<dyn FnMut(Event)>::new(|event: Event| {
         let message = Reflect::get(&event, &"message".into()).ok().and_then(|m| m.as_string());
-        show_error(&format!("the compute worker failed: {}", message.unwrap_or_else(|| "unknown error".into())));
+        view::error(&format!("the compute worker failed: {}", message.unwrap_or_else(|| "unknown error".into())));
+        set_running(false);
     });
     worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
     onerror.forget();
@@ -97,102 +135,139 @@ fn fill_examples() {
 }
 
 fn wire_controls() {
-    let select: HtmlSelectElement = by_id("example-select");
-    listen(&select, "change", |_| {
+    listen("example-select", "change", |_| {
         let id = by_id::<HtmlSelectElement>("example-select").value();
-        load_example(&id);
+        load(Source::Example(id));
     });
-
-    let input: HtmlInputElement = by_id("file-input");
-    listen(&input, "change", |_| {
+    listen("file-input", "change", |_| {
         let input: HtmlInputElement = by_id("file-input");
         if let Some(file) = input.files().and_then(|f| f.get(0)) {
-            load_file(file);
+            read_file(file);
         }
         input.set_value("");
     });
-
-    let body: HtmlElement = dom::document().body().expect("a body");
-    listen(&body, "dragover", |e| {
-        e.prevent_default();
-        dom::document().body().map(|b| b.class_list().add_1("dragging"));
-    });
-    listen(&body, "dragleave", |_| {
-        dom::document().body().map(|b| b.class_list().remove_1("dragging"));
-    });
-    listen(&body, "drop", |e| {
-        e.prevent_default();
-        dom::document().body().map(|b| b.class_list().remove_1("dragging"));
-        let file = e.dyn_ref::<DragEvent>().and_then(|d| d.data_transfer()).and_then(|t| t.files()).and_then(|f| f.get(0));
-        if let Some(file) = file {
-            load_file(file);
+    listen("run-search", "click", |_| run_search());
+    listen("cancel", "click", |_| cancel());
+    listen("download-report", "click", |_| download_report());
+    listen("download-svg", "click", |_| download_svg());
+    listen("front-table", "click", |e| {
+        let row = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|t| t.closest("tr[data-index]").ok().flatten());
+        if let Some(index) = row.and_then(|r| r.get_attribute("data-index")).and_then(|i| i.parse().ok()) {
+            select_candidate(Some(index));
         }
     });
+    listen("mdl-plot", "click", |e| {
+        if let Some(index) = e.dyn_ref::<MouseEvent>().and_then(hit_candidate) {
+            select_candidate(Some(index));
+        }
+    });
+
+    let body: HtmlElement = dom::document().body().expect("a body");
+    let on = |kind: &str, handler: Box<dyn FnMut(Event)>| {
+        let closure = Closure::<dyn FnMut(Event)>::new(handler);
+        body.add_event_listener_with_callback(kind, closure.as_ref().unchecked_ref()).expect("adding a listener");
+        closure.forget();
+    };
+    on("dragover", Box::new(|e| {
+        e.prevent_default();
+        let _ = dom::document().body().map(|b| b.class_list().add_1("dragging"));
+    }));
+    on("dragleave", Box::new(|_| {
+        let _ = dom::document().body().map(|b| b.class_list().remove_1("dragging"));
+    }));
+    on("drop", Box::new(|e| {
+        e.prevent_default();
+        let _ = dom::document().body().map(|b| b.class_list().remove_1("dragging"));
+        let file = e.dyn_ref::<DragEvent>().and_then(|d| d.data_transfer()).and_then(|t| t.files()).and_then(|f| f.get(0));
+        if let Some(file) = file {
+            read_file(file);
+        }
+    }));
 }
 
-fn listen(target: &web_sys::EventTarget, kind: &str, handler: impl FnMut(Event) + 'static) {
+fn listen(id: &str, kind: &str, handler: impl FnMut(Event) + 'static) {
+    let target: HtmlElement = by_id(id);
     let closure = Closure::<dyn FnMut(Event)>::new(handler);
     target.add_event_listener_with_callback(kind, closure.as_ref().unchecked_ref()).expect("adding a listener");
     closure.forget();
 }
 
-fn load_example(id: &str) {
-    let target = examples::find(id).map(|e| e.target.to_string());
-    PAGE.with(|p| {
-        if let Some(page) = p.borrow_mut().as_mut() {
-            page.preferred_target = target;
-        }
+/// Loads a new table: a running engine is stopped, results are cleared.
+fn load(source: Source) {
+    if with_page(|p| p.running).unwrap_or(false) {
+        stop_worker(false);
+    }
+    view::clear_results();
+    with_page(|p| {
+        p.results = None;
+        p.selected = None;
+        p.preferred_target = match &source {
+            Source::Example(id) => examples::find(id).map(|e| e.target.to_string()),
+            Source::File { .. } => None,
+        };
     });
-    set_hash("example", id);
-    set_text("status", &format!("loading the example '{id}'"));
-    send(Outgoing { message: ToWorker::LoadExample { id: id.to_string() }, bytes: None });
+    if let Source::Example(id) = &source {
+        set_hash("example", id);
+    }
+    send_load(source);
 }
 
-/// Reads a local file with the File API and hands its bytes to the worker. Nothing leaves the
-/// machine.
-fn load_file(file: web_sys::File) {
+/// Asks the worker to load `source`; it becomes the page's source when the worker succeeds.
+fn send_load(source: Source) {
+    let outgoing = match &source {
+        Source::Example(id) => {
+            set_text("status", &format!("loading the example '{id}'"));
+            Outgoing { message: ToWorker::LoadExample { id: id.clone() }, bytes: None }
+        }
+        Source::File { name, bytes } => {
+            set_text("status", &format!("reading {name}"));
+            // The worker gets a copy; the page keeps the original to reload after a cancel.
+            Outgoing { message: ToWorker::LoadFile { name: name.clone() }, bytes: Some(bytes.slice(0)) }
+        }
+    };
+    with_page(|p| p.pending = Some(source));
+    send(outgoing);
+}
+
+/// Reads a local file with the File API. Nothing leaves the machine.
+fn read_file(file: web_sys::File) {
     let name = file.name();
     let bytes = file.size() as u64;
     if bytes > MAX_FILE_BYTES {
         // Refused before reading: a file this size would take the tab down with it.
         let error = LoadError::new(LoadErrorKind::TooLarge { bytes, limit: MAX_FILE_BYTES }, Position::default());
-        return show_error(&format!("{name}: {error}"));
+        return view::error(&format!("{name}: {error}"));
     }
     set_text("status", &format!("reading {name}"));
     wasm_bindgen_futures::spawn_local(async move {
         match JsFuture::from(file.array_buffer()).await {
-            Ok(buffer) => {
-                PAGE.with(|p| {
-                    if let Some(page) = p.borrow_mut().as_mut() {
-                        page.preferred_target = None;
-                    }
-                });
-                let message = ToWorker::LoadFile { name };
-                send(Outgoing { message, bytes: Some(buffer.unchecked_into()) });
-            }
-            Err(e) => show_error(&format!("{name}: the browser could not read the file: {}", describe_js(&e))),
+            Ok(buffer) => load(Source::File { name, bytes: buffer.unchecked_into() }),
+            Err(e) => view::error(&format!("{name}: the browser could not read the file: {}", describe_js(&e))),
         }
     });
 }
 
 /// Sends a message to the worker now, or when it is ready.
 fn send(outgoing: Outgoing) {
-    PAGE.with(|p| {
-        let mut page = p.borrow_mut();
-        let Some(page) = page.as_mut() else { return };
+    let now = with_page(|page| {
         if page.ready {
-            post(&page.worker, outgoing);
+            Some((page.worker.clone(), outgoing))
         } else {
             page.queue.push(outgoing);
+            None
         }
-    });
+    })
+    .flatten();
+    if let Some((worker, outgoing)) = now {
+        post(&worker, outgoing);
+    }
 }
 
 fn post(worker: &Worker, outgoing: Outgoing) {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     let value = match serde::Serialize::serialize(&outgoing.message, &serializer) {
         Ok(v) => v,
-        Err(e) => return show_error(&format!("cannot send a message to the worker: {e}")),
+        Err(e) => return view::error(&format!("cannot send a message to the worker: {e}")),
     };
     let result = match outgoing.bytes {
         Some(buffer) => {
@@ -202,8 +277,78 @@ fn post(worker: &Worker, outgoing: Outgoing) {
         None => worker.post_message(&value),
     };
     if let Err(e) = result {
-        show_error(&format!("cannot send a message to the worker: {}", describe_js(&e)));
+        view::error(&format!("cannot send a message to the worker: {}", describe_js(&e)));
     }
+}
+
+/// Starts the formula search with the page's settings.
+fn run_search() {
+    let number = |id: &str| by_id::<HtmlInputElement>(id).value().trim().parse::<f64>().ok();
+    let seconds = number("seconds").filter(|s| *s > 0.0).unwrap_or(10.0);
+    let seed = number("seed").filter(|s| *s >= 0.0).map_or(1, |s| s as u64);
+    let test_fraction = number("test-fraction").map_or(0.2, |p| p / 100.0);
+    let extrapolate = Some(by_id::<HtmlSelectElement>("extrapolate-select").value()).filter(|c| !c.is_empty());
+    let target = Some(by_id::<HtmlSelectElement>("target-select").value()).filter(|c| !c.is_empty());
+    let settings = SearchSettings {
+        seconds: Some(seconds),
+        ops: by_id::<HtmlSelectElement>("ops-select").value(),
+        ..Default::default()
+    };
+    view::clear_results();
+    view::error("");
+    with_page(|p| {
+        p.results = None;
+        p.selected = None;
+        p.running = true;
+    });
+    set_running(true);
+    set_text("status", "searching for the shortest formula");
+    let split = SplitSettings { test_fraction, extrapolate };
+    send(Outgoing { message: ToWorker::Run { action: Action::Search(settings), seed, target, split }, bytes: None });
+}
+
+/// Stops the running engine now: the worker is ended and a new one reloads the same table.
+/// The results drawn so far stay.
+fn cancel() {
+    stop_worker(true);
+}
+
+/// Ends the worker and starts a new one, which reloads the current table if `reload`.
+fn stop_worker(reload: bool) {
+    let Some((old, source)) = with_page(|p| {
+        p.running = false;
+        p.ready = false;
+        p.queue.clear();
+        if let Some(r) = p.results.as_mut() {
+            r.cancelled = true;
+        }
+        (p.worker.clone(), p.source.clone())
+    }) else {
+        return;
+    };
+    old.terminate();
+    set_running(false);
+    match spawn_worker() {
+        Ok(worker) => {
+            with_page(|p| p.worker = worker);
+        }
+        Err(e) => return view::error(&format!("cannot restart the compute worker: {}", describe_js(&e))),
+    }
+    if let Some(report) = with_page(|p| p.results.clone()).flatten() {
+        view::results(&report, with_page(|p| p.selected).flatten(), false);
+    }
+    if let Some(source) = source.filter(|_| reload) {
+        send_load(source);
+    }
+    set_text("status", "cancelled; the results so far are kept");
+}
+
+fn set_running(running: bool) {
+    by_id::<HtmlButtonElement>("run-search").set_disabled(running);
+    by_id::<HtmlButtonElement>("cancel").set_disabled(!running);
+    let has_results = with_page(|p| p.results.is_some()).unwrap_or(false);
+    by_id::<HtmlButtonElement>("download-report").set_disabled(running || !has_results);
+    by_id::<HtmlButtonElement>("download-svg").set_disabled(!has_results);
 }
 
 fn on_worker_message(data: JsValue) {
@@ -212,27 +357,62 @@ fn on_worker_message(data: JsValue) {
         Err(_) => {
             // web/worker.js reports its own start-up failures as {type: "error", message}.
             let text = Reflect::get(&data, &"message".into()).ok().and_then(|m| m.as_string());
-            return show_error(&text.unwrap_or_else(|| "the worker sent an unreadable message".into()));
+            return view::error(&text.unwrap_or_else(|| "the worker sent an unreadable message".into()));
         }
     };
     match message {
         FromWorker::Ready { threads, isolated } => on_ready(threads, isolated),
-        FromWorker::Progress { done, total, message, elapsed_s, .. } => {
+        FromWorker::Progress { done, total, message, elapsed_s, partial, .. } => {
             let progress: HtmlElement = by_id("progress");
             let fraction = if total > 0 { done as f64 / total as f64 } else { 0.0 };
             let _ = Reflect::set(&progress, &"value".into(), &fraction.into());
             set_text("status", &format!("{message} ({elapsed_s:.1} s)"));
+            if let Some(report) = partial.filter(|_| with_page(|p| p.running).unwrap_or(false)) {
+                let selected = with_page(|p| {
+                    p.results = Some((*report).clone());
+                    p.selected
+                })
+                .flatten();
+                view::results(&report, selected, true);
+            }
         }
         FromWorker::Loaded { report, load_s, memory_bytes } => {
-            show_error("");
-            show_report(&report, load_s);
+            view::error("");
+            view::preview(&report, load_s);
+            let preferred = with_page(|p| {
+                if let Some(source) = p.pending.take() {
+                    p.source = Some(source);
+                }
+                p.preferred_target.clone()
+            })
+            .flatten();
+            view::column_options("target-select", &report, preferred.as_deref(), None, false);
+            view::column_options("extrapolate-select", &report, None, Some("random rows"), true);
             let preview: HtmlElement = by_id("data-preview");
             let _ = preview.set_attribute("data-load-ms", &format!("{:.1}", load_s * 1000.0));
             let _ = preview.set_attribute("data-memory-bytes", &format!("{memory_bytes}"));
+            set_text("status", "ready");
+        }
+        FromWorker::Finished { report } => {
+            let selected = with_page(|p| {
+                p.running = false;
+                p.results = Some((*report).clone());
+                p.selected
+            })
+            .flatten();
+            set_running(false);
+            view::results(&report, selected, false);
+            let _ = Reflect::set(&by_id::<HtmlElement>("progress"), &"value".into(), &1.0.into());
+            set_text("status", &format!("done in {:.1} s", report.elapsed_s));
         }
         FromWorker::Error { message } => {
+            with_page(|p| {
+                p.running = false;
+                p.pending = None;
+            });
+            set_running(false);
             set_text("status", "ready");
-            show_error(&message);
+            view::error(&message);
         }
     }
 }
@@ -244,24 +424,18 @@ fn on_ready(threads: usize, isolated: bool) {
         (true, false) => "cross-origin isolated",
         (false, _) => "single-thread fallback (the page is not cross-origin isolated)",
     };
-    let threads_text = format!("{threads} thread{}, {mode}", if threads == 1 { "" } else { "s" });
-    set_text("threads", &threads_text);
+    set_text("threads", &format!("{threads} thread{}, {mode}", if threads == 1 { "" } else { "s" }));
     let threads_el: HtmlElement = by_id("threads");
     let _ = threads_el.set_attribute("data-threads", &threads.to_string());
     let _ = threads_el.set_attribute("data-isolated", &isolated.to_string());
-    let queue = PAGE.with(|p| {
-        let mut page = p.borrow_mut();
-        let page = page.as_mut().expect("the page state exists once started");
+    let (worker, queue) = with_page(|page| {
         page.ready = true;
-        std::mem::take(&mut page.queue)
-    });
-    PAGE.with(|p| {
-        let page = p.borrow();
-        let page = page.as_ref().expect("the page state exists once started");
-        for outgoing in queue {
-            post(&page.worker, outgoing);
-        }
-    });
+        (page.worker.clone(), std::mem::take(&mut page.queue))
+    })
+    .expect("the page state exists once started");
+    for outgoing in queue {
+        post(&worker, outgoing);
+    }
 }
 
 fn service_worker_controls_page() -> bool {
@@ -273,106 +447,65 @@ fn service_worker_controls_page() -> bool {
         .is_some_and(|c| c.is_truthy())
 }
 
-/// Shows a loaded table: its columns, kinds and first rows, and offers its columns as targets.
-fn show_report(report: &Report, load_s: f64) {
-    let d = &report.dataset;
-    let preview: HtmlElement = by_id("data-preview");
-    preview.set_inner_html("");
-    let caption = format!(
-        "{}: {} rows × {} columns, read in {:.0} ms, described in {:.0} ms on {} thread{}",
-        d.name,
-        d.rows,
-        d.columns,
-        load_s * 1000.0,
-        report.elapsed_s * 1000.0,
-        report.threads,
-        if report.threads == 1 { "" } else { "s" }
-    );
-    append(&preview, &element("p", Some(&caption)));
-    let table = element("table", None);
-    let head = element("thead", None);
-    let names = element("tr", None);
-    let kinds = element("tr", None);
-    kinds.set_class_name("kinds");
-    for column in &report.columns {
-        append(&names, &element("th", Some(&column.name)));
-        let th = element("th", Some(&column_note(column)));
-        let _ = th.set_attribute("data-kind", &column.kind);
-        append(&kinds, &th);
+/// The candidate under the mouse on the plot, if any.
+fn hit_candidate(event: &MouseEvent) -> Option<usize> {
+    let canvas: HtmlCanvasElement = by_id("mdl-plot");
+    let rect = canvas.get_bounding_client_rect();
+    // The canvas may be scaled by CSS: map client pixels to canvas pixels.
+    let sx = canvas.width() as f64 / rect.width().max(1.0);
+    let sy = canvas.height() as f64 / rect.height().max(1.0);
+    let x = ((event.client_x() as f64 - rect.left()) * sx) as i32;
+    let y = ((event.client_y() as f64 - rect.top()) * sy) as i32;
+    let report = with_page(|p| p.results.clone()).flatten()?;
+    chart::hit(&report, canvas.width(), canvas.height(), x, y, 10)
+}
+
+fn select_candidate(index: Option<usize>) {
+    let report = with_page(|p| {
+        p.selected = index;
+        p.results.clone()
+    })
+    .flatten();
+    if let Some(report) = report {
+        let running = with_page(|p| p.running).unwrap_or(false);
+        view::results(&report, index, running);
     }
-    append(&head, &names);
-    append(&head, &kinds);
-    append(&table, &head);
-    let body = element("tbody", None);
-    for row in &report.preview {
-        let tr = element("tr", None);
-        for cell in row {
-            append(&tr, &element("td", Some(cell)));
+}
+
+fn download_report() {
+    if let Some(report) = with_page(|p| p.results.clone()).flatten() {
+        let json = serde_json::to_string_pretty(&report).unwrap_or_default();
+        download(&format!("{}-report.json", stem(&report)), "application/json", &json);
+    }
+}
+
+fn download_svg() {
+    if let Some(report) = with_page(|p| p.results.clone()).flatten() {
+        let svg = chart::mdl_plot_svg(&report, 900, 560);
+        download(&format!("{}-mdl.svg", stem(&report)), "image/svg+xml", &svg);
+    }
+}
+
+fn stem(report: &Report) -> String {
+    let name = report.dataset.name.trim_end_matches(".csv");
+    if name.is_empty() { "occam".into() } else { name.into() }
+}
+
+/// Offers `text` as a file download (a blob: URL, so nothing is fetched).
+fn download(name: &str, mime: &str, text: &str) {
+    let parts = Array::of1(&JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    if let Ok(a) = dom::document().create_element("a") {
+        let _ = a.set_attribute("href", &url);
+        let _ = a.set_attribute("download", name);
+        if let Some(a) = a.dyn_ref::<HtmlElement>() {
+            a.click();
         }
-        append(&body, &tr);
     }
-    append(&table, &body);
-    append(&preview, &table);
-    if report.warnings.is_empty() {
-        show_error("");
-    } else {
-        show_warnings(&report.warnings);
-    }
-    fill_targets(report);
-    set_text("status", "ready");
-}
-
-/// "numeric · step 0.001 · 0.39 to 39.5 · 2 missing"
-fn column_note(c: &ColumnSummary) -> String {
-    let mut parts = vec![c.kind.clone()];
-    if let Some(p) = c.precision {
-        parts.push(format!("step {p}"));
-    }
-    if let (Some(min), Some(max)) = (c.min, c.max) {
-        parts.push(format!("{} to {}", short(min), short(max)));
-    }
-    if c.kind != "numeric" && c.distinct > 0 {
-        parts.push(format!("{} levels", c.distinct));
-    }
-    if c.missing > 0 {
-        parts.push(format!("{} missing", c.missing));
-    }
-    parts.join(" · ")
-}
-
-fn short(v: f64) -> String {
-    let s = format!("{v:.4}");
-    let s = s.trim_end_matches('0').trim_end_matches('.');
-    if s.len() > 10 { format!("{v:.3e}") } else { s.to_string() }
-}
-
-fn fill_targets(report: &Report) {
-    let select: HtmlSelectElement = by_id("target-select");
-    select.set_inner_html("");
-    for column in &report.columns {
-        let option = HtmlOptionElement::new_with_text_and_value(&column.name, &column.name).expect("an option");
-        select.add_with_html_option_element(&option).expect("adding an option");
-    }
-    let preferred = PAGE.with(|p| p.borrow().as_ref().and_then(|page| page.preferred_target.clone()));
-    let fallback = report.columns.iter().rev().find(|c| c.kind != "constant").map(|c| c.name.clone());
-    if let Some(target) = preferred.filter(|t| report.columns.iter().any(|c| &c.name == t)).or(fallback) {
-        select.set_value(&target);
-    }
-}
-
-fn show_error(message: &str) {
-    let error: HtmlElement = by_id("error");
-    error.set_class_name(if message.is_empty() { "" } else { "error" });
-    error.set_text_content(Some(message));
-}
-
-fn show_warnings(warnings: &[String]) {
-    let error: HtmlElement = by_id("error");
-    error.set_class_name("warning");
-    error.set_inner_html("");
-    for w in warnings {
-        append(&error, &element("div", Some(&format!("warning: {w}"))));
-    }
+    let _ = web_sys::Url::revoke_object_url(&url);
 }
 
 fn describe_js(value: &JsValue) -> String {

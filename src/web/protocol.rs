@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::report::Report;
+use crate::run::{Action, SplitSettings};
 
 /// Page → worker.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -13,6 +14,8 @@ pub enum ToWorker {
     LoadExample { id: String },
     /// Load the file whose bytes come in the message's `bytes` field, and describe it.
     LoadFile { name: String },
+    /// Run an engine on the loaded table.
+    Run { action: Action, seed: u64, target: Option<String>, split: SplitSettings },
 }
 
 /// Worker → page.
@@ -21,10 +24,20 @@ pub enum ToWorker {
 pub enum FromWorker {
     /// The worker is ready; `threads` is the size of its rayon pool.
     Ready { threads: usize, isolated: bool },
-    Progress { stage: String, done: u64, total: u64, message: String, elapsed_s: f64 },
+    /// Work in progress; `partial` holds the results so far (the search's current front).
+    Progress {
+        stage: String,
+        done: u64,
+        total: u64,
+        message: String,
+        elapsed_s: f64,
+        partial: Option<Box<Report>>,
+    },
     /// A table was loaded and described. It replaces the one loaded before. `load_s` is the
     /// time to parse it; `memory_bytes` the size the wasm memory has grown to.
     Loaded { report: Box<Report>, load_s: f64, memory_bytes: f64 },
+    /// An engine finished.
+    Finished { report: Box<Report> },
     /// Something failed. The table loaded before (if any) is still loaded.
     Error { message: String },
 }

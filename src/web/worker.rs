@@ -1,20 +1,20 @@
 //! The compute worker: it owns the loaded table and runs every job through `run::run`, in the
 //! rayon pool that web/worker.js started. It answers the page with [`FromWorker`] messages.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::sync::Arc;
 
 use wasm_bindgen::prelude::*;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use super::protocol::{FromWorker, ToWorker};
+use super::{MAX_CELLS, MAX_FILE_BYTES};
 use crate::control::{Cancel, Clock, Observer, Progress};
 use crate::data::{LoadOptions, Loaded};
 use crate::run::{self, Action, DataSource, Job};
-use super::{MAX_CELLS, MAX_FILE_BYTES};
 
-/// Progress messages are sent at most this often (seconds).
-const PROGRESS_INTERVAL_S: f64 = 0.05;
+/// Progress messages are sent at most this often (seconds): several frames a second.
+const PROGRESS_INTERVAL_S: f64 = 0.1;
 
 thread_local! {
     /// The table loaded last; a load that fails leaves it in place.
@@ -64,6 +64,7 @@ fn handle(data: JsValue) {
                 None => post(&FromWorker::Error { message: format!("{name}: the file's bytes did not arrive") }),
             }
         }
+        ToWorker::Run { action, seed, target, split } => run_engine(action, seed, target, split),
     }
 }
 
@@ -76,7 +77,7 @@ fn load_and_describe(source: DataSource) {
     };
     let options = LoadOptions { max_bytes: Some(MAX_FILE_BYTES), max_cells: Some(MAX_CELLS), ..Default::default() };
     let observer = PostProgress::new();
-    observer.progress(&Progress { stage: "load", done: 0, total: 1, message: "reading the table".into() });
+    observer.progress(&Progress::new("load", 0, 1, "reading the table".into()));
     let start = JsClock.seconds();
     let result = run::load(&source, &options).and_then(|loaded| {
         let load_s = JsClock.seconds() - start;
@@ -90,6 +91,18 @@ fn load_and_describe(source: DataSource) {
             post(&FromWorker::Loaded { report: Box::new(report), load_s, memory_bytes: memory_bytes() });
         }
         Err(e) => post(&FromWorker::Error { message: format!("{name}: {e}") }),
+    }
+}
+
+/// Runs an engine on the loaded table. Cancelling is the page's: it ends this worker.
+fn run_engine(action: Action, seed: u64, target: Option<String>, split: run::SplitSettings) {
+    let Some(loaded) = LOADED.with(|l| l.borrow().clone()) else {
+        return post(&FromWorker::Error { message: "load a table first".into() });
+    };
+    let job = Job { seed, target, split, ..Job::new(DataSource::Loaded(loaded), action) };
+    match run::run(&job, &PostProgress::new(), &Cancel::new(), &JsClock) {
+        Ok(report) => post(&FromWorker::Finished { report: Box::new(report) }),
+        Err(e) => post(&FromWorker::Error { message: e.to_string() }),
     }
 }
 
@@ -108,15 +121,15 @@ impl Clock for JsClock {
     }
 }
 
-/// Posts progress to the page, at most every PROGRESS_INTERVAL_S.
+/// Posts progress to the page, at most every PROGRESS_INTERVAL_S (and always the last step).
 struct PostProgress {
     start: f64,
-    last: std::cell::Cell<f64>,
+    last: Cell<f64>,
 }
 
 impl PostProgress {
     fn new() -> Self {
-        PostProgress { start: JsClock.seconds(), last: std::cell::Cell::new(f64::NEG_INFINITY) }
+        PostProgress { start: JsClock.seconds(), last: Cell::new(f64::NEG_INFINITY) }
     }
 }
 
@@ -133,6 +146,7 @@ impl Observer for PostProgress {
             total: p.total,
             message: p.message.clone(),
             elapsed_s: now - self.start,
+            partial: p.partial.clone(),
         });
     }
 }

@@ -1,0 +1,203 @@
+//! The MDL trade-off curve: every candidate program as a point (model bits, data bits), the
+//! Pareto front joined, the shortest total highlighted, and the baselines drawn as lines of
+//! equal total length (a point below a baseline's line is a shorter description than it).
+//!
+//! [`mdl_plot`] draws on any plotters backend: the page passes a canvas, the CLI and the
+//! downloads an SVG ([`mdl_plot_svg`]), and the native tests read the SVG.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::{Candidate, Report};
+
+/// Colours of the families, and of the highlight.
+const FORMULA: RGBColor = RGBColor(37, 99, 235);
+const LINEAR: RGBColor = RGBColor(22, 163, 74);
+const NETWORK: RGBColor = RGBColor(234, 88, 12);
+const BEST: RGBColor = RGBColor(220, 38, 38);
+const BASELINE: RGBColor = RGBColor(120, 120, 120);
+
+fn family_colour(family: &str) -> RGBColor {
+    match family {
+        "formula" => FORMULA,
+        "linear" | "logistic" => LINEAR,
+        _ => NETWORK,
+    }
+}
+
+/// Draws the MDL plot of `report` on `area`. `selected` marks one candidate (the table's
+/// selection) with a ring.
+pub fn mdl_plot<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    report: &Report,
+    selected: Option<usize>,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    area.fill(&WHITE)?;
+    let Ranges { x_max, y_min, y_max } = Ranges::of(report);
+    let mut chart = chart_on(area, report)?;
+    chart
+        .configure_mesh()
+        .x_desc("model bits (the program)")
+        .y_desc("data bits (given the program)")
+        .light_line_style(WHITE)
+        .bold_line_style(RGBColor(232, 232, 232))
+        .y_labels(10)
+        .y_label_formatter(&|v| format!("{v:.0}"))
+        .x_label_formatter(&|v| format!("{v:.0}"))
+        .label_style(("sans-serif", 13))
+        .axis_desc_style(("sans-serif", 14))
+        .draw()?;
+
+    // Lines of equal total: x + y = b.
+    let iso = move |total: f64| {
+        (0..=200).map(move |i| i as f64 / 200.0 * total.min(x_max)).map(move |x| (x, total - x)).filter(move |p| p.1 >= y_min)
+    };
+    for b in &report.baselines {
+        if b.total_bits.is_finite() {
+            chart.draw_series(LineSeries::new(iso(b.total_bits), BASELINE.mix(0.6).stroke_width(1)))?;
+            chart.draw_series(std::iter::once(Text::new(
+                format!("{} {:.0}", b.name, b.total_bits),
+                (x_max * 0.01, b.total_bits.min(y_max / 1.2) * 0.88),
+                ("sans-serif", 12).into_font().color(&BASELINE),
+            )))?;
+        }
+    }
+    if let Some(best) = report.best.and_then(|b| report.candidates.get(b)) {
+        chart.draw_series(LineSeries::new(iso(best.total_bits), BEST.mix(0.35).stroke_width(1)))?;
+    }
+
+    // The Pareto front, joined in order of model bits.
+    let mut front: Vec<(f64, f64)> = report
+        .front
+        .iter()
+        .filter_map(|&i| report.candidates.get(i))
+        .map(|c| (c.model_bits, c.data_bits.max(1.0)))
+        .filter(|(x, y)| x.is_finite() && y.is_finite())
+        .collect();
+    front.sort_by(|a, b| a.0.total_cmp(&b.0));
+    chart.draw_series(LineSeries::new(front, FORMULA.mix(0.5).stroke_width(2)))?;
+
+    for (i, c) in report.candidates.iter().enumerate() {
+        if !(c.model_bits.is_finite() && c.data_bits.is_finite()) {
+            continue;
+        }
+        let at = (c.model_bits, c.data_bits.max(1.0));
+        let colour = family_colour(&c.family);
+        match c.family.as_str() {
+            "formula" => chart.draw_series(std::iter::once(Circle::new(at, 5, colour.filled())))?,
+            "linear" | "logistic" => chart.draw_series(std::iter::once(Rectangle::new(
+                [(at.0 - x_max * 0.006, at.1 * 0.94), (at.0 + x_max * 0.006, at.1 / 0.94)],
+                colour.filled(),
+            )))?,
+            _ => chart.draw_series(std::iter::once(TriangleMarker::new(at, 6, colour.filled())))?,
+        };
+        if selected == Some(i) {
+            chart.draw_series(std::iter::once(Circle::new(at, 10, BLACK.stroke_width(2))))?;
+        }
+    }
+    if let Some(best) = report.best.and_then(|b| report.candidates.get(b)) {
+        let at = (best.model_bits, best.data_bits.max(1.0));
+        chart.draw_series(std::iter::once(Circle::new(at, 8, BEST.stroke_width(3))))?;
+        chart.draw_series(std::iter::once(Text::new(
+            format!("shortest: {:.0} bits", best.total_bits),
+            (at.0 + x_max * 0.015, at.1 * 1.25),
+            ("sans-serif", 13).into_font().color(&BEST),
+        )))?;
+    }
+    area.present()
+}
+
+/// The plot as an SVG document.
+pub fn mdl_plot_svg(report: &Report, width: u32, height: u32) -> String {
+    let mut svg = String::new();
+    {
+        let area = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        // Drawing into a string cannot fail for I/O reasons; a layout error leaves what was drawn.
+        let _ = mdl_plot(&area, report, None);
+    }
+    svg
+}
+
+/// The point of `report` nearest to pixel (px, py) on a plot of `width` × `height` drawn by
+/// [`mdl_plot`] (within `radius` pixels), for hover and click in the page.
+pub fn hit(report: &Report, width: u32, height: u32, px: i32, py: i32, radius: i32) -> Option<usize> {
+    let mut svg = String::new();
+    let area = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+    let spec = layout(&area, report)?;
+    let mut best: Option<(i32, usize)> = None;
+    for (i, c) in report.candidates.iter().enumerate() {
+        let Some((x, y)) = spec.to_pixel(c) else { continue };
+        let d = (x - px).pow(2) + (y - py).pow(2);
+        if d <= radius * radius && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, i));
+        }
+    }
+    best.map(|(_, i)| i)
+}
+
+/// Where a plot's data area sits, to map candidates to pixels.
+struct Layout {
+    x_max: f64,
+    y_min: f64,
+    y_max: f64,
+    left: i32,
+    top: i32,
+    width: i32,
+    height: i32,
+}
+
+impl Layout {
+    fn to_pixel(&self, c: &Candidate) -> Option<(i32, i32)> {
+        if !(c.model_bits.is_finite() && c.data_bits.is_finite()) {
+            return None;
+        }
+        let fx = c.model_bits / self.x_max;
+        let fy = (c.data_bits.max(1.0).ln() - self.y_min.ln()) / (self.y_max.ln() - self.y_min.ln());
+        Some((self.left + (fx * self.width as f64) as i32, self.top + ((1.0 - fy) * self.height as f64) as i32))
+    }
+}
+
+/// The plotted ranges: model bits from 0, data bits on a log scale, room for the baselines.
+struct Ranges {
+    x_max: f64,
+    y_min: f64,
+    y_max: f64,
+}
+
+impl Ranges {
+    fn of(report: &Report) -> Ranges {
+        let points: Vec<(f64, f64)> = report
+            .candidates
+            .iter()
+            .map(|c| (c.model_bits, c.data_bits.max(1.0)))
+            .filter(|(x, y)| x.is_finite() && y.is_finite())
+            .collect();
+        let baselines: Vec<f64> = report.baselines.iter().map(|b| b.total_bits).filter(|b| b.is_finite()).collect();
+        // The candidates set the width; the baselines' lines are clipped at its edge.
+        let x_max = points.iter().map(|p| p.0).fold(10.0f64, f64::max) * 1.3;
+        let y_max = points.iter().map(|p| p.1).chain(baselines.iter().copied()).fold(16.0f64, f64::max) * 2.0;
+        let y_min = points.iter().map(|p| p.1).fold(y_max, f64::min).clamp(1.0, y_max / 4.0) / 2.0;
+        Ranges { x_max, y_min, y_max }
+    }
+}
+
+type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, LogCoord<f64>>>;
+
+fn chart_on<'a, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, Shift>,
+    report: &Report,
+) -> Result<Chart<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
+    let Ranges { x_max, y_min, y_max } = Ranges::of(report);
+    ChartBuilder::on(area)
+        .margin(12)
+        .x_label_area_size(38)
+        .y_label_area_size(64)
+        .build_cartesian_2d(0f64..x_max, (y_min..y_max).log_scale())
+}
+
+fn layout<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, report: &Report) -> Option<Layout> {
+    let Ranges { x_max, y_min, y_max } = Ranges::of(report);
+    let chart = chart_on(area, report).ok()?;
+    let (xr, yr) = chart.plotting_area().get_pixel_range();
+    Some(Layout { x_max, y_min, y_max, left: xr.start, top: yr.start, width: xr.end - xr.start, height: yr.end - yr.start })
+}

@@ -1,0 +1,217 @@
+//! Drawing reports into the page: the table preview, the target menu, the MDL plot, the table
+//! of candidates and the headline. Pure DOM output; the page decides when.
+
+use plotters::prelude::IntoDrawingArea;
+use plotters_canvas::CanvasBackend;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlCanvasElement, HtmlElement, HtmlOptionElement, HtmlSelectElement};
+
+use super::dom::{append, by_id, element, set_text};
+use crate::report::{chart, ColumnSummary, Report};
+
+/// Shows a loaded table: its columns, kinds and first rows.
+pub fn preview(report: &Report, load_s: f64) {
+    let d = &report.dataset;
+    let preview: HtmlElement = by_id("data-preview");
+    preview.set_inner_html("");
+    let caption = format!(
+        "{}: {} rows × {} columns, read in {:.0} ms, described in {:.0} ms on {} thread{}",
+        d.name,
+        d.rows,
+        d.columns,
+        load_s * 1000.0,
+        report.elapsed_s * 1000.0,
+        report.threads,
+        if report.threads == 1 { "" } else { "s" }
+    );
+    append(&preview, &element("p", Some(&caption)));
+    let table = element("table", None);
+    let head = element("thead", None);
+    let names = element("tr", None);
+    let kinds = element("tr", None);
+    kinds.set_class_name("kinds");
+    for column in &report.columns {
+        append(&names, &element("th", Some(&column.name)));
+        let th = element("th", Some(&column_note(column)));
+        let _ = th.set_attribute("data-kind", &column.kind);
+        append(&kinds, &th);
+    }
+    append(&head, &names);
+    append(&head, &kinds);
+    append(&table, &head);
+    let body = element("tbody", None);
+    for row in &report.preview {
+        let tr = element("tr", None);
+        for cell in row {
+            append(&tr, &element("td", Some(cell)));
+        }
+        append(&body, &tr);
+    }
+    append(&table, &body);
+    append(&preview, &table);
+    if report.warnings.is_empty() {
+        error("");
+    } else {
+        warnings(&report.warnings);
+    }
+}
+
+/// "numeric · step 0.001 · 0.39 to 39.5 · 2 missing"
+fn column_note(c: &ColumnSummary) -> String {
+    let mut parts = vec![c.kind.clone()];
+    if let Some(p) = c.precision {
+        parts.push(format!("step {p}"));
+    }
+    if let (Some(min), Some(max)) = (c.min, c.max) {
+        parts.push(format!("{} to {}", short(min), short(max)));
+    }
+    if c.kind != "numeric" && c.distinct > 0 {
+        parts.push(format!("{} levels", c.distinct));
+    }
+    if c.missing > 0 {
+        parts.push(format!("{} missing", c.missing));
+    }
+    parts.join(" · ")
+}
+
+fn short(v: f64) -> String {
+    let s = format!("{v:.4}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s.len() > 10 {
+        format!("{v:.3e}")
+    } else {
+        s.to_string()
+    }
+}
+
+/// Fills `select` with the columns of a report, selecting `preferred` if present, else the last
+/// column that is not constant. `blank` adds a first, empty choice with that label.
+pub fn column_options(id: &str, report: &Report, preferred: Option<&str>, blank: Option<&str>, numeric_only: bool) {
+    let select: HtmlSelectElement = by_id(id);
+    select.set_inner_html("");
+    if let Some(label) = blank {
+        let option = HtmlOptionElement::new_with_text_and_value(label, "").expect("an option");
+        select.add_with_html_option_element(&option).expect("adding an option");
+    }
+    for column in report.columns.iter().filter(|c| !numeric_only || c.kind == "numeric") {
+        let option = HtmlOptionElement::new_with_text_and_value(&column.name, &column.name).expect("an option");
+        select.add_with_html_option_element(&option).expect("adding an option");
+    }
+    let fallback = report.columns.iter().rev().find(|c| c.kind != "constant").map(|c| c.name.as_str());
+    let chosen = preferred.filter(|t| report.columns.iter().any(|c| c.name == *t)).or(if blank.is_some() { None } else { fallback });
+    select.set_value(chosen.unwrap_or(""));
+}
+
+/// The results of an engine: plot, table and headline. `live` marks a search still running.
+pub fn results(report: &Report, selected: Option<usize>, live: bool) {
+    plot(report, selected);
+    table(report, selected);
+    headline(report, live);
+}
+
+/// Draws the MDL plot on the canvas.
+pub fn plot(report: &Report, selected: Option<usize>) {
+    let canvas: HtmlCanvasElement = by_id("mdl-plot");
+    let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else { return };
+    let area = backend.into_drawing_area();
+    if chart::mdl_plot(&area, report, selected).is_ok() {
+        let _ = canvas.set_attribute("data-points", &report.candidates.len().to_string());
+    }
+}
+
+/// The candidates as a table, shortest model first, the best marked.
+fn table(report: &Report, selected: Option<usize>) {
+    let host: HtmlElement = by_id("front-table");
+    host.set_inner_html("");
+    let table = element("table", None);
+    let head = element("tr", None);
+    for title in ["", "family", "formula", "model bits", "data bits", "total bits", "test R²", "test bits/row"] {
+        append(&head, &element("th", Some(title)));
+    }
+    let thead = element("thead", None);
+    append(&thead, &head);
+    append(&table, &thead);
+    let body = element("tbody", None);
+    for (i, c) in report.candidates.iter().enumerate() {
+        let tr = element("tr", None);
+        let _ = tr.set_attribute("data-index", &i.to_string());
+        let mut class = String::new();
+        if report.best == Some(i) {
+            class.push_str("best ");
+        }
+        if selected == Some(i) {
+            class.push_str("selected");
+        }
+        tr.set_class_name(class.trim());
+        let cells = [
+            if report.best == Some(i) { "★".to_string() } else { String::new() },
+            c.family.clone(),
+            c.formula.clone().unwrap_or_else(|| c.description.clone()),
+            format!("{:.1}", c.model_bits),
+            format!("{:.1}", c.data_bits),
+            format!("{:.1}", c.total_bits),
+            c.test.r2.or(c.test.accuracy).map(|v| format!("{v:.6}")).unwrap_or_else(|| "–".into()),
+            c.test.bits_per_row.map(|v| format!("{v:.2}")).unwrap_or_else(|| "–".into()),
+        ];
+        for (k, text) in cells.iter().enumerate() {
+            let td = element("td", Some(text));
+            if k == 2 {
+                td.set_class_name("formula");
+            }
+            append(&tr, &td);
+        }
+        append(&body, &tr);
+    }
+    append(&table, &body);
+    append(&host, &table);
+}
+
+/// "T = sqrt(a)**3: 12 bits of formula + 129 bits of data, 3.0× shorter than deflate"
+fn headline(report: &Report, live: bool) {
+    let Some(best) = report.best.and_then(|b| report.candidates.get(b)) else {
+        return set_text("headline", if live { "searching…" } else { "" });
+    };
+    let target = report.dataset.target.as_deref().unwrap_or("y");
+    let formula = best.formula.as_deref().unwrap_or(&best.description);
+    let mut text = format!(
+        "{target} = {formula}: {:.0} bits of formula + {:.0} bits of data",
+        best.model_bits, best.data_bits
+    );
+    if let Some(deflate) = report.baselines.iter().find(|b| b.name == "deflate") {
+        if best.total_bits > 0.0 {
+            text.push_str(&format!(", {:.1}× shorter than deflate", deflate.total_bits / best.total_bits));
+        }
+    }
+    if live {
+        text.push_str(" (searching…)");
+    } else if report.cancelled {
+        text.push_str(" (cancelled: the best found so far)");
+    }
+    set_text("headline", &text);
+}
+
+pub fn error(message: &str) {
+    let error: HtmlElement = by_id("error");
+    error.set_class_name(if message.is_empty() { "" } else { "error" });
+    error.set_text_content(Some(message));
+}
+
+pub fn warnings(warnings: &[String]) {
+    let error: HtmlElement = by_id("error");
+    error.set_class_name("warning");
+    error.set_inner_html("");
+    for w in warnings {
+        append(&error, &element("div", Some(&format!("warning: {w}"))));
+    }
+}
+
+/// Clears the results area (a new table or a new run).
+pub fn clear_results() {
+    by_id::<HtmlElement>("front-table").set_inner_html("");
+    set_text("headline", "");
+    let canvas: HtmlCanvasElement = by_id("mdl-plot");
+    if let Some(ctx) = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok()) {
+        ctx.clear_rect(0.0, 0.0, canvas.width() as f64, canvas.height() as f64);
+    }
+    let _ = canvas.set_attribute("data-points", "0");
+}

@@ -1,0 +1,76 @@
+// The formula search from the page: Kepler's law appears on the plot and in the table, the
+// page stays usable while it runs, and cancel stops it at once keeping the results so far.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { serve, browser, waitForPreview, foreignRequests, screenshot } from "./harness.mjs";
+
+let app;
+before(async () => { app = await serve({ isolate: true }); });
+after(async () => { await app.close(); });
+
+/** Non-white pixels on the plot canvas. */
+async function painted(page) {
+  return page.$eval("#mdl-plot", (c) => {
+    const d = c.getContext("2d").getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] < 240 || d[i + 1] < 240 || d[i + 2] < 240) n++;
+    return n;
+  });
+}
+
+test("Kepler: the search finds T = a^(3/2) and draws it", async () => {
+  const b = await browser();
+  try {
+    await b.page.goto(app.url);
+    await waitForPreview(b.page);
+    await b.page.fill("#seconds", "2");
+    const t0 = Date.now();
+    await b.page.click("#run-search");
+    assert.equal(await b.page.isDisabled("#run-search"), true, "run is disabled while running");
+    assert.equal(await b.page.isEnabled("#cancel"), true, "cancel is enabled while running");
+    await b.page.waitForFunction(() => document.querySelector("#status").textContent.startsWith("done"), null, { timeout: 30_000 });
+    const elapsed = (Date.now() - t0) / 1000;
+    const headline = await b.page.textContent("#headline");
+    assert.match(headline, /^T = (sqrt\(a\)\*\*3|a\*\*\(3\/2\)|a\*sqrt\(a\)|sqrt\(a\)\*a)/, headline);
+    assert.match(headline, /shorter than deflate/);
+    const best = await b.page.$eval("#front-table tr.best td.formula", (td) => td.textContent);
+    assert.ok(headline.includes(best), `${best} is the best row`);
+    assert.ok(await painted(b.page) > 5000, "the plot is drawn");
+    assert.equal(await b.page.isEnabled("#run-search"), true);
+    assert.equal(await b.page.isDisabled("#cancel"), true);
+    assert.equal(await b.page.isEnabled("#download-report"), true);
+    console.log(`# Kepler: click to done ${elapsed.toFixed(2)} s (budget 2 s): ${headline}`);
+    await screenshot(b.page, "kepler-search");
+    assert.deepEqual(b.errors, []);
+    assert.deepEqual(foreignRequests(b.requests, app.url), []);
+  } finally {
+    await b.close();
+  }
+});
+
+test("cancel stops a long search at once and keeps the results so far", async () => {
+  const b = await browser();
+  try {
+    await b.page.goto(app.url);
+    await waitForPreview(b.page);
+    await b.page.fill("#seconds", "60");
+    await b.page.click("#run-search");
+    await b.page.waitForFunction(() => document.querySelectorAll("#front-table tbody tr").length > 0, null, { timeout: 20_000 });
+    const t0 = Date.now();
+    await b.page.click("#cancel");
+    await b.page.waitForFunction(() => !document.querySelector("#run-search").disabled, null, { timeout: 5_000 });
+    const stopped = Date.now() - t0;
+    assert.ok(stopped < 500, `cancel took ${stopped} ms`);
+    assert.ok((await b.page.$$("#front-table tbody tr")).length > 0, "the results so far stay");
+    assert.match(await b.page.textContent("#status"), /cancelled/);
+    // The table is reloaded into the new worker; a new run works.
+    await b.page.waitForFunction(() => document.querySelector("#status").textContent === "ready", null, { timeout: 20_000 });
+    await b.page.fill("#seconds", "1");
+    await b.page.click("#run-search");
+    await b.page.waitForFunction(() => document.querySelector("#status").textContent.startsWith("done"), null, { timeout: 30_000 });
+    console.log(`# cancel: ${stopped} ms from click to the run button enabled`);
+    assert.deepEqual(b.errors, []);
+  } finally {
+    await b.close();
+  }
+});
