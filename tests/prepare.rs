@@ -124,7 +124,7 @@ fn refusals_name_the_column() {
         ("x,y\n1,2.5\n2,3.5\n", options("z"), "there is no column 'z' (the columns are: x, y)"),
         ("x,y\n1,a\n2,b\n3,a\n", PrepareOptions { task: Some(Task::Regression), ..options("y") }, "column 'y' holds text, so it can only be a classification target"),
         ("x,y\n5,2.5\n5,3.5\n", options("y"), "no column is left to explain 'y' with (the others are constant or ids)"),
-        ("x,y\n1,2.5\n2,3.5\n", PrepareOptions { split: Split::Random { test_fraction: 1.5 }, ..options("y") }, "the test share must be between 0 and 1 (exclusive), not 1.5"),
+        ("x,y\n1,2.5\n2,3.5\n", PrepareOptions { split: Split::Random { test_fraction: 1.5 }, ..options("y") }, "the test share must be at least 0 and below 1, not 1.5"),
         ("x,c,y\n1,a,2.5\n2,b,3.5\n", PrepareOptions { split: Split::Extrapolate { column: "c".into(), test_fraction: 0.5 }, ..options("y") }, "the extrapolation split needs a numeric column, and 'c' is not numeric"),
     ];
     for (text, opts, message) in cases {

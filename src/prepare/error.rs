@@ -53,7 +53,7 @@ impl fmt::Display for PrepareError {
                 write!(f, "the extrapolation split needs a numeric column, and '{column}' is not numeric")
             }
             PrepareError::BadTestFraction { fraction } => {
-                write!(f, "the test share must be between 0 and 1 (exclusive), not {fraction}")
+                write!(f, "the test share must be at least 0 and below 1, not {fraction}")
             }
         }
     }

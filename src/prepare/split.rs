@@ -7,7 +7,8 @@ use crate::random::Rng;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Split {
-    /// A random `test_fraction` of the rows for testing (at least one row each side).
+    /// A random `test_fraction` of the rows for testing (at least one row each side, unless the
+    /// fraction is 0: then every row trains).
     Random { test_fraction: f64 },
     /// Train on the rows where `column` is lowest, test on the highest `test_fraction`.
     /// Ties are broken by row order, so the split is the same every time.
@@ -21,11 +22,12 @@ impl Split {
         let fraction = match self {
             Split::Random { test_fraction } | Split::Extrapolate { test_fraction, .. } => *test_fraction,
         };
-        if !(fraction > 0.0 && fraction < 1.0) {
+        if !(0.0..1.0).contains(&fraction) {
             return Err(PrepareError::BadTestFraction { fraction });
         }
         let n = rows.len();
-        let test_n = ((n as f64 * fraction).round() as usize).clamp(1, n - 1);
+        // No test rows only when asked for none (a benchmark may hold its own test rows out).
+        let test_n = if fraction == 0.0 { 0 } else { ((n as f64 * fraction).round() as usize).clamp(1, n - 1) };
         let mut order: Vec<usize> = (0..n).collect();
         match self {
             Split::Random { .. } => Rng::new(seed).shuffle(&mut order),

@@ -83,8 +83,14 @@ impl Island {
         if tuned {
             fit_constants(&mut expr, &ctx.scorer.fit_data(), ctx.options.lm_iterations);
         }
-        let mut score = ctx.scorer.score(&expr, &mut self.evaluator, &mut self.buffer);
+        let (mut score, scaled) = ctx.scorer.score_scaled(&expr, &mut self.evaluator, &mut self.buffer);
         self.evaluations += 1;
+        match scaled {
+            Some(scaled) if scaled.len() <= ctx.grammar.max_len => expr = scaled,
+            // Too long to carry its scaling: scored as it is.
+            Some(_) => score = ctx.scorer.score(&expr, &mut self.evaluator, &mut self.buffer),
+            None => {}
+        }
         if tuned {
             // A tuned constant that lands on 3/2 or π is worth trying in that form.
             score = ctx.scorer.snap(&mut expr, score, &mut self.evaluator, &mut self.buffer);

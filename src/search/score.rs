@@ -12,7 +12,7 @@
 //! figures: each constant takes the form that makes the total shortest, the predictions are
 //! recomputed from the rounded constants, and the residual code is fitted row by row.
 
-use crate::expr::{Columns, Evaluator, Expr, Form, Kind, Syntax};
+use crate::expr::{Columns, Evaluator, Expr, Form, Kind, Op, Syntax};
 use crate::mdl::constants::{self, Constant, Real};
 use crate::mdl::residuals::{ResidualCode, ResidualSums};
 use crate::prepare::{Dataset, Target};
@@ -112,11 +112,14 @@ impl<'a> Scorer<'a> {
     /// estimated from sums. Formulas that are not finite on every training row are invalid.
     pub fn score(&self, expr: &Expr, evaluator: &mut Evaluator, mu: &mut Vec<f64>) -> Score {
         let Some(sums) = self.predict(expr, evaluator, mu, &self.train) else { return Score::INVALID };
-        let Ok(estimate) = ResidualCode::fast(&sums, self.delta) else { return Score::INVALID };
-        let sigma = (estimate.scale * self.delta).max(self.delta);
-        // A real constant needs about the relative precision of the fit, over √n rows.
-        let width = ((self.y_scale * (sums.n as f64).sqrt() / sigma).log2().ceil()).clamp(2.0, 52.0) as u32;
-        let mut model = expr.len() as f64 * self.token_bits;
+        self.score_with(expr, &sums, &[])
+    }
+
+    /// The score of `expr` (with `extra` constants to be added to it) given its residual sums.
+    fn score_with(&self, expr: &Expr, sums: &ResidualSums, extra: &[f64]) -> Score {
+        let Ok(estimate) = ResidualCode::fast(sums, self.delta) else { return Score::INVALID };
+        let width = self.constant_width(estimate.scale, sums.n);
+        let mut model = (expr.len() + 2 * extra.len()) as f64 * self.token_bits;
         for node in &expr.nodes {
             if let Kind::Const(value, form) = node.kind {
                 match constant_of(value, form, width) {
@@ -125,7 +128,79 @@ impl<'a> Scorer<'a> {
                 }
             }
         }
+        for &value in extra {
+            let (value, form) = near_simple(value).unwrap_or((value, Form::Real));
+            match constant_of(value, form, width) {
+                Some(c) => model += c.bits() as f64,
+                None => return Score::INVALID,
+            }
+        }
         Score { model_bits: model, data_bits: estimate.total_bits }
+    }
+
+    /// The mantissa width a real constant needs: about the relative precision of the fit over
+    /// √n rows (a Fisher-information argument: Rissanen 1978, ½ log₂ n bits a parameter).
+    fn constant_width(&self, scale: f64, n: usize) -> u32 {
+        let sigma = (scale * self.delta).max(self.delta);
+        ((self.y_scale * (n as f64).sqrt() / sigma).log2().ceil()).clamp(2.0, 52.0) as u32
+    }
+
+    /// The score with the best linear scaling (Keijzer 2003): f, b·f, f + a or b·f + a with b
+    /// and a fitted by least squares, each scaling paying for its constants and tokens. When a
+    /// scaling wins, the formula is rewritten to carry it (so the search keeps what it scored).
+    pub fn score_scaled(&self, expr: &Expr, evaluator: &mut Evaluator, mu: &mut Vec<f64>) -> (Score, Option<Expr>) {
+        let Some(plain) = self.predict(expr, evaluator, mu, &self.train) else { return (Score::INVALID, None) };
+        let y = &self.train.y;
+        let n = y.len() as f64;
+        let (mut sm, mut smm, mut sy, mut sym) = (0.0, 0.0, 0.0, 0.0);
+        for (&yi, &mi) in y.iter().zip(mu.iter()) {
+            sm += mi;
+            smm += mi * mi;
+            sy += yi;
+            sym += yi * mi;
+        }
+        let var = n * smm - sm * sm;
+        let b_only = if smm > 0.0 { sym / smm } else { 0.0 };
+        let a_only = (sy - sm) / n;
+        let b_both = if var > 0.0 { (n * sym - sy * sm) / var } else { 0.0 };
+        let a_both = (sy - b_both * sm) / n;
+        // The residuals of every scaling in one pass (differences of large sums would lose an
+        // exact law's last digits).
+        let variants = [(1.0, 0.0), (b_only, 0.0), (1.0, a_only), (b_both, a_both)];
+        let mut sums = [ResidualSums { n: y.len(), ..Default::default() }; 4];
+        for (&yi, &mi) in y.iter().zip(mu.iter()) {
+            for (s, &(b, a)) in sums.iter_mut().zip(&variants) {
+                let r = yi - (b * mi + a);
+                s.sum_sq += r * r;
+                s.sum_abs += r.abs();
+            }
+        }
+        let mut best = (self.score_with(expr, &plain, &[]), 0usize);
+        for k in 1..4 {
+            let (b, a) = variants[k];
+            if !(b.is_finite() && a.is_finite()) || b == 0.0 || !sums[k].sum_sq.is_finite() {
+                continue;
+            }
+            let extra: &[f64] = match k {
+                1 => &[b],
+                2 => &[a],
+                _ => &[b, a],
+            };
+            let score = self.score_with(expr, &sums[k], extra);
+            if score.better_than(&best.0) {
+                best = (score, k);
+            }
+        }
+        match best.1 {
+            0 => (best.0, None),
+            k => {
+                let (b, a) = variants[k];
+                let scaled = scale(expr, (k == 1 || k == 3).then_some(b), (k == 2 || k == 3).then_some(a));
+                // Score what is stored: the snapped constants may round the fit a little.
+                let score = self.score(&scaled, evaluator, mu);
+                (score, Some(scaled))
+            }
+        }
     }
 
     /// Evaluates `expr` on `rows` into `mu`; the residual sums, or None if anything is not finite.
@@ -253,6 +328,22 @@ impl<'a> Scorer<'a> {
     }
 }
 
+/// `f·b + a`, with the constants in their short forms when they sit on one.
+fn scale(expr: &Expr, b: Option<f64>, a: Option<f64>) -> Expr {
+    let constant = |v: f64| {
+        let (v, form) = near_simple(v).unwrap_or((v, Form::Real));
+        Expr::with_form(v, form)
+    };
+    let mut e = expr.clone();
+    if let Some(b) = b {
+        e = Expr::binary(Op::Mul, e, constant(b));
+    }
+    if let Some(a) = a {
+        e = Expr::binary(Op::Add, e, constant(a));
+    }
+    e
+}
+
 /// How a constant of this value and form is sent; a real at `width` mantissa bits.
 fn constant_of(value: f64, form: Form, width: u32) -> Option<Constant> {
     match form {
@@ -274,6 +365,8 @@ fn form_of(c: &Constant) -> Form {
         },
         Constant::Pi => Form::Pi,
         Constant::E => Form::E,
+        // A real that happens to be whole (1.0 sent with no mantissa bits) reads as an integer.
+        Constant::Real(r) if r.value().fract() == 0.0 && r.value().abs() < 1e15 => Form::Integer,
         Constant::Real(_) => Form::Real,
     }
 }
