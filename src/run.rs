@@ -14,7 +14,7 @@ use crate::data::{self, LoadError, LoadOptions, Loaded};
 use crate::examples;
 use crate::expr::OpSet;
 use crate::prepare::{self, Dataset, PrepareError, PrepareOptions, Split, Target};
-use crate::report::{Baseline, Candidate, DatasetInfo, Report, TestScore};
+use crate::report::{Baseline, Candidate, DatasetInfo, Report, SearchStats, TestScore};
 use crate::search::{self, SearchError, SearchOptions};
 
 /// Rows of the table shown in a report's preview.
@@ -186,6 +186,11 @@ pub fn run(job: &Job, observer: &dyn Observer, cancel: &Cancel, clock: &dyn Cloc
             let live = WithContext { inner: observer, base: &report };
             let found = search::search(&dataset, &options, &live, cancel, clock)?;
             report.cancelled = found.stop == search::Stop::Cancelled;
+            report.search = Some(SearchStats {
+                generations: found.generations,
+                evaluations: found.evaluations,
+                stop: format!("{:?}", found.stop).to_lowercase(),
+            });
             report.candidates = found.front.iter().map(formula_candidate).collect();
             report.front = (0..report.candidates.len()).collect();
             report.best = (!report.candidates.is_empty()).then_some(found.best);

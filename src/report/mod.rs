@@ -33,6 +33,17 @@ pub struct Report {
     pub elapsed_s: f64,
     /// True when the run was cancelled and the report holds what was done so far.
     pub cancelled: bool,
+    /// For a search: generations run per island, formulas scored, and why it stopped.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search: Option<SearchStats>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SearchStats {
+    pub generations: u64,
+    pub evaluations: u64,
+    /// "generations", "time", "converged" or "cancelled".
+    pub stop: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

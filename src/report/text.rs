@@ -96,6 +96,16 @@ pub fn front_table(report: &Report) -> String {
             best.data_bits
         ));
     }
+    if let Some(s) = &report.search {
+        out.push_str(&format!(
+            "search: {} generations, {} formulas scored in {:.1} s ({:.0}/s), stopped by {}\n",
+            s.generations,
+            s.evaluations,
+            report.elapsed_s,
+            s.evaluations as f64 / report.elapsed_s.max(1e-9),
+            s.stop
+        ));
+    }
     for w in &report.warnings {
         out.push_str(&format!("note: {w}\n"));
     }

@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use super::individual::Individual;
-use super::optimize::fit_constants;
+use super::optimize::{fit_constants, Workspace};
 use super::score::Scorer;
 use super::variation::{self, Grammar};
 use super::SearchOptions;
@@ -25,6 +25,7 @@ pub struct Island {
     rng: Rng,
     evaluator: Evaluator,
     buffer: Vec<f64>,
+    workspace: Workspace,
     /// Formulas scored so far.
     pub evaluations: u64,
 }
@@ -39,6 +40,7 @@ impl Island {
             rng: Rng::stream(seed, index as u64),
             evaluator: Evaluator::new(),
             buffer: Vec::new(),
+            workspace: Workspace::default(),
             evaluations: 0,
         };
         let mut attempts = 0;
@@ -81,7 +83,7 @@ impl Island {
         }
         let tuned = expr.num_constants() > 0 && self.rng.chance(ctx.options.optimize_probability);
         if tuned {
-            fit_constants(&mut expr, &ctx.scorer.fit_data(), ctx.options.lm_iterations);
+            fit_constants(&mut expr, &ctx.scorer.fit_data(), ctx.options.lm_iterations, &mut self.workspace);
         }
         let (mut score, scaled) = ctx.scorer.score_scaled(&expr, &mut self.evaluator, &mut self.buffer);
         self.evaluations += 1;

@@ -2,116 +2,139 @@
 //!
 //! The genetic operators find a formula's shape; its constants are then polished by least
 //! squares (equivalent to maximising the Gaussian data code at a fixed σ). Derivatives come from
-//! forward-mode differentiation along the postfix vector ([`Dual`] values carry the gradient with
-//! respect to every constant), so each LM step costs one pass per row, and no step size has to
-//! be guessed as finite differences would.
+//! forward-mode differentiation along the postfix vector, over all tuning rows at once: each
+//! stack slot holds a column of values and one column of partial derivatives per constant, so a
+//! node costs a few tight loops over the rows, and no step size has to be guessed as finite
+//! differences would.
 
 use crate::expr::{Expr, Kind, Op};
 
 /// At most this many constants are tuned (the normal equations are solved densely).
 pub const MAX_TUNED: usize = 16;
 
-/// A value and its partial derivatives with respect to the tuned constants.
-#[derive(Clone)]
-struct Dual {
-    value: f64,
-    grad: [f64; MAX_TUNED],
+/// Values and partial derivatives of one subtree on every row: `grad[c * rows + r]` is
+/// ∂value[r]/∂constant c.
+#[derive(Default)]
+struct Slot {
+    value: Vec<f64>,
+    grad: Vec<f64>,
 }
 
-impl Dual {
-    fn constant(value: f64) -> Dual {
-        Dual { value, grad: [0.0; MAX_TUNED] }
-    }
-
-    /// `value` with derivative `d` times `self`'s gradient (the chain rule for unary ops).
-    fn chain(&self, value: f64, d: f64, k: usize) -> Dual {
-        let mut out = Dual::constant(value);
-        for i in 0..k {
-            out.grad[i] = d * self.grad[i];
-        }
-        out
-    }
-
-    /// `value` with gradient da·a' + db·b'.
-    fn chain2(a: &Dual, b: &Dual, value: f64, da: f64, db: f64, k: usize) -> Dual {
-        let mut out = Dual::constant(value);
-        for i in 0..k {
-            // Skip a zero partial explicitly: 0 · inf must not poison the gradient.
-            let ga = if a.grad[i] == 0.0 { 0.0 } else { da * a.grad[i] };
-            let gb = if b.grad[i] == 0.0 { 0.0 } else { db * b.grad[i] };
-            out.grad[i] = ga + gb;
-        }
-        out
-    }
+/// Reusable buffers for forward-mode evaluation (one per island).
+#[derive(Default)]
+pub struct Workspace {
+    slots: Vec<Slot>,
+    residuals: Vec<f64>,
 }
 
-/// Evaluates `expr` on one row (`x[j]` is variable j) with the gradient over its first `k`
-/// constants. Values follow [`Op::apply`], so they equal the scalar oracle's.
-fn eval_dual(expr: &Expr, x: &[f64], k: usize, stack: &mut Vec<Dual>) -> Option<Dual> {
-    stack.clear();
+/// Evaluates `expr` on every row of `data` with the gradient over its first `k` constants, into
+/// the workspace's slot 0. Values follow [`Op::apply`], so they equal the scalar oracle's.
+fn eval_dual(expr: &Expr, data: &FitData, k: usize, ws: &mut Workspace) -> Option<()> {
+    let rows = data.rows();
+    let mut top = 0usize; // slots in use
     let mut constant = 0;
     for node in &expr.nodes {
-        let d = match node.kind {
-            Kind::Var(j) => Dual::constant(*x.get(j as usize)?),
+        match node.kind {
+            Kind::Var(j) => {
+                let column = data.columns.get(j as usize)?;
+                let slot = grow(&mut ws.slots, top, rows, k);
+                slot.value.copy_from_slice(column);
+                top += 1;
+            }
             Kind::Const(value, _) => {
-                let mut d = Dual::constant(value);
+                let slot = grow(&mut ws.slots, top, rows, k);
+                slot.value.fill(value);
                 if constant < k {
-                    d.grad[constant] = 1.0;
+                    slot.grad[constant * rows..(constant + 1) * rows].fill(1.0);
                 }
                 constant += 1;
-                d
+                top += 1;
             }
             Kind::Op(op) if op.arity() == 2 => {
-                let b = stack.pop()?;
-                let a = stack.pop()?;
-                binary(op, &a, &b, k)
+                if top < 2 {
+                    return None;
+                }
+                let (left, right) = ws.slots.split_at_mut(top - 1);
+                binary(op, &mut left[top - 2], &right[0], rows, k);
+                top -= 1;
             }
             Kind::Op(op) => {
-                let a = stack.pop()?;
-                unary(op, &a, k)
+                if top < 1 {
+                    return None;
+                }
+                unary(op, &mut ws.slots[top - 1], rows, k);
             }
-        };
-        stack.push(d);
+        }
     }
-    stack.pop()
+    (top == 1).then_some(())
 }
 
-fn binary(op: Op, a: &Dual, b: &Dual, k: usize) -> Dual {
-    let (x, y) = (a.value, b.value);
-    let v = op.apply(x, y);
-    let (da, db) = match op {
-        Op::Add => (1.0, 1.0),
-        Op::Sub => (1.0, -1.0),
-        Op::Mul => (y, x),
-        Op::Div => (1.0 / y, -x / (y * y)),
-        Op::Pow => (y * x.powf(y - 1.0), if x > 0.0 { v * x.ln() } else { 0.0 }),
-        _ => (f64::NAN, f64::NAN),
-    };
-    Dual::chain2(a, b, v, da, db, k)
+/// Slot `i`, sized for `rows` × (1 + k) and with zero gradients.
+fn grow(slots: &mut Vec<Slot>, i: usize, rows: usize, k: usize) -> &mut Slot {
+    if slots.len() <= i {
+        slots.resize_with(i + 1, Slot::default);
+    }
+    let slot = &mut slots[i];
+    slot.value.resize(rows, 0.0);
+    slot.grad.clear();
+    slot.grad.resize(rows * k, 0.0);
+    slot
 }
 
-fn unary(op: Op, a: &Dual, k: usize) -> Dual {
-    let x = a.value;
-    let v = op.apply(x, 0.0);
-    let d = match op {
-        Op::Square => 2.0 * x,
-        Op::Cube => 3.0 * x * x,
-        Op::Sqrt => 0.5 / v,
-        Op::Exp => v,
-        Op::Log => 1.0 / x,
-        Op::Sin => x.cos(),
-        Op::Cos => -x.sin(),
-        Op::Tan => 1.0 + v * v,
-        Op::Asin => 1.0 / (1.0 - x * x).sqrt(),
-        Op::Acos => -1.0 / (1.0 - x * x).sqrt(),
-        Op::Atan => 1.0 / (1.0 + x * x),
-        Op::Tanh => 1.0 - v * v,
-        Op::Abs => x.signum(),
-        Op::Neg => -1.0,
-        Op::Inv => -v * v,
-        _ => f64::NAN,
-    };
-    a.chain(v, d, k)
+/// a ← a op b, with the gradient by the chain rule (a zero partial stays zero: 0·∞ must not
+/// poison it).
+fn binary(op: Op, a: &mut Slot, b: &Slot, rows: usize, k: usize) {
+    for r in 0..rows {
+        let (x, y) = (a.value[r], b.value[r]);
+        let v = op.apply(x, y);
+        let (da, db) = match op {
+            Op::Add => (1.0, 1.0),
+            Op::Sub => (1.0, -1.0),
+            Op::Mul => (y, x),
+            Op::Div => (1.0 / y, -x / (y * y)),
+            Op::Pow => (y * x.powf(y - 1.0), if x > 0.0 { v * x.ln() } else { 0.0 }),
+            _ => (f64::NAN, f64::NAN),
+        };
+        for c in 0..k {
+            let i = c * rows + r;
+            let ga = if a.grad[i] == 0.0 { 0.0 } else { da * a.grad[i] };
+            let gb = if b.grad[i] == 0.0 { 0.0 } else { db * b.grad[i] };
+            a.grad[i] = ga + gb;
+        }
+        a.value[r] = v;
+    }
+}
+
+fn unary(op: Op, a: &mut Slot, rows: usize, k: usize) {
+    for r in 0..rows {
+        let x = a.value[r];
+        let v = op.apply(x, 0.0);
+        let d = match op {
+            Op::Square => 2.0 * x,
+            Op::Cube => 3.0 * x * x,
+            Op::Sqrt => 0.5 / v,
+            Op::Exp => v,
+            Op::Log => 1.0 / x,
+            Op::Sin => x.cos(),
+            Op::Cos => -x.sin(),
+            Op::Tan => 1.0 + v * v,
+            Op::Asin => 1.0 / (1.0 - x * x).sqrt(),
+            Op::Acos => -1.0 / (1.0 - x * x).sqrt(),
+            Op::Atan => 1.0 / (1.0 + x * x),
+            Op::Tanh => 1.0 - v * v,
+            Op::Abs => x.signum(),
+            Op::Neg => -1.0,
+            Op::Inv => -v * v,
+            _ => f64::NAN,
+        };
+        for c in 0..k {
+            let g = &mut a.grad[c * rows + r];
+            if *g != 0.0 {
+                *g *= d;
+            }
+        }
+        a.value[r] = v;
+    }
 }
 
 /// Rows to fit on: column-major features (one slice per variable) and the target.
@@ -126,40 +149,27 @@ impl FitData<'_> {
     }
 }
 
-/// Residuals y − f and the Jacobian ∂f/∂c (row-major, rows × k); None if any value is not finite.
-fn residuals_and_jacobian(expr: &Expr, data: &FitData, k: usize, r: &mut Vec<f64>, jac: &mut Vec<f64>) -> Option<f64> {
-    let mut stack = Vec::with_capacity(16);
-    let mut x = vec![0.0; data.columns.len()];
-    r.clear();
-    jac.clear();
-    let mut cost = 0.0;
-    for row in 0..data.rows() {
-        for (j, column) in data.columns.iter().enumerate() {
-            x[j] = column[row];
-        }
-        let d = eval_dual(expr, &x, k, &mut stack)?;
-        let residual = data.y[row] - d.value;
-        if !residual.is_finite() || d.grad[..k].iter().any(|g| !g.is_finite()) {
-            return None;
-        }
-        cost += residual * residual;
-        r.push(residual);
-        jac.extend_from_slice(&d.grad[..k]);
+/// Σ(y − f)², the residuals in `ws.residuals` and the Jacobian in slot 0's gradient; None if any
+/// value or derivative is not finite.
+fn residuals_and_jacobian(expr: &Expr, data: &FitData, k: usize, ws: &mut Workspace) -> Option<f64> {
+    eval_dual(expr, data, k, ws)?;
+    let slot = &ws.slots[0];
+    if slot.grad.iter().any(|g| !g.is_finite()) {
+        return None;
     }
-    Some(cost)
+    ws.residuals.clear();
+    let mut cost = 0.0;
+    for (y, v) in data.y.iter().zip(&slot.value) {
+        let r = y - v;
+        cost += r * r;
+        ws.residuals.push(r);
+    }
+    cost.is_finite().then_some(cost)
 }
 
-fn cost(expr: &Expr, data: &FitData) -> Option<f64> {
-    let mut stack = Vec::with_capacity(16);
-    let mut x = vec![0.0; data.columns.len()];
-    let mut cost = 0.0;
-    for row in 0..data.rows() {
-        for (j, column) in data.columns.iter().enumerate() {
-            x[j] = column[row];
-        }
-        let residual = data.y[row] - eval_dual(expr, &x, 0, &mut stack)?.value;
-        cost += residual * residual;
-    }
+fn cost(expr: &Expr, data: &FitData, ws: &mut Workspace) -> Option<f64> {
+    eval_dual(expr, data, 0, ws)?;
+    let cost: f64 = data.y.iter().zip(&ws.slots[0].value).map(|(y, v)| (y - v) * (y - v)).sum();
     cost.is_finite().then_some(cost)
 }
 
@@ -196,25 +206,28 @@ fn solve(mut a: Vec<f64>, mut b: Vec<f64>, k: usize) -> Option<Vec<f64>> {
 /// diagonal scaling), at most `iterations` accepted steps. Returns the sum of squared residuals
 /// reached, or None if the formula is not finite on the data (the constants are then left as
 /// they were). Constants whose form is not Real are tuned too: a tuned constant becomes Real.
-pub fn fit_constants(expr: &mut Expr, data: &FitData, iterations: usize) -> Option<f64> {
+pub fn fit_constants(expr: &mut Expr, data: &FitData, iterations: usize, ws: &mut Workspace) -> Option<f64> {
     let k = expr.num_constants().min(MAX_TUNED);
-    let mut best = cost(expr, data)?;
-    if k == 0 || data.rows() == 0 {
+    let mut best = cost(expr, data, ws)?;
+    let rows = data.rows();
+    if k == 0 || rows == 0 {
         return Some(best);
     }
-    let (mut r, mut jac) = (Vec::new(), Vec::new());
     let mut lambda = 1e-3;
     for _ in 0..iterations {
-        residuals_and_jacobian(expr, data, k, &mut r, &mut jac)?;
+        residuals_and_jacobian(expr, data, k, ws)?;
         // Normal equations: (JᵀJ + λ·diag(JᵀJ)) δ = Jᵀr.
+        let jac = &ws.slots[0].grad;
         let mut jtj = vec![0.0; k * k];
         let mut jtr = vec![0.0; k];
-        for (row, &res) in jac.chunks_exact(k).zip(&r) {
-            for i in 0..k {
-                jtr[i] += row[i] * res;
-                for j in 0..k {
-                    jtj[i * k + j] += row[i] * row[j];
-                }
+        for i in 0..k {
+            let gi = &jac[i * rows..(i + 1) * rows];
+            jtr[i] = gi.iter().zip(&ws.residuals).map(|(g, r)| g * r).sum();
+            for j in 0..=i {
+                let gj = &jac[j * rows..(j + 1) * rows];
+                let v: f64 = gi.iter().zip(gj).map(|(a, b)| a * b).sum();
+                jtj[i * k + j] = v;
+                jtj[j * k + i] = v;
             }
         }
         let start: Vec<f64> = expr.constants().take(k).collect();
@@ -229,7 +242,7 @@ pub fn fit_constants(expr: &mut Expr, data: &FitData, iterations: usize) -> Opti
                 continue;
             };
             set_constants(expr, start.iter().zip(&step).map(|(c, s)| c + s));
-            match cost(expr, data) {
+            match cost(expr, data, ws) {
                 Some(c) if c < best => {
                     best = c;
                     lambda = (lambda / 3.0).max(1e-12);
@@ -273,7 +286,7 @@ mod tests {
     fn fit(formula: &str, xs: &[f64], ys: &[f64]) -> (Expr, f64) {
         let mut e = parse(formula, &["x"]).unwrap();
         let data = FitData { columns: vec![xs], y: ys };
-        let cost = fit_constants(&mut e, &data, 50).unwrap();
+        let cost = fit_constants(&mut e, &data, 50, &mut Workspace::default()).unwrap();
         (e, cost)
     }
 
@@ -293,22 +306,30 @@ mod tests {
             "sqrt(x + 0.5) * log(x + 1.7) - atan(0.4 * x) ** 2",
             "tanh(0.3 * x) - cos(x / 2.2) + abs(x - 0.1) + 1 / (x + 3.1)",
         ];
+        let xs = [0.3, 1.1, 2.7];
+        let ys = [0.0; 3];
+        let data = FitData { columns: vec![&xs[..]], y: &ys };
+        let mut ws = Workspace::default();
         for formula in formulas {
             let e = parse(formula, &["x"]).unwrap();
             let k = e.num_constants();
-            let mut stack = Vec::new();
-            for x in [0.3, 1.1, 2.7] {
-                let d = eval_dual(&e, &[x], k, &mut stack).unwrap();
-                for i in 0..k {
-                    let h = 1e-6;
-                    let shifted = |delta: f64| {
-                        let mut f = e.clone();
-                        let base: Vec<f64> = e.constants().collect();
-                        set_constants(&mut f, base.iter().enumerate().map(|(j, &c)| if j == i { c + delta } else { c }));
-                        eval_dual(&f, &[x], 0, &mut Vec::new()).unwrap().value
-                    };
-                    let numeric = (shifted(h) - shifted(-h)) / (2.0 * h);
-                    assert!((numeric - d.grad[i]).abs() < 1e-6 * (1.0 + numeric.abs()), "{formula} at {x}, c{i}: {numeric} vs {}", d.grad[i]);
+            eval_dual(&e, &data, k, &mut ws).unwrap();
+            let grad = ws.slots[0].grad.clone();
+            for i in 0..k {
+                let h = 1e-6;
+                let shifted = |delta: f64| {
+                    let mut f = e.clone();
+                    let base: Vec<f64> = e.constants().collect();
+                    set_constants(&mut f, base.iter().enumerate().map(|(j, &c)| if j == i { c + delta } else { c }));
+                    let mut w = Workspace::default();
+                    eval_dual(&f, &data, 0, &mut w).unwrap();
+                    w.slots[0].value.clone()
+                };
+                let (up, down) = (shifted(h), shifted(-h));
+                for r in 0..xs.len() {
+                    let numeric = (up[r] - down[r]) / (2.0 * h);
+                    let exact = grad[i * xs.len() + r];
+                    assert!((numeric - exact).abs() < 1e-6 * (1.0 + numeric.abs()), "{formula} at {}, c{i}: {numeric} vs {exact}", xs[r]);
                 }
             }
         }
@@ -319,7 +340,8 @@ mod tests {
         let xs = [-1.0, -2.0];
         let mut e = parse("log(x * 1.5)", &["x"]).unwrap();
         let before = e.clone();
-        assert!(fit_constants(&mut e, &FitData { columns: vec![&xs[..]], y: &[1.0, 2.0] }, 10).is_none());
+        let data = FitData { columns: vec![&xs[..]], y: &[1.0, 2.0] };
+        assert!(fit_constants(&mut e, &data, 10, &mut Workspace::default()).is_none());
         assert!(e.same(&before));
     }
 }

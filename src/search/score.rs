@@ -175,24 +175,22 @@ impl<'a> Scorer<'a> {
                 s.sum_abs += r.abs();
             }
         }
-        let mut best = (self.score_with(expr, &plain, &[]), 0usize);
+        // Rank the scalings by the Gaussian code's leading terms, n/2·log₂(SSE/n) plus a
+        // constant's ½·log₂ n: cheap, and only the winner is scored in full.
+        let rough = |sse: f64, constants: usize| 0.5 * n * (sse / n).max(self.delta * self.delta).log2() + constants as f64 * (0.5 * n.log2() + 2.0 * self.token_bits);
+        let mut winner = (rough(sums[0].sum_sq, 0), 0usize);
         for k in 1..4 {
             let (b, a) = variants[k];
             if !(b.is_finite() && a.is_finite()) || b == 0.0 || !sums[k].sum_sq.is_finite() {
                 continue;
             }
-            let extra: &[f64] = match k {
-                1 => &[b],
-                2 => &[a],
-                _ => &[b, a],
-            };
-            let score = self.score_with(expr, &sums[k], extra);
-            if score.better_than(&best.0) {
-                best = (score, k);
+            let bits = rough(sums[k].sum_sq, if k == 3 { 2 } else { 1 });
+            if bits < winner.0 {
+                winner = (bits, k);
             }
         }
-        match best.1 {
-            0 => (best.0, None),
+        match winner.1 {
+            0 => (self.score_with(expr, &plain, &[]), None),
             k => {
                 let (b, a) = variants[k];
                 let scaled = scale(expr, (k == 1 || k == 3).then_some(b), (k == 2 || k == 3).then_some(a));
