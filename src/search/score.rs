@@ -189,14 +189,20 @@ impl<'a> Scorer<'a> {
                 winner = (bits, k);
             }
         }
+        let unscaled = self.score_with(expr, &plain, &[]);
         match winner.1 {
-            0 => (self.score_with(expr, &plain, &[]), None),
+            0 => (unscaled, None),
             k => {
                 let (b, a) = variants[k];
                 let scaled = scale(expr, (k == 1 || k == 3).then_some(b), (k == 2 || k == 3).then_some(a));
-                // Score what is stored: the snapped constants may round the fit a little.
+                // Score what is stored (the snapped constants may round the fit a little), and keep
+                // the formula as it was if its constants do not pay for themselves after all.
                 let score = self.score(&scaled, evaluator, mu);
-                (score, Some(scaled))
+                if score.better_than(&unscaled) {
+                    (score, Some(scaled))
+                } else {
+                    (unscaled, None)
+                }
             }
         }
     }
