@@ -62,7 +62,7 @@ fn measure<T: Real>(exprs: &[Expr], data: &[Vec<f64>], nodes: usize) -> f64 {
         data.iter().map(|c| c.iter().map(|&v| T::from_f64(v)).collect()).collect();
     let columns = Columns::new(converted.iter().map(Vec::as_slice).collect(), ROWS)
         .expect("columns of equal length");
-    let mut evaluator = Evaluator::<T>::new();
+    let mut evaluator = Evaluator::<T>::fastest();
     let mut out = vec![T::default(); ROWS];
     let mut best = f64::INFINITY;
     for _ in 0..3 {

@@ -121,7 +121,7 @@ pub fn literal_bits(values: &[f64], delta: f64) -> Result<f64, MdlError> {
     let (lo, hi) =
         k.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| (lo.min(x), hi.max(x)));
     let levels = hi - lo + 1.0;
-    Ok(signed_bits_f64(lo) + natural_bits_f64(levels - 1.0) + k.len() as f64 * levels.log2())
+    Ok(signed_bits_f64(lo) + natural_bits_f64(levels - 1.0) + k.len() as f64 * libm::log2(levels))
 }
 
 /// The null model of a class column: the class count K and the counts of the first K − 1 classes
@@ -144,7 +144,7 @@ pub fn null_class_bits<S: AsRef<str>>(labels: &[S]) -> Result<f64, MdlError> {
     let n = labels.len() as f64;
     let header = natural_bits_f64(counts.len() as f64 - 1.0)
         + counts[..counts.len() - 1].iter().map(|&c| natural_bits_f64(c as f64 - 1.0)).sum::<f64>();
-    let data: f64 = counts.iter().map(|&c| c as f64 * (n / c as f64).log2()).sum();
+    let data: f64 = counts.iter().map(|&c| c as f64 * libm::log2(n / c as f64)).sum();
     Ok(header + data)
 }
 
@@ -201,6 +201,7 @@ fn target_units(values: &[f64], delta: f64) -> Result<Vec<f64>, MdlError> {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)] // tests compare against std's functions
 mod tests {
     use super::*;
 

@@ -48,11 +48,11 @@ pub fn signed_bits(i: i64) -> u32 {
 /// Rissanen's log* length: log₂c₀ + log₂n + log₂log₂n + …, summing the positive terms
 /// (Rissanen 1983, eq. 2.4). It is an ideal length, not always an integer; L*(1) = log₂c₀ ≈ 1.519.
 pub fn log_star_bits(n: NonZeroU64) -> f64 {
-    let mut bits = LOG_STAR_C0.log2();
-    let mut term = (n.get() as f64).log2();
+    let mut bits = libm::log2(LOG_STAR_C0);
+    let mut term = libm::log2(n.get() as f64);
     while term > 0.0 {
         bits += term;
-        term = term.log2();
+        term = libm::log2(term);
     }
     bits
 }

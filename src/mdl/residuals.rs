@@ -149,13 +149,13 @@ impl ResidualCode {
         let sq = sums.sum_sq / (delta * delta);
         let abs = sums.sum_abs / delta;
         let gaussian = |s: f64| {
-            let mut bits = n * (s.log2() + LN_SQRT_2PI / LN_2) + sq / (2.0 * s * s * LN_2);
+            let mut bits = n * (libm::log2(s) + LN_SQRT_2PI / LN_2) + sq / (2.0 * s * s * LN_2);
             if s > CONTINUOUS_ABOVE {
                 bits -= (sq / (s * s) - n) / (24.0 * s * s * LN_2);
             }
             bits.max(0.0)
         };
-        let laplace = |b: f64| (n * (2.0 * b).log2() + abs / (b * LN_2)).max(0.0);
+        let laplace = |b: f64| (n * libm::log2(2.0 * b) + abs / (b * LN_2)).max(0.0);
         let (g_scale, g_bits) = cheapest_scale((sq / n).sqrt(), gaussian);
         let (l_scale, l_bits) = cheapest_scale(abs / n, laplace);
         let flag = FAMILY_BITS as f64;
@@ -326,7 +326,7 @@ fn mix(main_bits: f64, escape_bits: f64) -> f64 {
     if gap > NEGLIGIBLE_GAP {
         return low;
     }
-    low - ln_1p_small((-gap).exp2()) / LN_2
+    low - ln_1p_small(libm::exp2(-gap)) / LN_2
 }
 
 /// ln(1 + x) for 0 < x ≤ 1, by its series when x < 10⁻⁴ (the next term is below 10⁻¹⁷x).
@@ -334,7 +334,7 @@ fn ln_1p_small(x: f64) -> f64 {
     if x < 1e-4 {
         x * (1.0 - x * (0.5 - x / 3.0))
     } else {
-        x.ln_1p()
+        libm::log1p(x)
     }
 }
 
@@ -356,7 +356,7 @@ impl Midpoint {
     pub(crate) fn new(s: f64) -> Midpoint {
         let s2 = s * s;
         Midpoint {
-            c0: s.log2() + LN_SQRT_2PI / LN_2 + 1.0 / (24.0 * s2 * LN_2),
+            c0: libm::log2(s) + LN_SQRT_2PI / LN_2 + 1.0 / (24.0 * s2 * LN_2),
             k: (0.5 / s2 - 1.0 / (24.0 * s2 * s2)) / LN_2,
         }
     }
@@ -389,10 +389,10 @@ impl LaplaceTail {
         let x = 0.5 / b;
         LaplaceTail {
             b,
-            tail: 1.0 - (-(-1.0 / b).exp_m1()).log2(),
+            tail: 1.0 - libm::log2(-libm::expm1(-1.0 / b)),
             slope: 1.0 / (b * LN_2),
-            near: (-x).exp(),
-            inside: -(-x).exp_m1(),
+            near: libm::exp(-x),
+            inside: -libm::expm1(-x),
         }
     }
 
@@ -411,10 +411,10 @@ impl LaplaceTail {
     fn ln_peak(&self, r: f64) -> f64 {
         if self.b >= 0.5 {
             let sinh_half = (0.5 * r / self.b).sinh();
-            (self.inside - 2.0 * self.near * sinh_half * sinh_half).ln()
+            libm::log(self.inside - 2.0 * self.near * sinh_half * sinh_half)
         } else {
-            let outside = 0.5 * (((r - 0.5) / self.b).exp() + ((-r - 0.5) / self.b).exp());
-            (-outside).ln_1p()
+            let outside = 0.5 * (libm::exp((r - 0.5) / self.b) + libm::exp((-r - 0.5) / self.b));
+            libm::log1p(-outside)
         }
     }
 }
@@ -453,6 +453,7 @@ fn cheapest_scale(mle: f64, data: impl Fn(f64) -> f64) -> (f64, f64) {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)] // tests compare against std's functions
 pub(crate) mod tests {
     use super::*;
 

@@ -114,11 +114,11 @@ impl ClosedForm {
             Family::Gaussian => ClosedForm::Gaussian(Midpoint::new(s)),
             Family::Laplace => {
                 let x = 0.5 / s;
-                let inside = -(-x).exp_m1();
+                let inside = -libm::expm1(-x);
                 ClosedForm::Laplace {
                     tail: LaplaceTail::new(s),
-                    peak: -inside.log2(),
-                    q2: (-x).exp() / (2.0 * s * s * inside * LN_2),
+                    peak: -libm::log2(inside),
+                    q2: libm::exp(-x) / (2.0 * s * s * inside * LN_2),
                 }
             }
         }
@@ -185,10 +185,10 @@ fn from_sums(family: Family, rows: &Rows, seed: f64) -> Option<(Real, f64)> {
         if !(centre > 0.0 && centre.is_finite()) {
             return None;
         }
-        let objective = |t: f64| ClosedForm::new(family, t.exp2()).total(&split);
-        let (lo, hi) = (centre.log2() - 2.0, centre.log2() + 2.0);
+        let objective = |t: f64| ClosedForm::new(family, libm::exp2(t)).total(&split);
+        let (lo, hi) = (libm::log2(centre) - 2.0, libm::log2(centre) + 2.0);
         let (t, _) = golden_section(objective, lo, hi, CLOSED_FORM_STEPS);
-        s = t.exp2();
+        s = libm::exp2(t);
         if s <= FROM_SUMS_ABOVE {
             return None;
         }
@@ -213,7 +213,7 @@ fn from_sums(family: Family, rows: &Rows, seed: f64) -> Option<(Real, f64)> {
 /// scored with [`approximate_data_bits`]; returns the scale and its estimated scale + data bits.
 fn exact_search(family: Family, rows: &Rows, seed: f64) -> (Real, f64) {
     let n = rows.len();
-    let eval = |t: f64| approximate_data_bits(family, rows, t.exp2());
+    let eval = |t: f64| approximate_data_bits(family, rows, libm::exp2(t));
     let (lowest, highest) = SEARCH_LOG2_RANGE;
     let mut grid: Vec<(i32, f64)> = Vec::new();
     let at = |t: i32, grid: &mut Vec<(i32, f64)>| -> f64 {
@@ -231,7 +231,7 @@ fn exact_search(family: Family, rows: &Rows, seed: f64) -> (Real, f64) {
     //    bound can beat this candidate, nothing can: an exact law is settled in one pass.
     let worst_escape = -ESCAPE_LOG2 + signed_bits_f64(rows.max_abs);
     let power_bound = |t: i32, r: f64, escape: f64| {
-        scale_total(Real::power_of_two(t), n * row_bits(family, r, escape, (t as f64).exp2()))
+        scale_total(Real::power_of_two(t), n * row_bits(family, r, escape, libm::exp2(t as f64)))
     };
     let upper = |t: i32| power_bound(t, rows.max_abs, worst_escape);
     let t_bound = (lowest..=highest).min_by(|&a, &b| upper(a).total_cmp(&upper(b))).unwrap_or(0);
@@ -247,7 +247,7 @@ fn exact_search(family: Family, rows: &Rows, seed: f64) -> (Real, f64) {
 
     // 2. Descent over powers of two from the maximum-likelihood scale, by data bits.
     let start =
-        if seed > 0.0 { (seed.log2().round() as i32).clamp(lowest, highest) } else { lowest };
+        if seed > 0.0 { (libm::log2(seed).round() as i32).clamp(lowest, highest) } else { lowest };
     let mut t = start;
     loop {
         let here = at(t, &mut grid);
@@ -274,10 +274,10 @@ fn exact_search(family: Family, rows: &Rows, seed: f64) -> (Real, f64) {
         let (a, b) = ((t - 1) as f64, (t + 1) as f64);
         let (fa, fb) = (at(t - 1, &mut grid), at(t + 1, &mut grid));
         let vertex = parabolic_minimum(eval, (a, fa), (t as f64, d_grid), (b, fb));
-        let mut predicted: Vec<(Real, f64)> = mantissa_roundings(vertex.at.exp2())
+        let mut predicted: Vec<(Real, f64)> = mantissa_roundings(libm::exp2(vertex.at))
             .into_iter()
             .filter(|x| x.width() > 0)
-            .map(|real| (real, scale_total(real, vertex.predict(real.value().log2()))))
+            .map(|real| (real, scale_total(real, vertex.predict(libm::log2(real.value())))))
             .filter(|&(_, total)| total < best.1)
             .collect();
         predicted.sort_by(|x, y| x.1.total_cmp(&y.1));
@@ -376,10 +376,10 @@ fn family_bits_and_slope(family: Family, r: f64, s: f64) -> (f64, f64) {
     let slope = match family {
         Family::Gaussian => {
             let (lo, hi) = ((r - 0.5) / s, (r + 0.5) / s);
-            let ratio = |x: f64| (-0.5 * x * x - LN_SQRT_2PI - ln_p).exp();
+            let ratio = |x: f64| libm::exp(-0.5 * x * x - LN_SQRT_2PI - ln_p);
             -(ratio(hi) - ratio(lo)) / (s * LN_2)
         }
-        Family::Laplace if r < 0.5 => (-0.5 / s).exp() * (r / s).sinh() / (s * ln_p.exp() * LN_2),
+        Family::Laplace if r < 0.5 => libm::exp(-0.5 / s) * (r / s).sinh() / (s * libm::exp(ln_p) * LN_2),
         Family::Laplace => 1.0 / (s * LN_2),
     };
     (bits, slope)
@@ -486,6 +486,7 @@ fn parabolic_minimum(
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)] // tests compare against std's functions
 mod tests {
     use super::*;
     use crate::mdl::residuals::tests::normal_draws;

@@ -152,7 +152,7 @@ impl Layout {
             return None;
         }
         let fx = c.model_bits / self.x_max;
-        let fy = (c.data_bits.max(1.0).ln() - self.y_min.ln()) / (self.y_max.ln() - self.y_min.ln());
+        let fy = (libm::log(c.data_bits.max(1.0)) - libm::log(self.y_min)) / (libm::log(self.y_max) - libm::log(self.y_min));
         Some((self.left + (fx * self.width as f64) as i32, self.top + ((1.0 - fy) * self.height as f64) as i32))
     }
 }

@@ -98,7 +98,7 @@ impl<'a> Scorer<'a> {
             test,
             tune,
             delta: target.precision(),
-            token_bits: (alphabet as f64).log2(),
+            token_bits: libm::log2(alphabet as f64),
             y_scale: if y_scale > 0.0 { y_scale } else { 1.0 },
         })
     }
@@ -142,7 +142,7 @@ impl<'a> Scorer<'a> {
     /// √n rows (a Fisher-information argument: Rissanen 1978, ½ log₂ n bits a parameter).
     fn constant_width(&self, scale: f64, n: usize) -> u32 {
         let sigma = (scale * self.delta).max(self.delta);
-        ((self.y_scale * (n as f64).sqrt() / sigma).log2().ceil()).clamp(2.0, 52.0) as u32
+        libm::log2(self.y_scale * (n as f64).sqrt() / sigma).ceil().clamp(2.0, 52.0) as u32
     }
 
     /// The score with the best linear scaling (Keijzer 2003): f, b·f, f + a or b·f + a with b
@@ -177,7 +177,7 @@ impl<'a> Scorer<'a> {
         }
         // Rank the scalings by the Gaussian code's leading terms, n/2·log₂(SSE/n) plus a
         // constant's ½·log₂ n: cheap, and only the winner is scored in full.
-        let rough = |sse: f64, constants: usize| 0.5 * n * (sse / n).max(self.delta * self.delta).log2() + constants as f64 * (0.5 * n.log2() + 2.0 * self.token_bits);
+        let rough = |sse: f64, constants: usize| 0.5 * n * libm::log2((sse / n).max(self.delta * self.delta)) + constants as f64 * (0.5 * libm::log2(n) + 2.0 * self.token_bits);
         let mut winner = (rough(sums[0].sum_sq, 0), 0usize);
         for k in 1..4 {
             let (b, a) = variants[k];
