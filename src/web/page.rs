@@ -206,10 +206,8 @@ fn load(source: Source) {
             Source::File { .. } => None,
         };
     });
-    if let Source::Example(id) = &source {
-        set_hash("example", id);
-    }
     send_load(source);
+    write_hash();
 }
 
 /// Asks the worker to load `source`; it becomes the page's source when the worker succeeds.
@@ -289,11 +287,15 @@ fn run_search() {
     let test_fraction = number("test-fraction").map_or(0.2, |p| p / 100.0);
     let extrapolate = Some(by_id::<HtmlSelectElement>("extrapolate-select").value()).filter(|c| !c.is_empty());
     let target = Some(by_id::<HtmlSelectElement>("target-select").value()).filter(|c| !c.is_empty());
+    // A number of generations makes the run the same on every machine (a time budget does not).
+    let generations = number("generations").filter(|g| *g >= 1.0).map(|g| g as u64);
     let settings = SearchSettings {
-        seconds: Some(seconds),
+        seconds: if generations.is_some() { None } else { Some(seconds) },
+        generations,
         ops: by_id::<HtmlSelectElement>("ops-select").value(),
         ..Default::default()
     };
+    write_hash();
     view::clear_results();
     view::error("");
     with_page(|p| {
@@ -512,18 +514,52 @@ fn describe_js(value: &JsValue) -> String {
     value.as_string().or_else(|| js_sys::JSON::stringify(value).ok().and_then(|s| s.as_string())).unwrap_or_default()
 }
 
-/// The example named in the URL hash (`#example=iris`), if any.
-fn example_from_hash() -> Option<String> {
-    let hash = web_sys::window()?.location().hash().ok()?;
+/// The settings the URL hash holds, so a link reproduces a run: the example and the search's
+/// settings (never the user's data). `#example=kepler&seconds=2&seed=1&ops=default&test=20`.
+const HASH_INPUTS: [(&str, &str); 5] =
+    [("seconds", "seconds"), ("generations", "generations"), ("seed", "seed"), ("ops", "ops-select"), ("test", "test-fraction")];
+
+fn hash_pairs() -> Vec<(String, String)> {
+    let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
     hash.trim_start_matches('#')
         .split('&')
-        .find_map(|kv| kv.strip_prefix("example="))
-        .filter(|id| examples::find(id).is_some())
-        .map(str::to_string)
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k.to_string(), js_sys::decode_uri_component(v).ok().and_then(|v| v.as_string()).unwrap_or_default()))
+        .collect()
 }
 
-fn set_hash(key: &str, value: &str) {
+/// The example named in the URL hash, if it is one; the hash's settings go into the inputs.
+fn example_from_hash() -> Option<String> {
+    let pairs = hash_pairs();
+    for (key, id) in HASH_INPUTS {
+        if let Some((_, value)) = pairs.iter().find(|(k, _)| k == key) {
+            match key {
+                "ops" => by_id::<HtmlSelectElement>(id).set_value(value),
+                _ => by_id::<HtmlInputElement>(id).set_value(value),
+            }
+        }
+    }
+    pairs.into_iter().find(|(k, _)| k == "example").map(|(_, v)| v).filter(|id| examples::find(id).is_some())
+}
+
+/// Writes the example (if the table is one) and the current settings into the hash.
+fn write_hash() {
+    let example = with_page(|p| match &p.pending.clone().or(p.source.clone()) {
+        Some(Source::Example(id)) => Some(id.clone()),
+        _ => None,
+    })
+    .flatten();
+    let mut parts: Vec<String> = example.map(|id| format!("example={id}")).into_iter().collect();
+    for (key, id) in HASH_INPUTS {
+        let value = match key {
+            "ops" => by_id::<HtmlSelectElement>(id).value(),
+            _ => by_id::<HtmlInputElement>(id).value(),
+        };
+        if !value.is_empty() {
+            parts.push(format!("{key}={}", String::from(js_sys::encode_uri_component(&value))));
+        }
+    }
     if let Some(window) = web_sys::window() {
-        let _ = window.location().set_hash(&format!("{key}={value}"));
+        let _ = window.location().set_hash(&parts.join("&"));
     }
 }

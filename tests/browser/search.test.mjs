@@ -74,3 +74,32 @@ test("cancel stops a long search at once and keeps the results so far", async ()
     await b.close();
   }
 });
+
+test("the same seed and generations give the same front in the browser as natively, and the URL keeps the settings", async () => {
+  const { execFileSync } = await import("node:child_process");
+  const { ROOT } = await import("./harness.mjs");
+  // The native tool as `make test-native` built it (the test profile: no rebuild).
+  // (With the machine's own toolchain: a shell that sourced scripts/wasm-env.sh is undone here.)
+  const env = { ...process.env };
+  for (const k of ["CARGO_TARGET_DIR", "RUSTUP_TOOLCHAIN", "CARGO_UNSTABLE_BUILD_STD", "RUSTC_BOOTSTRAP"]) delete env[k];
+  execFileSync("cargo", ["build", "--quiet", "--profile", "test", "--bin", "occam"], { cwd: ROOT, stdio: "inherit", env });
+  const native = JSON.parse(execFileSync(`${ROOT}/target/debug/occam`, ["search",
+    "web/examples/kepler.csv", "--generations", "12", "--seed", "9", "--json"], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 26 }));
+  const b = await browser();
+  try {
+    await b.page.goto(app.url + "#example=kepler&generations=12&seed=9&ops=default&test=20");
+    await waitForPreview(b.page);
+    assert.equal(await b.page.inputValue("#generations"), "12");
+    assert.equal(await b.page.inputValue("#seed"), "9");
+    await b.page.click("#run-search");
+    await b.page.waitForFunction(() => document.querySelector("#status").textContent.startsWith("done"), null, { timeout: 60_000 });
+    const rows = await b.page.$$eval("#front-table tbody tr", (trs) => trs.map((tr) => [tr.cells[2].textContent, tr.cells[5].textContent]));
+    const expected = native.candidates.map((c) => [c.formula, c.total_bits.toFixed(1)]);
+    assert.deepEqual(rows, expected);
+    assert.match(b.page.url(), /example=kepler&seconds=10&generations=12&seed=9&ops=default&test=20$/);
+    console.log(`# wasm and native agree on ${rows.length} formulas: best ${native.candidates[native.best].formula}`);
+    assert.deepEqual(b.errors, []);
+  } finally {
+    await b.close();
+  }
+});
