@@ -148,12 +148,19 @@ impl ResidualCode {
         let n = sums.n as f64;
         let sq = sums.sum_sq / (delta * delta);
         let abs = sums.sum_abs / delta;
+        // Residuals too large to count in units of δ (a wild formula): refused rather than
+        // letting ∞ − ∞ turn into a NaN that would read as 0 bits.
+        for (what, value) in [("Σ(y − μ)² / δ²", sq), ("Σ|y − μ| / δ", abs)] {
+            if !value.is_finite() {
+                return Err(MdlError::NotFinite { what, value });
+            }
+        }
         let gaussian = |s: f64| {
             let mut bits = n * (libm::log2(s) + LN_SQRT_2PI / LN_2) + sq / (2.0 * s * s * LN_2);
             if s > CONTINUOUS_ABOVE {
                 bits -= (sq / (s * s) - n) / (24.0 * s * s * LN_2);
             }
-            bits.max(0.0)
+            if bits.is_nan() { f64::INFINITY } else { bits.max(0.0) }
         };
         let laplace = |b: f64| (n * libm::log2(2.0 * b) + abs / (b * LN_2)).max(0.0);
         let (g_scale, g_bits) = cheapest_scale((sq / n).sqrt(), gaussian);
@@ -675,6 +682,17 @@ pub(crate) mod tests {
             .collect();
         let code = ResidualCode::fit(&y, &vec![0.0; y.len()], 1.0).unwrap();
         assert_eq!(code.family, Family::Laplace);
+    }
+
+    #[test]
+    fn fast_refuses_residuals_too_large_for_the_step() {
+        // Regression: Σr²/δ² = ∞ once gave ∞ − ∞ = NaN in the correction term, floored to 0
+        // bits, and a wildly wrong formula looked like an exact law to the search.
+        let sums = ResidualSums { n: 8, sum_sq: 1e300, sum_abs: 1e150 };
+        assert!(ResidualCode::fast(&sums, 1e-5).is_err());
+        let sums = ResidualSums { n: 8, sum_sq: 1e200, sum_abs: 1e100 };
+        let estimate = ResidualCode::fast(&sums, 1e-5).unwrap();
+        assert!(estimate.total_bits > 8.0 * 300.0, "{estimate:?}");
     }
 
     #[test]

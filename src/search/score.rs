@@ -118,6 +118,9 @@ impl<'a> Scorer<'a> {
     /// The score of `expr` (with `extra` constants to be added to it) given its residual sums.
     fn score_with(&self, expr: &Expr, sums: &ResidualSums, extra: &[f64]) -> Score {
         let Ok(estimate) = ResidualCode::fast(sums, self.delta) else { return Score::INVALID };
+        if !estimate.total_bits.is_finite() {
+            return Score::INVALID;
+        }
         let width = self.constant_width(estimate.scale, sums.n);
         let mut model = (expr.len() + 2 * extra.len()) as f64 * self.token_bits;
         for node in &expr.nodes {
