@@ -8,7 +8,7 @@
 pub mod chart;
 mod text;
 
-pub use text::{front_table, schema_table};
+pub use text::{candidates_csv, front_table, schema_table};
 
 use serde::{Deserialize, Serialize};
 
@@ -98,6 +98,9 @@ pub struct Candidate {
     pub description: String,
     pub formula: Option<String>,
     pub latex: Option<String>,
+    /// The formula as Python (numpy) code, to paste.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub python: Option<String>,
     pub model_bits: f64,
     pub data_bits: f64,
     pub total_bits: f64,

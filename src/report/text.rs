@@ -111,3 +111,30 @@ pub fn front_table(report: &Report) -> String {
     }
     out
 }
+
+/// The candidates as CSV (one row each, the best marked), for a spreadsheet or a paper.
+pub fn candidates_csv(report: &Report) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let num = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
+    let _ = w.write_record([
+        "best", "family", "description", "formula", "latex", "python", "model_bits", "data_bits", "total_bits",
+        "test_r2", "test_accuracy", "test_bits_per_row",
+    ]);
+    for (i, c) in report.candidates.iter().enumerate() {
+        let _ = w.write_record([
+            if report.best == Some(i) { "1".to_string() } else { "0".to_string() },
+            c.family.clone(),
+            c.description.clone(),
+            c.formula.clone().unwrap_or_default(),
+            c.latex.clone().unwrap_or_default(),
+            c.python.clone().unwrap_or_default(),
+            c.model_bits.to_string(),
+            c.data_bits.to_string(),
+            c.total_bits.to_string(),
+            num(c.test.r2),
+            num(c.test.accuracy),
+            num(c.test.bits_per_row),
+        ]);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}

@@ -17,7 +17,8 @@ use web_sys::{
 
 use super::dom::{self, by_id, set_text};
 use super::protocol::{FromWorker, ToWorker};
-use super::{view, MAX_FILE_BYTES};
+use super::view::{self, SortKey, TableView};
+use super::MAX_FILE_BYTES;
 use crate::data::{LoadError, LoadErrorKind, Position};
 use crate::examples::{self, EXAMPLES};
 use crate::report::{chart, Report};
@@ -54,7 +55,7 @@ struct Page {
     running: bool,
     /// The latest results (partial while running) and the candidate selected in them.
     results: Option<Report>,
-    selected: Option<usize>,
+    table: TableView,
 }
 
 struct Outgoing {
@@ -87,7 +88,7 @@ pub fn start() {
             pending: None,
             running: false,
             results: None,
-            selected: None,
+            table: TableView::default(),
         })
     });
     wire_controls();
@@ -150,8 +151,20 @@ fn wire_controls() {
     listen("cancel", "click", |_| cancel());
     listen("download-report", "click", |_| download_report());
     listen("download-svg", "click", |_| download_svg());
+    listen("download-png", "click", |_| download_png());
+    listen("download-csv", "click", |_| download_csv());
     listen("front-table", "click", |e| {
-        let row = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()).and_then(|t| t.closest("tr[data-index]").ok().flatten());
+        let Some(target) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+        if let Some(text) = target.closest("button.copy").ok().flatten().and_then(|b| b.get_attribute("data-copy")) {
+            return copy_to_clipboard(&text);
+        }
+        if let Some(key) = target.closest("th[data-sort]").ok().flatten().and_then(|th| th.get_attribute("data-sort")) {
+            if let Some(key) = SortKey::parse(&key) {
+                sort_by(key);
+            }
+            return;
+        }
+        let row = target.closest("tr[data-index]").ok().flatten();
         if let Some(index) = row.and_then(|r| r.get_attribute("data-index")).and_then(|i| i.parse().ok()) {
             select_candidate(Some(index));
         }
@@ -200,7 +213,7 @@ fn load(source: Source) {
     view::clear_results();
     with_page(|p| {
         p.results = None;
-        p.selected = None;
+        p.table.selected = None;
         p.preferred_target = match &source {
             Source::Example(id) => examples::find(id).map(|e| e.target.to_string()),
             Source::File { .. } => None,
@@ -300,7 +313,7 @@ fn run_search() {
     view::error("");
     with_page(|p| {
         p.results = None;
-        p.selected = None;
+        p.table.selected = None;
         p.running = true;
     });
     set_running(true);
@@ -337,7 +350,7 @@ fn stop_worker(reload: bool) {
         Err(e) => return view::error(&format!("cannot restart the compute worker: {}", describe_js(&e))),
     }
     if let Some(report) = with_page(|p| p.results.clone()).flatten() {
-        view::results(&report, with_page(|p| p.selected).flatten(), false);
+        view::results(&report, with_page(|p| p.table).unwrap_or_default(), false);
     }
     if let Some(source) = source.filter(|_| reload) {
         send_load(source);
@@ -350,7 +363,9 @@ fn set_running(running: bool) {
     by_id::<HtmlButtonElement>("cancel").set_disabled(!running);
     let has_results = with_page(|p| p.results.is_some()).unwrap_or(false);
     by_id::<HtmlButtonElement>("download-report").set_disabled(running || !has_results);
-    by_id::<HtmlButtonElement>("download-svg").set_disabled(!has_results);
+    for id in ["download-svg", "download-png", "download-csv"] {
+        by_id::<HtmlButtonElement>(id).set_disabled(!has_results);
+    }
 }
 
 fn on_worker_message(data: JsValue) {
@@ -370,12 +385,12 @@ fn on_worker_message(data: JsValue) {
             let _ = Reflect::set(&progress, &"value".into(), &fraction.into());
             set_text("status", &format!("{message} ({elapsed_s:.1} s)"));
             if let Some(report) = partial.filter(|_| with_page(|p| p.running).unwrap_or(false)) {
-                let selected = with_page(|p| {
+                let table = with_page(|p| {
                     p.results = Some((*report).clone());
-                    p.selected
+                    p.table
                 })
-                .flatten();
-                view::results(&report, selected, true);
+                .unwrap_or_default();
+                view::results(&report, table, true);
             }
         }
         FromWorker::Loaded { report, load_s, memory_bytes } => {
@@ -396,14 +411,14 @@ fn on_worker_message(data: JsValue) {
             set_text("status", "ready");
         }
         FromWorker::Finished { report } => {
-            let selected = with_page(|p| {
+            let table = with_page(|p| {
                 p.running = false;
                 p.results = Some((*report).clone());
-                p.selected
+                p.table
             })
-            .flatten();
+            .unwrap_or_default();
             set_running(false);
-            view::results(&report, selected, false);
+            view::results(&report, table, false);
             let _ = Reflect::set(&by_id::<HtmlElement>("progress"), &"value".into(), &1.0.into());
             set_text("status", &format!("done in {:.1} s", report.elapsed_s));
         }
@@ -463,14 +478,42 @@ fn hit_candidate(event: &MouseEvent) -> Option<usize> {
 }
 
 fn select_candidate(index: Option<usize>) {
-    let report = with_page(|p| {
-        p.selected = index;
-        p.results.clone()
-    })
-    .flatten();
-    if let Some(report) = report {
-        let running = with_page(|p| p.running).unwrap_or(false);
-        view::results(&report, index, running);
+    redraw(|t| t.selected = index);
+}
+
+/// Sorts the table by a column; a second click on it reverses the order.
+fn sort_by(key: SortKey) {
+    redraw(|t| {
+        t.sort = match t.sort {
+            Some((k, ascending)) if k == key => Some((key, !ascending)),
+            _ => Some((key, true)),
+        }
+    });
+}
+
+/// Changes how the table is shown and draws the results again.
+fn redraw(change: impl FnOnce(&mut TableView)) {
+    let state = with_page(|p| {
+        change(&mut p.table);
+        (p.results.clone(), p.table, p.running)
+    });
+    if let Some((Some(report), table, running)) = state {
+        view::results(&report, table, running);
+    }
+}
+
+/// Copies text to the clipboard (the page is a secure context: localhost or https).
+fn copy_to_clipboard(text: &str) {
+    let clipboard = web_sys::window()
+        .and_then(|w| Reflect::get(&w.navigator(), &"clipboard".into()).ok())
+        .filter(|c| !c.is_undefined());
+    let write = clipboard.as_ref().and_then(|c| Reflect::get(c, &"writeText".into()).ok()).and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    match (clipboard, write) {
+        (Some(c), Some(f)) => {
+            let _ = f.call1(&c, &JsValue::from_str(text));
+            set_text("status", "copied");
+        }
+        _ => view::error("this browser does not let the page write to the clipboard"),
     }
 }
 
@@ -488,6 +531,29 @@ fn download_svg() {
     }
 }
 
+fn download_csv() {
+    if let Some(report) = with_page(|p| p.results.clone()).flatten() {
+        let csv = crate::report::candidates_csv(&report);
+        download(&format!("{}-candidates.csv", stem(&report)), "text/csv", &csv);
+    }
+}
+
+/// The plot as drawn on the canvas, as a PNG file.
+fn download_png() {
+    let Some(report) = with_page(|p| p.results.clone()).flatten() else { return };
+    let name = format!("{}-mdl.png", stem(&report));
+    let canvas: HtmlCanvasElement = by_id("mdl-plot");
+    let done = Closure::once(move |blob: JsValue| {
+        let Some(blob) = blob.dyn_ref::<web_sys::Blob>() else { return };
+        if let Ok(url) = web_sys::Url::create_object_url_with_blob(blob) {
+            click_link(&url, &name);
+            let _ = web_sys::Url::revoke_object_url(&url);
+        }
+    });
+    let _ = canvas.to_blob(done.as_ref().unchecked_ref());
+    done.forget();
+}
+
 fn stem(report: &Report) -> String {
     let name = report.dataset.name.trim_end_matches(".csv");
     if name.is_empty() { "occam".into() } else { name.into() }
@@ -500,14 +566,19 @@ fn download(name: &str, mime: &str, text: &str) {
     options.set_type(mime);
     let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else { return };
     let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    click_link(&url, name);
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// Follows a download link to a blob: URL.
+fn click_link(url: &str, name: &str) {
     if let Ok(a) = dom::document().create_element("a") {
-        let _ = a.set_attribute("href", &url);
+        let _ = a.set_attribute("href", url);
         let _ = a.set_attribute("download", name);
         if let Some(a) = a.dyn_ref::<HtmlElement>() {
             a.click();
         }
     }
-    let _ = web_sys::Url::revoke_object_url(&url);
 }
 
 fn describe_js(value: &JsValue) -> String {

@@ -7,7 +7,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{HtmlCanvasElement, HtmlElement, HtmlOptionElement, HtmlSelectElement};
 
 use super::dom::{append, by_id, element, set_text};
-use crate::report::{chart, ColumnSummary, Report};
+use crate::report::{chart, Candidate, ColumnSummary, Report};
 
 /// Shows a loaded table: its columns, kinds and first rows.
 pub fn preview(report: &Report, load_s: f64) {
@@ -102,10 +102,50 @@ pub fn column_options(id: &str, report: &Report, preferred: Option<&str>, blank:
     select.set_value(chosen.unwrap_or(""));
 }
 
+/// A column the candidates table can be sorted by, and the direction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortKey {
+    Model,
+    Data,
+    Total,
+    Test,
+    BitsPerRow,
+}
+
+impl SortKey {
+    pub fn parse(name: &str) -> Option<SortKey> {
+        Some(match name {
+            "model" => SortKey::Model,
+            "data" => SortKey::Data,
+            "total" => SortKey::Total,
+            "test" => SortKey::Test,
+            "bits-per-row" => SortKey::BitsPerRow,
+            _ => return None,
+        })
+    }
+
+    fn value(self, c: &Candidate) -> f64 {
+        match self {
+            SortKey::Model => c.model_bits,
+            SortKey::Data => c.data_bits,
+            SortKey::Total => c.total_bits,
+            SortKey::Test => c.test.r2.or(c.test.accuracy).unwrap_or(f64::NEG_INFINITY),
+            SortKey::BitsPerRow => c.test.bits_per_row.unwrap_or(f64::INFINITY),
+        }
+    }
+}
+
+/// How the table is shown: the selected candidate and the sort (None: shortest model first).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct TableView {
+    pub selected: Option<usize>,
+    pub sort: Option<(SortKey, bool)>,
+}
+
 /// The results of an engine: plot, table and headline. `live` marks a search still running.
-pub fn results(report: &Report, selected: Option<usize>, live: bool) {
-    plot(report, selected);
-    table(report, selected);
+pub fn results(report: &Report, view: TableView, live: bool) {
+    plot(report, view.selected);
+    table(report, view);
     headline(report, live);
 }
 
@@ -119,27 +159,55 @@ pub fn plot(report: &Report, selected: Option<usize>) {
     }
 }
 
-/// The candidates as a table, shortest model first, the best marked.
-fn table(report: &Report, selected: Option<usize>) {
+/// The candidates as a table, the best marked; headers sort, buttons copy LaTeX and Python.
+fn table(report: &Report, view: TableView) {
     let host: HtmlElement = by_id("front-table");
     host.set_inner_html("");
     let table = element("table", None);
     let head = element("tr", None);
-    for title in ["", "family", "formula", "model bits", "data bits", "total bits", "test R²", "test bits/row"] {
-        append(&head, &element("th", Some(title)));
+    let columns = [
+        ("", None),
+        ("family", None),
+        ("formula", None),
+        ("model bits", Some("model")),
+        ("data bits", Some("data")),
+        ("total bits", Some("total")),
+        ("test R²", Some("test")),
+        ("test bits/row", Some("bits-per-row")),
+        ("copy", None),
+    ];
+    for (title, key) in columns {
+        let th = element("th", Some(title));
+        if let Some(key) = key {
+            let _ = th.set_attribute("data-sort", key);
+            let _ = th.set_attribute("title", "sort by this column");
+            if let Some((sorted, ascending)) = view.sort.filter(|(k, _)| SortKey::parse(key) == Some(*k)) {
+                let _ = sorted;
+                th.set_text_content(Some(&format!("{title} {}", if ascending { "▲" } else { "▼" })));
+            }
+        }
+        append(&head, &th);
     }
     let thead = element("thead", None);
     append(&thead, &head);
     append(&table, &thead);
     let body = element("tbody", None);
-    for (i, c) in report.candidates.iter().enumerate() {
+    let mut order: Vec<usize> = (0..report.candidates.len()).collect();
+    if let Some((key, ascending)) = view.sort {
+        order.sort_by(|&a, &b| {
+            let o = key.value(&report.candidates[a]).total_cmp(&key.value(&report.candidates[b]));
+            if ascending { o } else { o.reverse() }
+        });
+    }
+    for i in order {
+        let c = &report.candidates[i];
         let tr = element("tr", None);
         let _ = tr.set_attribute("data-index", &i.to_string());
         let mut class = String::new();
         if report.best == Some(i) {
             class.push_str("best ");
         }
-        if selected == Some(i) {
+        if view.selected == Some(i) {
             class.push_str("selected");
         }
         tr.set_class_name(class.trim());
@@ -160,6 +228,18 @@ fn table(report: &Report, selected: Option<usize>) {
             }
             append(&tr, &td);
         }
+        let copy = element("td", None);
+        for (label, text) in [("LaTeX", &c.latex), ("Python", &c.python)] {
+            if let Some(text) = text {
+                let button = element("button", Some(label));
+                button.set_class_name("copy");
+                let _ = button.set_attribute("type", "button");
+                let _ = button.set_attribute("data-copy", text);
+                let _ = button.set_attribute("aria-label", &format!("copy the formula as {label}"));
+                append(&copy, &button);
+            }
+        }
+        append(&tr, &copy);
         append(&body, &tr);
     }
     append(&table, &body);

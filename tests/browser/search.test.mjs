@@ -43,6 +43,35 @@ test("Kepler: the search finds T = a^(3/2) and draws it", async () => {
     assert.equal(await b.page.isEnabled("#download-report"), true);
     console.log(`# Kepler: the law on screen ${found.toFixed(2)} s after the click; done ${elapsed.toFixed(2)} s (budget 2 s): ${headline}`);
     await screenshot(b.page, "kepler-search");
+
+    // Downloads: the report, the candidates and the plot, all made on the page (blob: URLs).
+    const { readFile } = await import("node:fs/promises");
+    const save = async (id) => {
+      const [download] = await Promise.all([b.page.waitForEvent("download"), b.page.click(id)]);
+      return { name: download.suggestedFilename(), body: await readFile(await download.path()) };
+    };
+    const json = await save("#download-report");
+    assert.equal(json.name, "kepler-report.json");
+    const report = JSON.parse(json.body.toString());
+    assert.equal(report.dataset.target, "T");
+    assert.ok(report.candidates[report.best].formula.length > 0);
+    const csv = await save("#download-csv");
+    assert.match(csv.body.toString(), /^best,family,description,formula,latex,python,model_bits/);
+    assert.equal(csv.body.toString().trim().split("\n").length, report.candidates.length + 1);
+    const svg = await save("#download-svg");
+    assert.match(svg.body.toString(), /<svg[^>]*>/);
+    const png = await save("#download-png");
+    assert.equal(png.name, "kepler-mdl.png");
+    assert.deepEqual([...png.body.subarray(1, 4)], [0x50, 0x4e, 0x47], "a PNG file");
+
+    // Sorting by total bits puts the best first; copy buttons carry LaTeX and Python.
+    await b.page.click('#front-table th[data-sort="total"]');
+    assert.equal(await b.page.$eval("#front-table tbody tr:first-child", (tr) => tr.className.includes("best")), true);
+    await b.page.click('#front-table th[data-sort="total"]');
+    assert.equal(await b.page.$eval("#front-table tbody tr:last-child", (tr) => tr.className.includes("best")), true);
+    const copies = await b.page.$$eval("#front-table tr.best button.copy", (bs) => bs.map((x) => x.dataset.copy));
+    assert.equal(copies.length, 2);
+    assert.match(copies[1], /np\.sqrt/);
     assert.deepEqual(b.errors, []);
     assert.deepEqual(foreignRequests(b.requests, app.url), []);
   } finally {
