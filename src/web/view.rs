@@ -3,7 +3,6 @@
 
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
-use wasm_bindgen::JsCast;
 use web_sys::{HtmlCanvasElement, HtmlElement, HtmlOptionElement, HtmlSelectElement};
 
 use super::dom::{append, by_id, element, set_text};
@@ -285,13 +284,13 @@ pub fn warnings(warnings: &[String]) {
     }
 }
 
-/// Clears the results area (a new table or a new run).
+/// Clears the results area (a new table or a new run) and draws empty axes. Drawing them also
+/// compiles the chart code before the first results arrive, so a live update never stalls the
+/// page on the first draw (that first draw once took ~100 ms on the main thread).
 pub fn clear_results() {
     by_id::<HtmlElement>("front-table").set_inner_html("");
     set_text("headline", "");
+    plot(&Report::default(), None);
     let canvas: HtmlCanvasElement = by_id("mdl-plot");
-    if let Some(ctx) = canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok()) {
-        ctx.clear_rect(0.0, 0.0, canvas.width() as f64, canvas.height() as f64);
-    }
     let _ = canvas.set_attribute("data-points", "0");
 }

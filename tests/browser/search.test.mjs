@@ -38,6 +38,9 @@ test("Kepler: the search finds T = a^(3/2) and draws it", async () => {
     const best = await b.page.$eval("#front-table tr.best td.formula", (td) => td.textContent);
     assert.ok(headline.includes(best), `${best} is the best row`);
     assert.ok(await painted(b.page) > 5000, "the plot is drawn");
+    const points = Number(await b.page.$eval("#mdl-plot", (c) => c.dataset.points));
+    assert.equal(points, (await b.page.$$("#front-table tbody tr")).length, "one point per candidate");
+    assert.ok(points > 0);
     assert.equal(await b.page.isEnabled("#run-search"), true);
     assert.equal(await b.page.isDisabled("#cancel"), true);
     assert.equal(await b.page.isEnabled("#download-report"), true);
@@ -85,8 +88,28 @@ test("cancel stops a long search at once and keeps the results so far", async ()
     await b.page.goto(app.url);
     await waitForPreview(b.page);
     await b.page.fill("#seconds", "60");
+    // Watch the main thread while the search runs: its longest task, and how often the status
+    // (progress) changes.
+    await b.page.evaluate(() => {
+      window.__longest = 0;
+      const since = performance.now(); // tasks of the page's start-up (compiling the module) do not count
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) if (e.startTime >= since) window.__longest = Math.max(window.__longest, e.duration);
+      }).observe({ type: "longtask", buffered: true });
+      window.__updates = 0;
+      new MutationObserver(() => window.__updates++).observe(document.querySelector("#status"), { childList: true, characterData: true, subtree: true });
+    });
     await b.page.click("#run-search");
     await b.page.waitForFunction(() => document.querySelectorAll("#front-table tbody tr").length > 0, null, { timeout: 20_000 });
+    const u0 = await b.page.evaluate(() => window.__updates);
+    await b.page.waitForTimeout(3000);
+    const perSecond = ((await b.page.evaluate(() => window.__updates)) - u0) / 3;
+    const longest = await b.page.evaluate(() => window.__longest);
+    console.log(`# while searching: progress ${perSecond.toFixed(1)} updates/s, longest main-thread task ${longest.toFixed(0)} ms (0 = none over 50 ms)`);
+    assert.ok(perSecond >= 3, `progress updates several times a second (${perSecond}/s)`);
+    // The target is 100 ms (measured: none over 50 ms on an idle machine); the bound leaves room
+    // for a loaded CI machine while still catching a kernel on the main thread (seconds).
+    assert.ok(longest < 250, `no long main-thread task (${longest} ms)`);
     const t0 = Date.now();
     await b.page.click("#cancel");
     await b.page.waitForFunction(() => !document.querySelector("#run-search").disabled, null, { timeout: 5_000 });
