@@ -6,7 +6,8 @@
 #   rustc-web cargo-web rust-web-src  Debian's Rust 1.96 with its std sources: rustup cannot add the
 #                                     wasm32 target here, so the wasm build uses build-std on these.
 #   lld-22                            /usr/bin/rust-lld points at it; without it the wasm link fails.
-#   chromium chromium-driver          the browser tests drive a real headless Chromium.
+#   chromium chromium-driver          the browser tests drive a real headless Chromium;
+#   fonts-wqy-microhei                a CJK font, so screenshots of the Chinese page are legible.
 #   trunk, wasm-bindgen-cli           the wasm build; wasm-bindgen must equal the crate in Cargo.lock.
 #   npm packages (package.json)       binaryen 132 (Debian's 108 corrupts the output),
 #                                     playwright-core, coi-serviceworker.
@@ -17,7 +18,7 @@ TRUNK_VERSION=0.22.1
 say() { printf '\033[1msetup:\033[0m %s\n' "$*"; }
 
 # --- Debian packages -------------------------------------------------------------------------
-APT_PACKAGES=(rustc-web cargo-web rust-web-src lld-22 chromium chromium-driver)
+APT_PACKAGES=(rustc-web cargo-web rust-web-src lld-22 chromium chromium-driver fonts-wqy-microhei)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -25,6 +25,20 @@ fn family_colour(family: &str) -> RGBColor {
     }
 }
 
+/// The words on the plot, so the page can draw it in the reader's language.
+#[derive(Debug, Clone, Copy)]
+pub struct Labels<'a> {
+    pub x: &'a str,
+    pub y: &'a str,
+    /// "shortest: {bits} bits"
+    pub shortest: &'a str,
+}
+
+impl Labels<'static> {
+    pub const ENGLISH: Labels<'static> =
+        Labels { x: "model bits (the program)", y: "data bits (given the program)", shortest: "shortest: {bits} bits" };
+}
+
 /// Draws the MDL plot of `report` on `area`. `selected` marks one candidate (the table's
 /// selection) with a ring.
 pub fn mdl_plot<DB: DrawingBackend>(
@@ -32,13 +46,23 @@ pub fn mdl_plot<DB: DrawingBackend>(
     report: &Report,
     selected: Option<usize>,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    mdl_plot_with(area, report, selected, &Labels::ENGLISH)
+}
+
+/// [`mdl_plot`] with the words of `labels`.
+pub fn mdl_plot_with<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    report: &Report,
+    selected: Option<usize>,
+    labels: &Labels,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     area.fill(&WHITE)?;
     let Ranges { x_max, y_min, y_max } = Ranges::of(report);
     let mut chart = chart_on(area, report)?;
     chart
         .configure_mesh()
-        .x_desc("model bits (the program)")
-        .y_desc("data bits (given the program)")
+        .x_desc(labels.x)
+        .y_desc(labels.y)
         .light_line_style(WHITE)
         .bold_line_style(RGBColor(232, 232, 232))
         .y_labels(10)
@@ -99,7 +123,7 @@ pub fn mdl_plot<DB: DrawingBackend>(
         let at = (best.model_bits, best.data_bits.max(1.0));
         chart.draw_series(std::iter::once(Circle::new(at, 8, BEST.stroke_width(3))))?;
         chart.draw_series(std::iter::once(Text::new(
-            format!("shortest: {:.0} bits", best.total_bits),
+            labels.shortest.replace("{bits}", &format!("{:.0}", best.total_bits)),
             (at.0 + x_max * 0.015, at.1 * 1.25),
             ("sans-serif", 13).into_font().color(&BEST),
         )))?;

@@ -7,6 +7,7 @@
 //! does its work only in the window.
 
 mod dom;
+mod i18n;
 mod page;
 mod protocol;
 mod view;

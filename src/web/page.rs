@@ -17,6 +17,7 @@ use web_sys::{
 
 use super::dom::{self, by_id, set_text};
 use super::protocol::{FromWorker, ToWorker};
+use super::i18n::{self, t, tf};
 use super::view::{self, SortKey, TableView};
 use super::MAX_FILE_BYTES;
 use crate::data::{LoadError, LoadErrorKind, Position};
@@ -56,6 +57,10 @@ struct Page {
     /// The latest results (partial while running) and the candidate selected in them.
     results: Option<Report>,
     table: TableView,
+    /// The loaded table's description and parse time, to draw it again in another language.
+    preview: Option<(Report, f64)>,
+    /// The worker's pool: threads, and whether the page is cross-origin isolated.
+    pool: Option<(usize, bool)>,
 }
 
 struct Outgoing {
@@ -73,7 +78,6 @@ fn with_page<T>(f: impl FnOnce(&mut Page) -> T) -> Option<T> {
 }
 
 pub fn start() {
-    fill_examples();
     let worker = match spawn_worker() {
         Ok(w) => w,
         Err(e) => return view::error(&format!("cannot start the compute worker: {}", describe_js(&e))),
@@ -89,6 +93,8 @@ pub fn start() {
             running: false,
             results: None,
             table: TableView::default(),
+            preview: None,
+            pool: None,
         })
     });
     wire_controls();
@@ -96,6 +102,8 @@ pub fn start() {
     set_text("status", "starting the compute worker");
     set_text("threads", "starting threads");
     let example = example_from_hash().unwrap_or_else(|| DEFAULT_EXAMPLE.to_string());
+    i18n::set(i18n::Lang::parse(&by_id::<HtmlSelectElement>("lang-select").value()).unwrap_or(i18n::Lang::En));
+    fill_examples();
     by_id::<HtmlSelectElement>("example-select").set_value(&example);
     load(Source::Example(example));
 }
@@ -129,8 +137,10 @@ fn spawn_worker() -> Result<Worker, JsValue> {
 
 fn fill_examples() {
     let select: HtmlSelectElement = by_id("example-select");
+    select.set_inner_html("");
     for example in EXAMPLES {
-        let option = HtmlOptionElement::new_with_text_and_value(example.title, example.id).expect("an option");
+        let title = i18n::t_dynamic(&format!("example_{}", example.id), example.title);
+        let option = HtmlOptionElement::new_with_text_and_value(title, example.id).expect("an option");
         select.add_with_html_option_element(&option).expect("adding an option");
     }
 }
@@ -148,6 +158,22 @@ fn wire_controls() {
         input.set_value("");
     });
     listen("run-search", "click", |_| run_search());
+    listen("lang-select", "change", |_| {
+        let lang = i18n::Lang::parse(&by_id::<HtmlSelectElement>("lang-select").value()).unwrap_or(i18n::Lang::En);
+        i18n::set(lang);
+        if let Ok(Some(first)) = dom::document().query_selector("#extrapolate-select option[value='']") {
+            first.set_text_content(Some(t("random_rows")));
+        }
+        let example = by_id::<HtmlSelectElement>("example-select").value();
+        fill_examples();
+        by_id::<HtmlSelectElement>("example-select").set_value(&example);
+        show_threads();
+        if let Some((report, load_s)) = with_page(|p| p.preview.clone()).flatten() {
+            view::preview(&report, load_s);
+        }
+        redraw(|_| {});
+        write_hash();
+    });
     listen("cancel", "click", |_| cancel());
     listen("download-report", "click", |_| download_report());
     listen("download-svg", "click", |_| download_svg());
@@ -227,11 +253,11 @@ fn load(source: Source) {
 fn send_load(source: Source) {
     let outgoing = match &source {
         Source::Example(id) => {
-            set_text("status", &format!("loading the example '{id}'"));
+            set_text("status", &tf("status_loading_example", &[("id", id)]));
             Outgoing { message: ToWorker::LoadExample { id: id.clone() }, bytes: None }
         }
         Source::File { name, bytes } => {
-            set_text("status", &format!("reading {name}"));
+            set_text("status", &tf("status_reading", &[("name", name)]));
             // The worker gets a copy; the page keeps the original to reload after a cancel.
             Outgoing { message: ToWorker::LoadFile { name: name.clone() }, bytes: Some(bytes.slice(0)) }
         }
@@ -249,7 +275,7 @@ fn read_file(file: web_sys::File) {
         let error = LoadError::new(LoadErrorKind::TooLarge { bytes, limit: MAX_FILE_BYTES }, Position::default());
         return view::error(&format!("{name}: {error}"));
     }
-    set_text("status", &format!("reading {name}"));
+    set_text("status", &tf("status_reading", &[("name", &name)]));
     wasm_bindgen_futures::spawn_local(async move {
         match JsFuture::from(file.array_buffer()).await {
             Ok(buffer) => load(Source::File { name, bytes: buffer.unchecked_into() }),
@@ -317,7 +343,7 @@ fn run_search() {
         p.running = true;
     });
     set_running(true);
-    set_text("status", "searching for the shortest formula");
+    set_text("status", t("status_searching"));
     let split = SplitSettings { test_fraction, extrapolate };
     send(Outgoing { message: ToWorker::Run { action: Action::Search(settings), seed, target, split }, bytes: None });
 }
@@ -355,7 +381,7 @@ fn stop_worker(reload: bool) {
     if let Some(source) = source.filter(|_| reload) {
         send_load(source);
     }
-    set_text("status", "cancelled; the results so far are kept");
+    set_text("status", t("status_cancelled"));
 }
 
 fn set_running(running: bool) {
@@ -397,6 +423,7 @@ fn on_worker_message(data: JsValue) {
             view::error("");
             view::preview(&report, load_s);
             let preferred = with_page(|p| {
+                p.preview = Some(((*report).clone(), load_s));
                 if let Some(source) = p.pending.take() {
                     p.source = Some(source);
                 }
@@ -404,11 +431,11 @@ fn on_worker_message(data: JsValue) {
             })
             .flatten();
             view::column_options("target-select", &report, preferred.as_deref(), None, false);
-            view::column_options("extrapolate-select", &report, None, Some("random rows"), true);
+            view::column_options("extrapolate-select", &report, None, Some(t("random_rows")), true);
             let preview: HtmlElement = by_id("data-preview");
             let _ = preview.set_attribute("data-load-ms", &format!("{:.1}", load_s * 1000.0));
             let _ = preview.set_attribute("data-memory-bytes", &format!("{memory_bytes}"));
-            set_text("status", "ready");
+            set_text("status", t("status_ready"));
         }
         FromWorker::Finished { report } => {
             let table = with_page(|p| {
@@ -420,7 +447,7 @@ fn on_worker_message(data: JsValue) {
             set_running(false);
             view::results(&report, table, false);
             let _ = Reflect::set(&by_id::<HtmlElement>("progress"), &"value".into(), &1.0.into());
-            set_text("status", &format!("done in {:.1} s", report.elapsed_s));
+            set_text("status", &tf("status_done", &[("seconds", &format!("{:.1}", report.elapsed_s))]));
         }
         FromWorker::Error { message } => {
             with_page(|p| {
@@ -428,20 +455,15 @@ fn on_worker_message(data: JsValue) {
                 p.pending = None;
             });
             set_running(false);
-            set_text("status", "ready");
+            set_text("status", t("status_ready"));
             view::error(&message);
         }
     }
 }
 
 fn on_ready(threads: usize, isolated: bool) {
-    let by_service_worker = isolated && service_worker_controls_page();
-    let mode = match (isolated, by_service_worker) {
-        (true, true) => "cross-origin isolated by service worker",
-        (true, false) => "cross-origin isolated",
-        (false, _) => "single-thread fallback (the page is not cross-origin isolated)",
-    };
-    set_text("threads", &format!("{threads} thread{}, {mode}", if threads == 1 { "" } else { "s" }));
+    with_page(|p| p.pool = Some((threads, isolated)));
+    show_threads();
     let threads_el: HtmlElement = by_id("threads");
     let _ = threads_el.set_attribute("data-threads", &threads.to_string());
     let _ = threads_el.set_attribute("data-isolated", &isolated.to_string());
@@ -453,6 +475,18 @@ fn on_ready(threads: usize, isolated: bool) {
     for outgoing in queue {
         post(&worker, outgoing);
     }
+}
+
+/// "2 threads, cross-origin isolated", in the page's language.
+fn show_threads() {
+    let Some((threads, isolated)) = with_page(|p| p.pool).flatten() else { return };
+    let mode = match (isolated, isolated && service_worker_controls_page()) {
+        (true, true) => t("mode_isolated_sw"),
+        (true, false) => t("mode_isolated"),
+        (false, _) => t("mode_fallback"),
+    };
+    let key = if threads == 1 { "threads_one" } else { "threads_many" };
+    set_text("threads", &tf(key, &[("n", &threads.to_string()), ("mode", mode)]));
 }
 
 fn service_worker_controls_page() -> bool {
@@ -511,7 +545,7 @@ fn copy_to_clipboard(text: &str) {
     match (clipboard, write) {
         (Some(c), Some(f)) => {
             let _ = f.call1(&c, &JsValue::from_str(text));
-            set_text("status", "copied");
+            set_text("status", t("status_copied"));
         }
         _ => view::error("this browser does not let the page write to the clipboard"),
     }
@@ -587,8 +621,14 @@ fn describe_js(value: &JsValue) -> String {
 
 /// The settings the URL hash holds, so a link reproduces a run: the example and the search's
 /// settings (never the user's data). `#example=kepler&seconds=2&seed=1&ops=default&test=20`.
-const HASH_INPUTS: [(&str, &str); 5] =
-    [("seconds", "seconds"), ("generations", "generations"), ("seed", "seed"), ("ops", "ops-select"), ("test", "test-fraction")];
+const HASH_INPUTS: [(&str, &str); 6] = [
+    ("seconds", "seconds"),
+    ("generations", "generations"),
+    ("seed", "seed"),
+    ("ops", "ops-select"),
+    ("test", "test-fraction"),
+    ("lang", "lang-select"),
+];
 
 fn hash_pairs() -> Vec<(String, String)> {
     let hash = web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default();
@@ -605,7 +645,7 @@ fn example_from_hash() -> Option<String> {
     for (key, id) in HASH_INPUTS {
         if let Some((_, value)) = pairs.iter().find(|(k, _)| k == key) {
             match key {
-                "ops" => by_id::<HtmlSelectElement>(id).set_value(value),
+                "ops" | "lang" => by_id::<HtmlSelectElement>(id).set_value(value),
                 _ => by_id::<HtmlInputElement>(id).set_value(value),
             }
         }
@@ -623,7 +663,7 @@ fn write_hash() {
     let mut parts: Vec<String> = example.map(|id| format!("example={id}")).into_iter().collect();
     for (key, id) in HASH_INPUTS {
         let value = match key {
-            "ops" => by_id::<HtmlSelectElement>(id).value(),
+            "ops" | "lang" => by_id::<HtmlSelectElement>(id).value(),
             _ => by_id::<HtmlInputElement>(id).value(),
         };
         if !value.is_empty() {

@@ -6,6 +6,7 @@ use plotters_canvas::CanvasBackend;
 use web_sys::{HtmlCanvasElement, HtmlElement, HtmlOptionElement, HtmlSelectElement};
 
 use super::dom::{append, by_id, element, set_text};
+use super::i18n::{t, t_dynamic, tf};
 use crate::report::{chart, Candidate, ColumnSummary, Report};
 
 /// Shows a loaded table: its columns, kinds and first rows.
@@ -13,15 +14,16 @@ pub fn preview(report: &Report, load_s: f64) {
     let d = &report.dataset;
     let preview: HtmlElement = by_id("data-preview");
     preview.set_inner_html("");
-    let caption = format!(
-        "{}: {} rows × {} columns, read in {:.0} ms, described in {:.0} ms on {} thread{}",
-        d.name,
-        d.rows,
-        d.columns,
-        load_s * 1000.0,
-        report.elapsed_s * 1000.0,
-        report.threads,
-        if report.threads == 1 { "" } else { "s" }
+    let caption = tf(
+        if report.threads == 1 { "caption_one" } else { "caption_many" },
+        &[
+            ("name", &d.name),
+            ("rows", &d.rows.to_string()),
+            ("columns", &d.columns.to_string()),
+            ("load", &format!("{:.0}", load_s * 1000.0)),
+            ("describe", &format!("{:.0}", report.elapsed_s * 1000.0)),
+            ("n", &report.threads.to_string()),
+        ],
     );
     append(&preview, &element("p", Some(&caption)));
     let table = element("table", None);
@@ -57,18 +59,18 @@ pub fn preview(report: &Report, load_s: f64) {
 
 /// "numeric · step 0.001 · 0.39 to 39.5 · 2 missing"
 fn column_note(c: &ColumnSummary) -> String {
-    let mut parts = vec![c.kind.clone()];
+    let mut parts = vec![t_dynamic(&format!("kind_{}", c.kind), &c.kind).to_string()];
     if let Some(p) = c.precision {
-        parts.push(format!("step {p}"));
+        parts.push(tf("note_step", &[("step", &p.to_string())]));
     }
     if let (Some(min), Some(max)) = (c.min, c.max) {
-        parts.push(format!("{} to {}", short(min), short(max)));
+        parts.push(tf("note_range", &[("min", &short(min)), ("max", &short(max))]));
     }
     if c.kind != "numeric" && c.distinct > 0 {
-        parts.push(format!("{} levels", c.distinct));
+        parts.push(tf("note_levels", &[("n", &c.distinct.to_string())]));
     }
     if c.missing > 0 {
-        parts.push(format!("{} missing", c.missing));
+        parts.push(tf("note_missing", &[("n", &c.missing.to_string())]));
     }
     parts.join(" · ")
 }
@@ -153,7 +155,8 @@ pub fn plot(report: &Report, selected: Option<usize>) {
     let canvas: HtmlCanvasElement = by_id("mdl-plot");
     let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else { return };
     let area = backend.into_drawing_area();
-    if chart::mdl_plot(&area, report, selected).is_ok() {
+    let labels = chart::Labels { x: t("plot_x"), y: t("plot_y"), shortest: t("plot_shortest") };
+    if chart::mdl_plot_with(&area, report, selected, &labels).is_ok() {
         let _ = canvas.set_attribute("data-points", &report.candidates.len().to_string());
     }
 }
@@ -166,14 +169,14 @@ fn table(report: &Report, view: TableView) {
     let head = element("tr", None);
     let columns = [
         ("", None),
-        ("family", None),
-        ("formula", None),
-        ("model bits", Some("model")),
-        ("data bits", Some("data")),
-        ("total bits", Some("total")),
-        ("test R²", Some("test")),
-        ("test bits/row", Some("bits-per-row")),
-        ("copy", None),
+        (t("col_family"), None),
+        (t("col_formula"), None),
+        (t("col_model"), Some("model")),
+        (t("col_data"), Some("data")),
+        (t("col_total"), Some("total")),
+        (t("col_test"), Some("test")),
+        (t("col_bits_per_row"), Some("bits-per-row")),
+        (t("col_copy"), None),
     ];
     for (title, key) in columns {
         let th = element("th", Some(title));
@@ -212,7 +215,7 @@ fn table(report: &Report, view: TableView) {
         tr.set_class_name(class.trim());
         let cells = [
             if report.best == Some(i) { "★".to_string() } else { String::new() },
-            c.family.clone(),
+            t_dynamic(&format!("family_{}", c.family), &c.family).to_string(),
             c.formula.clone().unwrap_or_else(|| c.description.clone()),
             format!("{:.1}", c.model_bits),
             format!("{:.1}", c.data_bits),
@@ -248,23 +251,28 @@ fn table(report: &Report, view: TableView) {
 /// "T = sqrt(a)**3: 12 bits of formula + 129 bits of data, 3.0× shorter than deflate"
 fn headline(report: &Report, live: bool) {
     let Some(best) = report.best.and_then(|b| report.candidates.get(b)) else {
-        return set_text("headline", if live { "searching…" } else { "" });
+        return set_text("headline", if live { t("searching_alone") } else { "" });
     };
     let target = report.dataset.target.as_deref().unwrap_or("y");
     let formula = best.formula.as_deref().unwrap_or(&best.description);
-    let mut text = format!(
-        "{target} = {formula}: {:.0} bits of formula + {:.0} bits of data",
-        best.model_bits, best.data_bits
+    let mut text = tf(
+        "headline",
+        &[
+            ("target", target),
+            ("formula", formula),
+            ("model", &format!("{:.0}", best.model_bits)),
+            ("data", &format!("{:.0}", best.data_bits)),
+        ],
     );
     if let Some(deflate) = report.baselines.iter().find(|b| b.name == "deflate") {
         if best.total_bits > 0.0 {
-            text.push_str(&format!(", {:.1}× shorter than deflate", deflate.total_bits / best.total_bits));
+            text.push_str(&tf("shorter_than_deflate", &[("ratio", &format!("{:.1}", deflate.total_bits / best.total_bits))]));
         }
     }
     if live {
-        text.push_str(" (searching…)");
+        text.push_str(t("searching"));
     } else if report.cancelled {
-        text.push_str(" (cancelled: the best found so far)");
+        text.push_str(t("cancelled_best"));
     }
     set_text("headline", &text);
 }

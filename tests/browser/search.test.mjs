@@ -150,8 +150,33 @@ test("the same seed and generations give the same front in the browser as native
     const rows = await b.page.$$eval("#front-table tbody tr", (trs) => trs.map((tr) => [tr.cells[2].textContent, tr.cells[5].textContent]));
     const expected = native.candidates.map((c) => [c.formula, c.total_bits.toFixed(1)]);
     assert.deepEqual(rows, expected);
-    assert.match(b.page.url(), /example=kepler&seconds=10&generations=12&seed=9&ops=default&test=20$/);
+    assert.match(b.page.url(), /example=kepler&seconds=10&generations=12&seed=9&ops=default&test=20&lang=en$/);
     console.log(`# wasm and native agree on ${rows.length} formulas: best ${native.candidates[native.best].formula}`);
+    assert.deepEqual(b.errors, []);
+  } finally {
+    await b.close();
+  }
+});
+
+test("the page speaks Chinese: the switch, the URL, and a search's headline", async () => {
+  const b = await browser();
+  try {
+    await b.page.goto(app.url);
+    await waitForPreview(b.page);
+    await b.page.selectOption("#lang-select", "zh");
+    assert.equal(await b.page.textContent("#run-search"), "寻找最短的公式");
+    assert.equal(await b.page.getAttribute("html", "lang"), "zh-CN");
+    assert.match(b.page.url(), /lang=zh/);
+    await b.page.reload();
+    await waitForPreview(b.page);
+    assert.equal(await b.page.inputValue("#lang-select"), "zh");
+    assert.equal(await b.page.textContent("#run-search"), "寻找最短的公式");
+    await b.page.fill("#seconds", "1");
+    await b.page.click("#run-search");
+    await b.page.waitForFunction(() => document.querySelector("#status").textContent.startsWith("完成"), null, { timeout: 30_000 });
+    assert.match(await b.page.textContent("#headline"), /^T = .+：公式 \d+ 比特 \+ 数据 \d+ 比特，比 deflate 短/);
+    assert.equal(await b.page.textContent('#front-table th[data-sort="total"]'), "总比特");
+    await screenshot(b.page, "kepler-chinese");
     assert.deepEqual(b.errors, []);
   } finally {
     await b.close();

@@ -1,0 +1,152 @@
+//! The page's languages: English and Chinese. The idea occam demonstrates is widely taught in
+//! Chinese, and a classroom there should not need a translator.
+//!
+//! Every text the page itself writes comes from [`TEXTS`] by key: index.html marks its static
+//! texts with `data-i18n="key"`, and the Rust code asks [`t`]. Messages from the engines (load
+//! errors, progress lines) stay in English for now.
+
+use std::cell::Cell;
+
+use wasm_bindgen::JsCast;
+use web_sys::Element;
+
+use super::dom;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Zh,
+}
+
+impl Lang {
+    pub fn parse(code: &str) -> Option<Lang> {
+        match code {
+            "en" => Some(Lang::En),
+            "zh" | "zh-CN" | "zh-Hans" => Some(Lang::Zh),
+            _ => None,
+        }
+    }
+}
+
+thread_local! {
+    static LANG: Cell<Lang> = const { Cell::new(Lang::En) };
+}
+
+pub fn lang() -> Lang {
+    LANG.with(Cell::get)
+}
+
+/// (key, English, Chinese)
+const TEXTS: &[(&str, &str, &str)] = &[
+    ("language", "Language", "语言"),
+    ("tagline", "The shortest program that explains a table, measured in bits. Your data never leaves this machine.", "用比特来衡量：能解释一张数据表的最短程序。你的数据始终留在这台电脑上。"),
+    ("example", "Example", "示例"),
+    ("own_csv", "Or your own CSV", "或者用你自己的 CSV"),
+    ("drop_hint", "(or drop a file anywhere on the page)", "（也可以把文件拖到页面上的任意位置）"),
+    ("explain_column", "Explain column", "要解释的列"),
+    ("time_budget", "Time budget (s)", "时间预算（秒）"),
+    ("or_generations", "Or generations", "或代数"),
+    ("operators", "Operators", "运算符"),
+    ("ops_default", "+ − × ÷ pow sqrt exp log sin cos …", "+ − × ÷ 幂 开方 exp log sin cos …"),
+    ("ops_arith", "+ − × ÷ only", "只用 + − × ÷"),
+    ("ops_powers", "arithmetic and powers", "四则运算与幂"),
+    ("ops_all", "all twenty", "全部二十种"),
+    ("test_rows", "Test rows (%)", "测试行（%）"),
+    ("test_on", "Test on", "测试集"),
+    ("random_rows", "random rows", "随机的行"),
+    ("seed", "Seed", "随机种子"),
+    ("run_search", "Find the shortest formula", "寻找最短的公式"),
+    ("cancel", "Cancel", "取消"),
+    ("download_report", "Download the report (JSON)", "下载报告（JSON）"),
+    ("download_svg", "Download the plot (SVG)", "下载图（SVG）"),
+    ("download_png", "Download the plot (PNG)", "下载图（PNG）"),
+    ("download_csv", "Download the candidates (CSV)", "下载候选公式（CSV）"),
+    ("the_table", "The table", "数据表"),
+    ("what_bits", "What are these bits?", "这些“比特”是什么意思？"),
+    ("explain_1", "To send a column of numbers to a friend who already has the other columns, you can send the numbers themselves, or a program that computes them plus the small corrections it still needs. occam counts both parts in bits: the model bits spell out the program (each symbol, each constant) and the data bits spell out the corrections. The shortest total is the best explanation: a law that fits exactly costs a few bits, while memorising the data costs as much as the data.", "假设你要把一列数字发给一位朋友，而他已经有了其他各列。你可以直接发送这些数字，也可以发送一个能算出它们的程序，再加上程序还需要的少量修正。occam 用比特来计算这两部分：模型比特写下程序本身（每个符号、每个常数），数据比特写下修正。总长度最短的就是最好的解释：一条完全吻合的定律只需几个比特，而死记硬背数据的代价和数据本身一样长。"),
+    ("explain_2", "Each dot on the plot is one program. Lines of equal total run from top left to bottom right; the grey ones are what a program must beat: the null model (always the average), the literal numbers, and general-purpose compressors (deflate, as in gzip, and xz).", "图上的每个点都是一个程序。总长度相等的线从左上方延伸到右下方；灰色的线是一个程序必须胜过的基准：零模型（总是预测平均值）、逐字写下的数字，以及通用压缩工具（gzip 所用的 deflate，以及 xz）。"),
+    ("plot_x", "model bits (the program)", "模型比特（程序本身）"),
+    ("plot_y", "data bits (given the program)", "数据比特（给定程序之后）"),
+    ("plot_shortest", "shortest: {bits} bits", "最短：{bits} 比特"),
+    ("threads_one", "{n} thread, {mode}", "{n} 个线程，{mode}"),
+    ("threads_many", "{n} threads, {mode}", "{n} 个线程，{mode}"),
+    ("mode_isolated_sw", "cross-origin isolated by service worker", "由 service worker 实现跨源隔离"),
+    ("mode_isolated", "cross-origin isolated", "跨源隔离"),
+    ("mode_fallback", "single-thread fallback (the page is not cross-origin isolated)", "单线程后备模式（页面未跨源隔离）"),
+    ("caption_one", "{name}: {rows} rows × {columns} columns, read in {load} ms, described in {describe} ms on {n} thread", "{name}：{rows} 行 × {columns} 列，读取 {load} 毫秒，在 {n} 个线程上统计 {describe} 毫秒"),
+    ("caption_many", "{name}: {rows} rows × {columns} columns, read in {load} ms, described in {describe} ms on {n} threads", "{name}：{rows} 行 × {columns} 列，读取 {load} 毫秒，在 {n} 个线程上统计 {describe} 毫秒"),
+    ("kind_numeric", "numeric", "数值"),
+    ("kind_categorical", "categorical", "类别"),
+    ("kind_boolean", "boolean", "布尔"),
+    ("kind_constant", "constant", "常数"),
+    ("note_step", "step {step}", "步长 {step}"),
+    ("note_range", "{min} to {max}", "{min} 至 {max}"),
+    ("note_levels", "{n} levels", "{n} 个取值"),
+    ("note_missing", "{n} missing", "{n} 个缺失"),
+    ("family_formula", "formula", "公式"),
+    ("example_kepler", "Kepler's third law: the planets (a in AU, T in years)", "开普勒第三定律：行星（a 以天文单位计，T 以年计）"),
+    ("example_iris", "Iris flowers: species from petal and sepal sizes", "鸢尾花：由花瓣和花萼的大小判断品种"),
+    ("col_family", "family", "类别"),
+    ("col_formula", "formula", "公式"),
+    ("col_model", "model bits", "模型比特"),
+    ("col_data", "data bits", "数据比特"),
+    ("col_total", "total bits", "总比特"),
+    ("col_test", "test R²", "测试 R²"),
+    ("col_bits_per_row", "test bits/row", "测试比特/行"),
+    ("col_copy", "copy", "复制"),
+    ("headline", "{target} = {formula}: {model} bits of formula + {data} bits of data", "{target} = {formula}：公式 {model} 比特 + 数据 {data} 比特"),
+    ("shorter_than_deflate", ", {ratio}× shorter than deflate", "，比 deflate 短 {ratio} 倍"),
+    ("searching", " (searching…)", "（搜索中…）"),
+    ("searching_alone", "searching…", "搜索中…"),
+    ("cancelled_best", " (cancelled: the best found so far)", "（已取消：这是目前找到的最好结果）"),
+    ("status_ready", "ready", "就绪"),
+    ("status_searching", "searching for the shortest formula", "正在寻找最短的公式"),
+    ("status_cancelled", "cancelled; the results so far are kept", "已取消；目前的结果已保留"),
+    ("status_done", "done in {seconds} s", "完成，用时 {seconds} 秒"),
+    ("status_copied", "copied", "已复制"),
+    ("status_loading_example", "loading the example '{id}'", "正在载入示例“{id}”"),
+    ("status_reading", "reading {name}", "正在读取 {name}"),
+];
+
+/// The text of `key` in the current language (the key itself if unknown, so a missing
+/// translation shows rather than vanishes).
+pub fn t(key: &'static str) -> &'static str {
+    let lang = lang();
+    TEXTS.iter().find(|(k, _, _)| *k == key).map_or(key, |(_, en, zh)| if lang == Lang::Zh { zh } else { en })
+}
+
+/// `t(key)` with `{name}` placeholders filled.
+pub fn tf(key: &'static str, values: &[(&str, &str)]) -> String {
+    let mut text = t(key).to_string();
+    for (name, value) in values {
+        text = text.replace(&format!("{{{name}}}"), value);
+    }
+    text
+}
+
+/// Switches the language and rewrites every marked text of the page.
+pub fn set(lang: Lang) {
+    LANG.with(|l| l.set(lang));
+    let document = dom::document();
+    if let Some(root) = document.document_element() {
+        let _ = root.set_attribute("lang", if lang == Lang::Zh { "zh-CN" } else { "en" });
+    }
+    let Ok(marked) = document.query_selector_all("[data-i18n]") else { return };
+    for i in 0..marked.length() {
+        let Some(element) = marked.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else { continue };
+        if let Some(key) = element.get_attribute("data-i18n") {
+            if let Some((_, en, zh)) = TEXTS.iter().find(|(k, _, _)| *k == key) {
+                element.set_text_content(Some(if lang == Lang::Zh { zh } else { en }));
+            }
+        }
+    }
+}
+
+/// `t` for a key built at run time (kinds, families, example ids); `fallback` when unknown.
+pub fn t_dynamic<'a>(key: &str, fallback: &'a str) -> &'a str
+where
+    'static: 'a,
+{
+    let lang = lang();
+    TEXTS.iter().find(|(k, _, _)| *k == key).map_or(fallback, |(_, en, zh)| if lang == Lang::Zh { zh } else { en })
+}
