@@ -58,6 +58,9 @@ enum Command {
         /// Train on the low values of this column and test on the high ones.
         #[arg(long)]
         extrapolate: Option<String>,
+        /// Search over only the K features with the most mutual information with the target.
+        #[arg(long, value_name = "K")]
+        top_features: Option<usize>,
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
@@ -139,11 +142,25 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Search { data, target, seconds, generations, seed, threads, ops, test_fraction, extrapolate, json, plot } => {
+        Command::Search {
+            data,
+            target,
+            seconds,
+            generations,
+            seed,
+            threads,
+            ops,
+            test_fraction,
+            extrapolate,
+            top_features,
+            json,
+            plot,
+        } => {
             let settings = SearchSettings {
                 seconds: if generations.is_some() { None } else { Some(seconds) },
                 generations,
                 ops,
+                top_features,
                 ..Default::default()
             };
             let job = Job {

@@ -22,6 +22,7 @@ pub mod random;
 pub mod report;
 pub mod run;
 pub mod search;
+pub mod select;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -94,6 +94,9 @@ pub struct SearchSettings {
     pub islands: Option<usize>,
     pub population: Option<usize>,
     pub max_length: Option<usize>,
+    /// Search over only this many features, those with the most mutual information with the
+    /// target (for wide tables).
+    pub top_features: Option<usize>,
 }
 
 impl Default for SearchSettings {
@@ -105,6 +108,7 @@ impl Default for SearchSettings {
             islands: None,
             population: None,
             max_length: None,
+            top_features: None,
         }
     }
 }
@@ -179,7 +183,17 @@ pub fn run(job: &Job, observer: &dyn Observer, cancel: &Cancel, clock: &dyn Cloc
             report.columns = data::describe(&loaded.table, observer, cancel).ok_or(RunError::Cancelled)?;
         }
         Action::Search(settings) => {
-            let dataset = prepare::prepare(&loaded.table, &prepare_options(job))?;
+            let mut dataset = prepare::prepare(&loaded.table, &prepare_options(job))?;
+            if let Some(k) = settings.top_features.filter(|&k| k < dataset.features.len()) {
+                let all = dataset.features.len();
+                let (kept, info) = crate::select::top_k(&dataset, k);
+                let names: Vec<String> = info.iter().map(|(n, bits)| format!("{n} ({bits:.2} bits)")).collect();
+                report.warnings.push(format!(
+                    "searched over the {k} of {all} features with the most mutual information with the target: {}",
+                    names.join(", ")
+                ));
+                dataset = kept;
+            }
             describe_dataset(&mut report, &dataset);
             report.baselines = baselines(&dataset);
             let options = search_options(settings, job.seed)?;

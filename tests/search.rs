@@ -87,3 +87,30 @@ fn bad_input_is_named() {
     let one_row = csv("x,y", std::iter::once("1,2.5".to_string()));
     assert!(search(one_row, "y", 2, 1).unwrap_err().to_string().contains("at least 2 are needed"));
 }
+
+#[test]
+fn a_wide_table_is_searched_over_its_most_informative_features() {
+    // y = a·b among eight columns of noise.
+    let mut s = 99u64;
+    let mut next = move || {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        1.0 + (s % 4000) as f64 / 1000.0
+    };
+    let header = "n1,n2,a,n3,n4,b,n5,n6,y";
+    let rows = (0..400).map(|_| {
+        let v: Vec<f64> = (0..8).map(|_| next()).collect();
+        let (a, b) = ((v[2] * 1000.0).round() / 1000.0, (v[5] * 1000.0).round() / 1000.0);
+        let cells: Vec<String> = v.iter().map(|x| format!("{x:.3}")).collect();
+        format!("{},{:.6}", cells.join(","), a * b)
+    });
+    let settings = SearchSettings { seconds: None, generations: Some(40), top_features: Some(2), ..Default::default() };
+    let job = Job { target: Some("y".into()), ..Job::new(csv(header, rows), Action::Search(settings)) };
+    let report = run(&job, &Silent, &Cancel::new(), &FrozenClock).unwrap();
+    assert!(report.warnings.iter().any(|w| w.starts_with("searched over the 2 of 8 features")), "{:?}", report.warnings);
+    let b = best(&report);
+    assert!(b.test.r2.unwrap() > 0.999_999, "{b:?}");
+    let formula = b.formula.as_deref().unwrap();
+    assert!(formula.contains('a') && formula.contains('b') && !formula.contains('n'), "{formula}");
+}
