@@ -210,6 +210,10 @@ def main():
                     row = {"id": eq["id"], "noise": noise, "method": method, "formula": found,
                            "true": eq["formula"], "seconds": round(took, 1), **verdict}
                     results.append(row)
+                    # Written after every problem, so a long run that is stopped keeps what it did.
+                    os.makedirs(os.path.dirname(args.out), exist_ok=True)
+                    with open(args.out, "w") as f:
+                        json.dump(results, f, indent=1)
                     print(f"{noise:<6} {eq['id']:<10} {method:<9} r2={verdict['r2']:.6f} "
                           f"sym={int(verdict['symbolic'])} exact={int(verdict['exact'])} {took:5.1f}s  {found[:90]}",
                           flush=True)
