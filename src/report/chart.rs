@@ -142,15 +142,22 @@ pub fn mdl_plot_svg(report: &Report, width: u32, height: u32) -> String {
     svg
 }
 
+/// Where each candidate is drawn on a plot of `width` × `height` (None if not drawn).
+pub fn positions(report: &Report, width: u32, height: u32) -> Vec<Option<(i32, i32)>> {
+    let mut svg = String::new();
+    let area = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+    match layout(&area, report) {
+        Some(spec) => report.candidates.iter().map(|c| spec.to_pixel(c)).collect(),
+        None => vec![None; report.candidates.len()],
+    }
+}
+
 /// The point of `report` nearest to pixel (px, py) on a plot of `width` × `height` drawn by
 /// [`mdl_plot`] (within `radius` pixels), for hover and click in the page.
 pub fn hit(report: &Report, width: u32, height: u32, px: i32, py: i32, radius: i32) -> Option<usize> {
-    let mut svg = String::new();
-    let area = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
-    let spec = layout(&area, report)?;
     let mut best: Option<(i32, usize)> = None;
-    for (i, c) in report.candidates.iter().enumerate() {
-        let Some((x, y)) = spec.to_pixel(c) else { continue };
+    for (i, at) in positions(report, width, height).into_iter().enumerate() {
+        let Some((x, y)) = at else { continue };
         let d = (x - px).pow(2) + (y - py).pow(2);
         if d <= radius * radius && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, i));
@@ -224,4 +231,53 @@ fn layout<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, report: &Report) ->
     let chart = chart_on(area, report).ok()?;
     let (xr, yr) = chart.plotting_area().get_pixel_range();
     Some(Layout { x_max, y_min, y_max, left: xr.start, top: yr.start, width: xr.end - xr.start, height: yr.end - yr.start })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::{Baseline, Candidate};
+
+    fn report() -> Report {
+        let c = |model: f64, data: f64| Candidate {
+            family: "formula".into(),
+            model_bits: model,
+            data_bits: data,
+            total_bits: model + data,
+            ..Default::default()
+        };
+        Report {
+            candidates: vec![c(4.0, 213.0), c(12.0, 129.0), c(38.0, 107.0)],
+            front: vec![0, 1, 2],
+            best: Some(1),
+            baselines: vec![Baseline { name: "deflate".into(), total_bits: 416.0 }],
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn the_svg_has_a_point_per_candidate_and_the_labels() {
+        let svg = mdl_plot_svg(&report(), 900, 520);
+        // Three points, the best's ring, and the deflate label.
+        assert!(svg.matches("<circle").count() >= 4, "{}", &svg[..200.min(svg.len())]);
+        assert!(svg.contains("deflate 416"));
+        assert!(svg.contains("shortest: 141 bits"));
+        assert!(svg.contains("model bits (the program)"));
+    }
+
+    #[test]
+    fn positions_and_hits_agree() {
+        let r = report();
+        let at = positions(&r, 900, 520);
+        assert!(at.iter().all(Option::is_some));
+        // More model bits is further right; more data bits is higher (smaller y).
+        let (x0, y0) = at[0].unwrap();
+        let (x2, y2) = at[2].unwrap();
+        assert!(x0 < x2 && y0 < y2, "{at:?}");
+        for (i, p) in at.iter().enumerate() {
+            let (x, y) = p.unwrap();
+            assert_eq!(hit(&r, 900, 520, x + 2, y - 1, 6), Some(i));
+        }
+        assert_eq!(hit(&r, 900, 520, 5, 5, 6), None);
+    }
 }

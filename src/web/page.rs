@@ -200,6 +200,14 @@ fn wire_controls() {
             select_candidate(Some(index));
         }
     });
+    // Hovering over a point selects it too (drawn again only when the point under the mouse
+    // changes).
+    listen("mdl-plot", "mousemove", |e| {
+        let Some(index) = e.dyn_ref::<MouseEvent>().and_then(hit_candidate) else { return };
+        if with_page(|p| p.table.selected) != Some(Some(index)) {
+            select_candidate(Some(index));
+        }
+    });
 
     let body: HtmlElement = dom::document().body().expect("a body");
     let on = |kind: &str, handler: Box<dyn FnMut(Event)>| {

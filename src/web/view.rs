@@ -158,6 +158,12 @@ pub fn plot(report: &Report, selected: Option<usize>) {
     let labels = chart::Labels { x: t("plot_x"), y: t("plot_y"), shortest: t("plot_shortest") };
     if chart::mdl_plot_with(&area, report, selected, &labels).is_ok() {
         let _ = canvas.set_attribute("data-points", &report.candidates.len().to_string());
+        // Where the points are, in canvas pixels ("x,y x,y ..."), for scripts and tests.
+        let xy: Vec<String> = chart::positions(report, canvas.width(), canvas.height())
+            .into_iter()
+            .map(|p| p.map_or_else(|| "-".to_string(), |(x, y)| format!("{x},{y}")))
+            .collect();
+        let _ = canvas.set_attribute("data-xy", &xy.join(" "));
     }
 }
 

@@ -47,6 +47,16 @@ test("Kepler: the search finds T = a^(3/2) and draws it", async () => {
     console.log(`# Kepler: the law on screen ${found.toFixed(2)} s after the click; done ${elapsed.toFixed(2)} s (budget 2 s): ${headline}`);
     await screenshot(b.page, "kepler-search");
 
+    // Hovering over a point of the plot selects its row.
+    const hover = await b.page.$eval("#mdl-plot", (c) => {
+      const r = c.getBoundingClientRect();
+      const best = Number(document.querySelector("#front-table tr.best").dataset.index);
+      const [x, y] = c.dataset.xy.split(" ")[best].split(",").map(Number);
+      return [r.left + x * r.width / c.width, r.top + y * r.height / c.height, best];
+    });
+    await b.page.mouse.move(hover[0], hover[1]);
+    await b.page.waitForFunction((i) => document.querySelector("#front-table tr.selected")?.dataset.index === String(i), hover[2]);
+
     // Downloads: the report, the candidates and the plot, all made on the page (blob: URLs).
     const { readFile } = await import("node:fs/promises");
     const save = async (id) => {
