@@ -12,11 +12,13 @@ compile_error!(
      module with --no-default-features"
 );
 
+pub mod compress;
 pub mod control;
 pub mod data;
 pub mod examples;
 pub mod expr;
 pub mod mdl;
+pub mod model;
 pub mod prepare;
 pub mod random;
 pub mod report;

@@ -23,6 +23,7 @@ pub mod integers;
 pub mod residuals;
 mod scale;
 mod tails;
+pub mod tensor;
 
 pub use baselines::{class_baselines, numeric_baselines, Baseline, BaselineKind, NullModel};
 pub use categorical::{categorical_bits, quantise};
