@@ -9,7 +9,8 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use occam::control::{Cancel, Clock, Observer, Progress};
 use occam::report;
-use occam::run::{self, Action, DataSource, Job, SearchSettings, SplitSettings};
+use occam::model::Activation;
+use occam::run::{self, Action, CompressSettings, DataSource, Job, SearchSettings, SelectSettings, SplitSettings};
 
 #[derive(Parser)]
 #[command(name = "occam", version, about = "Finds the shortest program that explains a table of data, in bits")]
@@ -33,44 +34,93 @@ enum Command {
     },
     /// Search for the shortest formula that explains a column, measured in bits.
     Search {
-        /// The CSV file.
-        data: PathBuf,
-        /// The column to explain (default: the last column that is not constant).
-        #[arg(long)]
-        target: Option<String>,
+        #[command(flatten)]
+        common: Common,
         /// Time budget in seconds.
         #[arg(long, default_value_t = 10.0)]
         seconds: f64,
         /// Generations per island instead of a time budget (reproducible whatever the machine).
         #[arg(long)]
         generations: Option<u64>,
-        #[arg(long, default_value_t = 1)]
-        seed: u64,
-        /// Threads (default: all cores). The result does not depend on it.
-        #[arg(long)]
-        threads: Option<usize>,
         /// Operators, a comma list of names and presets: default, arith, or e.g. add,mul,sqrt.
         #[arg(long, default_value = "default")]
         ops: String,
-        /// Share of rows held out for testing.
-        #[arg(long, default_value_t = 0.2)]
-        test_fraction: f64,
-        /// Train on the low values of this column and test on the high ones.
-        #[arg(long)]
-        extrapolate: Option<String>,
         /// Search over only the K features with the most mutual information with the target.
         #[arg(long, value_name = "K")]
         top_features: Option<usize>,
-        /// Print the report as JSON.
+    },
+    /// Train a network and a linear model, compress them (quantisation, pruning, low rank, and a
+    /// search over per-layer settings) and measure every variant in bits.
+    Compress {
+        #[command(flatten)]
+        common: Common,
+        /// Hidden layer widths, e.g. 64,32 (empty: only the linear model).
+        #[arg(long, default_value = "64,32", value_delimiter = ',')]
+        hidden: Vec<usize>,
+        /// relu or tanh.
+        #[arg(long, default_value = "relu")]
+        activation: String,
+        /// Most epochs of training (early stopping usually ends sooner).
         #[arg(long)]
-        json: bool,
-        /// Also write the MDL plot as SVG to this file.
+        epochs: Option<usize>,
         #[arg(long)]
-        plot: Option<PathBuf>,
+        batch_size: Option<usize>,
+        #[arg(long)]
+        learning_rate: Option<f64>,
+        /// Generations of the search over per-layer settings.
+        #[arg(long)]
+        generations: Option<usize>,
+        /// Skip the linear (or logistic) model.
+        #[arg(long)]
+        no_linear: bool,
+    },
+    /// Rank the features by the bits they carry and refit on the chosen ones.
+    Select {
+        #[command(flatten)]
+        common: Common,
+        /// permutation, support or mutual_information.
+        #[arg(long, default_value = "permutation")]
+        measure: String,
+        /// Keep the K most important features.
+        #[arg(long, value_name = "K")]
+        top_k: Option<usize>,
+        /// Keep the fewest features whose importance adds up to this share (default 0.95).
+        #[arg(long)]
+        share: Option<f64>,
+        /// Hidden widths of the model importance is measured under (default: linear).
+        #[arg(long, value_delimiter = ',')]
+        hidden: Vec<usize>,
     },
     /// Throughput figures for BENCHMARKS.md.
     #[command(subcommand)]
     Bench(Bench),
+}
+
+/// What every engine's command takes: the data, the target, the split, threads and output.
+#[derive(clap::Args)]
+struct Common {
+    /// The CSV file (comma, semicolon, tab or pipe separated).
+    data: PathBuf,
+    /// The column to explain (default: the last column that is not constant).
+    #[arg(long)]
+    target: Option<String>,
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Threads (default: all cores). The result does not depend on it.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Share of rows held out for testing.
+    #[arg(long, default_value_t = 0.2)]
+    test_fraction: f64,
+    /// Train on the low values of this column and test on the high ones.
+    #[arg(long)]
+    extrapolate: Option<String>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    json: bool,
+    /// Also write the MDL plot as SVG to this file.
+    #[arg(long)]
+    plot: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -142,20 +192,7 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Search {
-            data,
-            target,
-            seconds,
-            generations,
-            seed,
-            threads,
-            ops,
-            test_fraction,
-            extrapolate,
-            top_features,
-            json,
-            plot,
-        } => {
+        Command::Search { common, seconds, generations, ops, top_features } => {
             let settings = SearchSettings {
                 seconds: if generations.is_some() { None } else { Some(seconds) },
                 generations,
@@ -163,34 +200,57 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
                 top_features,
                 ..Default::default()
             };
-            let job = Job {
-                seed,
-                target,
-                split: SplitSettings { test_fraction, extrapolate },
-                ..Job::new(read_csv(&data)?, Action::Search(settings))
+            engine(common, Action::Search(settings))
+        }
+        Command::Compress { common, hidden, activation, epochs, batch_size, learning_rate, generations, no_linear } => {
+            let activation = match activation.as_str() {
+                "relu" => Activation::Relu,
+                "tanh" => Activation::Tanh,
+                other => anyhow::bail!("--activation: '{other}' is not relu or tanh"),
             };
-            let report = with_threads(threads, || {
-                run::run(&job, &observer(), &Cancel::new(), &SystemClock(Instant::now()))
-            })?
-            .with_context(|| data.display().to_string())?;
-            if observer().show {
-                eprintln!();
-            }
-            if let Some(path) = plot {
-                let svg = report::chart::mdl_plot_svg(&report, 900, 560);
-                std::fs::write(&path, svg).with_context(|| format!("cannot write {}", path.display()))?;
-            }
-            let mut out = std::io::stdout().lock();
-            if json {
-                serde_json::to_writer_pretty(&mut out, &report)?;
-                writeln!(out)?;
-            } else {
-                write!(out, "{}", report::front_table(&report))?;
-            }
-            Ok(())
+            let settings = CompressSettings {
+                hidden,
+                activation,
+                epochs,
+                batch_size,
+                learning_rate,
+                generations,
+                linear: !no_linear,
+                ..Default::default()
+            };
+            engine(common, Action::Compress(settings))
+        }
+        Command::Select { common, measure, top_k, share, hidden } => {
+            engine(common, Action::Select(SelectSettings { measure, top_k, share, hidden }))
         }
         Command::Bench(b) => bench(b),
     }
+}
+
+/// Runs an engine on a CSV and prints the front (or the JSON report), and the plot if asked.
+fn engine(common: Common, action: Action) -> anyhow::Result<()> {
+    let Common { data, target, seed, threads, test_fraction, extrapolate, json, plot } = common;
+    let job = Job { seed, target, split: SplitSettings { test_fraction, extrapolate }, ..Job::new(read_csv(&data)?, action) };
+    let report = with_threads(threads, || run::run(&job, &observer(), &Cancel::new(), &SystemClock(Instant::now())))?
+        .with_context(|| data.display().to_string())?;
+    if observer().show {
+        eprintln!();
+    }
+    if let Some(path) = plot {
+        let svg = report::chart::mdl_plot_svg(&report, 900, 560);
+        std::fs::write(&path, svg).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    let mut out = std::io::stdout().lock();
+    if json {
+        serde_json::to_writer_pretty(&mut out, &report)?;
+        writeln!(out)?;
+    } else {
+        if !report.importance.is_empty() {
+            write!(out, "{}", report::importance_table(&report))?;
+        }
+        write!(out, "{}", report::front_table(&report))?;
+    }
+    Ok(())
 }
 
 fn bench(bench: Bench) -> anyhow::Result<()> {

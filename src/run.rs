@@ -17,6 +17,10 @@ use crate::prepare::{self, Dataset, PrepareError, PrepareOptions, Split, Target}
 use crate::report::{Baseline, Candidate, DatasetInfo, Report, SearchStats, TestScore};
 use crate::search::{self, SearchError, SearchOptions};
 
+mod networks;
+
+pub use networks::{CompressSettings, SelectSettings};
+
 /// Rows of the table shown in a report's preview.
 pub const PREVIEW_ROWS: usize = 10;
 
@@ -65,6 +69,10 @@ pub enum Action {
     Describe,
     /// The shortest formula for the target (genetic programming scored in bits).
     Search(SearchSettings),
+    /// A network and a linear model, trained, compressed and measured in bits.
+    Compress(CompressSettings),
+    /// Feature importance in bits, and a refit on the chosen features.
+    Select(SelectSettings),
 }
 
 /// How the rows are split into training and test rows.
@@ -120,6 +128,7 @@ pub enum RunError {
     UnknownExample(String),
     Prepare(PrepareError),
     Search(SearchError),
+    Fit(crate::model::FitError),
     /// A setting that cannot be read: its name and what is wrong.
     Setting { name: &'static str, message: String },
     Cancelled,
@@ -135,6 +144,7 @@ impl std::fmt::Display for RunError {
             }
             RunError::Prepare(e) => e.fmt(f),
             RunError::Search(e) => e.fmt(f),
+            RunError::Fit(e) => e.fmt(f),
             RunError::Setting { name, message } => write!(f, "setting '{name}': {message}"),
             RunError::Cancelled => f.write_str("cancelled"),
         }
@@ -209,6 +219,14 @@ pub fn run(job: &Job, observer: &dyn Observer, cancel: &Cancel, clock: &dyn Cloc
             report.front = (0..report.candidates.len()).collect();
             report.best = (!report.candidates.is_empty()).then_some(found.best);
         }
+        Action::Compress(settings) => {
+            let dataset = prepared(job, &mut report)?;
+            networks::compress(&dataset, settings, job.seed, &mut report, observer, cancel, clock)?;
+        }
+        Action::Select(settings) => {
+            let dataset = prepared(job, &mut report)?;
+            networks::select(&dataset, settings, job.seed, &mut report, observer, cancel)?;
+        }
     }
     report.seed = job.seed;
     report.threads = rayon::current_num_threads();
@@ -234,6 +252,15 @@ impl Observer for WithContext<'_> {
         progress.partial = Some(Box::new(full));
         self.inner.progress(&progress);
     }
+}
+
+/// The job's dataset, described in the report with its baselines.
+fn prepared(job: &Job, report: &mut Report) -> Result<Dataset, RunError> {
+    let loaded = load(&job.data, &LoadOptions::default())?;
+    let dataset = prepare::prepare(&loaded.table, &prepare_options(job))?;
+    describe_dataset(report, &dataset);
+    report.baselines = baselines(&dataset);
+    Ok(dataset)
 }
 
 fn prepare_options(job: &Job) -> PrepareOptions {
@@ -290,12 +317,23 @@ fn formula_candidate(p: &search::Polished) -> Candidate {
         data_bits: p.data_bits,
         total_bits: p.total_bits(),
         test: TestScore { r2: p.test_r2, accuracy: None, bits_per_row: p.test_bits_per_row },
+        ..Default::default()
     }
 }
 
 /// The code lengths that need no model of the features, on the training rows' target.
 fn baselines(dataset: &Dataset) -> Vec<Baseline> {
-    let Target::Regression(target) = &dataset.target else { return Vec::new() };
+    let target = match &dataset.target {
+        Target::Regression(target) => target,
+        Target::Classification { classes, labels } => {
+            let text: Vec<&str> = dataset.train.iter().map(|&r| classes[labels[r] as usize].as_str()).collect();
+            return crate::mdl::class_baselines(&text)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|b| Baseline { name: b.kind.name().to_string(), total_bits: b.bits })
+                .collect();
+        }
+    };
     let y: Vec<f64> = dataset.train.iter().map(|&r| target.values[r]).collect();
     let text: Vec<String> = y.iter().map(|v| data::number::format(*v, target.decimals)).collect();
     crate::mdl::numeric_baselines(&y, target.precision(), &text)

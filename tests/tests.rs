@@ -3,6 +3,7 @@
 
 mod cli;
 mod data;
+mod networks;
 mod prepare;
 mod run;
 mod search;

@@ -57,7 +57,7 @@ pub fn mdl_plot_with<DB: DrawingBackend>(
     labels: &Labels,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     area.fill(&WHITE)?;
-    let Ranges { x_max, y_min, y_max } = Ranges::of(report);
+    let Ranges { x_min, x_max, y_min, y_max } = Ranges::of(report);
     let mut chart = chart_on(area, report)?;
     chart
         .configure_mesh()
@@ -68,20 +68,22 @@ pub fn mdl_plot_with<DB: DrawingBackend>(
         .y_labels(10)
         .y_label_formatter(&|v| format!("{v:.0}"))
         .x_label_formatter(&|v| format!("{v:.0}"))
+        .x_labels(12)
         .label_style(("sans-serif", 13))
         .axis_desc_style(("sans-serif", 14))
         .draw()?;
 
-    // Lines of equal total: x + y = b.
+    // Lines of equal total: x + y = b, sampled evenly on the log x axis.
     let iso = move |total: f64| {
-        (0..=200).map(move |i| i as f64 / 200.0 * total.min(x_max)).map(move |x| (x, total - x)).filter(move |p| p.1 >= y_min)
+        let (lo, hi) = (libm::log(x_min), libm::log(total.min(x_max)));
+        (0..=200).map(move |i| libm::exp(lo + (hi - lo) * i as f64 / 200.0)).map(move |x| (x, total - x)).filter(move |p| p.1 >= y_min)
     };
     for b in &report.baselines {
         if b.total_bits.is_finite() {
             chart.draw_series(LineSeries::new(iso(b.total_bits), BASELINE.mix(0.6).stroke_width(1)))?;
             chart.draw_series(std::iter::once(Text::new(
                 format!("{} {:.0}", b.name, b.total_bits),
-                (x_max * 0.01, b.total_bits.min(y_max / 1.2) * 0.88),
+                (x_min * 1.05, b.total_bits.min(y_max / 1.2) * 0.88),
                 ("sans-serif", 12).into_font().color(&BASELINE),
             )))?;
         }
@@ -109,10 +111,9 @@ pub fn mdl_plot_with<DB: DrawingBackend>(
         let colour = family_colour(&c.family);
         match c.family.as_str() {
             "formula" => chart.draw_series(std::iter::once(Circle::new(at, 5, colour.filled())))?,
-            "linear" | "logistic" => chart.draw_series(std::iter::once(Rectangle::new(
-                [(at.0 - x_max * 0.006, at.1 * 0.94), (at.0 + x_max * 0.006, at.1 / 0.94)],
-                colour.filled(),
-            )))?,
+            "linear" | "logistic" => chart.draw_series(std::iter::once(
+                EmptyElement::at(at) + Rectangle::new([(-5, -5), (5, 5)], colour.filled()),
+            ))?,
             _ => chart.draw_series(std::iter::once(TriangleMarker::new(at, 6, colour.filled())))?,
         };
         if selected == Some(i) {
@@ -124,7 +125,7 @@ pub fn mdl_plot_with<DB: DrawingBackend>(
         chart.draw_series(std::iter::once(Circle::new(at, 8, BEST.stroke_width(3))))?;
         chart.draw_series(std::iter::once(Text::new(
             labels.shortest.replace("{bits}", &format!("{:.0}", best.total_bits)),
-            (at.0 + x_max * 0.015, at.1 * 1.25),
+            (at.0 * 1.08, at.1 * 1.25),
             ("sans-serif", 13).into_font().color(&BEST),
         )))?;
     }
@@ -168,6 +169,7 @@ pub fn hit(report: &Report, width: u32, height: u32, px: i32, py: i32, radius: i
 
 /// Where a plot's data area sits, to map candidates to pixels.
 struct Layout {
+    x_min: f64,
     x_max: f64,
     y_min: f64,
     y_max: f64,
@@ -182,14 +184,16 @@ impl Layout {
         if !(c.model_bits.is_finite() && c.data_bits.is_finite()) {
             return None;
         }
-        let fx = c.model_bits / self.x_max;
+        let fx = (libm::log(c.model_bits.max(self.x_min)) - libm::log(self.x_min)) / (libm::log(self.x_max) - libm::log(self.x_min));
         let fy = (libm::log(c.data_bits.max(1.0)) - libm::log(self.y_min)) / (libm::log(self.y_max) - libm::log(self.y_min));
         Some((self.left + (fx * self.width as f64) as i32, self.top + ((1.0 - fy) * self.height as f64) as i32))
     }
 }
 
-/// The plotted ranges: model bits from 0, data bits on a log scale, room for the baselines.
+/// The plotted ranges, both on log scales (a 30-bit formula and a 200-kilobit network share the
+/// plot), with room for the baselines.
 struct Ranges {
+    x_min: f64,
     x_max: f64,
     y_min: f64,
     y_max: f64,
@@ -205,32 +209,77 @@ impl Ranges {
             .collect();
         let baselines: Vec<f64> = report.baselines.iter().map(|b| b.total_bits).filter(|b| b.is_finite()).collect();
         // The candidates set the width; the baselines' lines are clipped at its edge.
-        let x_max = points.iter().map(|p| p.0).fold(10.0f64, f64::max) * 1.3;
+        let x_max = points.iter().map(|p| p.0).fold(10.0f64, f64::max) * 1.5;
+        let x_min = points.iter().map(|p| p.0.max(1.0)).fold(x_max / 10.0, f64::min) / 1.5;
         let y_max = points.iter().map(|p| p.1).chain(baselines.iter().copied()).fold(16.0f64, f64::max) * 2.0;
         let y_min = points.iter().map(|p| p.1).fold(y_max, f64::min).clamp(1.0, y_max / 4.0) / 2.0;
-        Ranges { x_max, y_min, y_max }
+        Ranges { x_min, x_max, y_min, y_max }
     }
 }
 
-type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, LogCoord<f64>>>;
+type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<LogCoord<f64>, LogCoord<f64>>>;
 
 fn chart_on<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     report: &Report,
 ) -> Result<Chart<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
-    let Ranges { x_max, y_min, y_max } = Ranges::of(report);
+    let Ranges { x_min, x_max, y_min, y_max } = Ranges::of(report);
     ChartBuilder::on(area)
         .margin(12)
         .x_label_area_size(38)
         .y_label_area_size(64)
-        .build_cartesian_2d(0f64..x_max, (y_min..y_max).log_scale())
+        .build_cartesian_2d((x_min..x_max).log_scale(), (y_min..y_max).log_scale())
 }
 
 fn layout<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, report: &Report) -> Option<Layout> {
-    let Ranges { x_max, y_min, y_max } = Ranges::of(report);
+    let Ranges { x_min, x_max, y_min, y_max } = Ranges::of(report);
     let chart = chart_on(area, report).ok()?;
     let (xr, yr) = chart.plotting_area().get_pixel_range();
-    Some(Layout { x_max, y_min, y_max, left: xr.start, top: yr.start, width: xr.end - xr.start, height: yr.end - yr.start })
+    Some(Layout { x_min, x_max, y_min, y_max, left: xr.start, top: yr.start, width: xr.end - xr.start, height: yr.end - yr.start })
+}
+
+/// Feature importance as horizontal bars: bits lost when each feature is shuffled (the most
+/// important first, at most `max_bars`), the selected ones in colour.
+pub fn importance_plot<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    report: &Report,
+    x_label: &str,
+    max_bars: usize,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    area.fill(&WHITE)?;
+    let mut bars: Vec<&super::FeatureImportance> = report.importance.iter().collect();
+    bars.sort_by(|a, b| b.permutation_bits.total_cmp(&a.permutation_bits));
+    bars.truncate(max_bars.max(1));
+    if bars.is_empty() {
+        return area.present();
+    }
+    let top = bars.iter().map(|b| b.permutation_bits).fold(1.0f64, f64::max) * 1.1;
+    let low = bars.iter().map(|b| b.permutation_bits).fold(0.0f64, f64::min);
+    let n = bars.len();
+    let names: Vec<String> = bars.iter().map(|b| b.feature.clone()).collect();
+    let mut chart = ChartBuilder::on(area)
+        .margin(10)
+        .x_label_area_size(36)
+        .y_label_area_size(120)
+        .build_cartesian_2d(low..top, (0..n).into_segmented())?;
+    chart
+        .configure_mesh()
+        .x_desc(x_label)
+        .disable_y_mesh()
+        .y_labels(n)
+        .y_label_formatter(&|v| match v {
+            SegmentValue::CenterOf(i) if *i < n => names[n - 1 - i].clone(),
+            _ => String::new(),
+        })
+        .label_style(("sans-serif", 12))
+        .draw()?;
+    for (i, b) in bars.iter().enumerate() {
+        let y = n - 1 - i;
+        let colour = if b.selected { FORMULA } else { BASELINE };
+        let bar = Rectangle::new([(0.0, SegmentValue::Exact(y)), (b.permutation_bits, SegmentValue::Exact(y + 1))], colour.filled());
+        chart.draw_series(std::iter::once(bar))?;
+    }
+    area.present()
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 pub mod chart;
 mod text;
 
-pub use text::{candidates_csv, front_table, schema_table};
+pub use text::{candidates_csv, front_table, importance_table, schema_table};
 
 use serde::{Deserialize, Serialize};
 
@@ -33,6 +33,12 @@ pub struct Report {
     pub elapsed_s: f64,
     /// True when the run was cancelled and the report holds what was done so far.
     pub cancelled: bool,
+    /// Feature importance in bits (feature selection).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub importance: Vec<FeatureImportance>,
+    /// Seconds each stage took (training, compressing), for benchmarks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub timings: Vec<Timing>,
     /// For a search: generations run per island, formulas scored, and why it stopped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search: Option<SearchStats>,
@@ -101,10 +107,62 @@ pub struct Candidate {
     /// The formula as Python (numpy) code, to paste.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub python: Option<String>,
+    /// For a network or linear model: how it was compressed ("float32", "quantised", "pruned",
+    /// "low rank", "searched").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compression: Option<String>,
+    /// For a network or linear model: weights and biases.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub params: Option<usize>,
     pub model_bits: f64,
     pub data_bits: f64,
     pub total_bits: f64,
     pub test: TestScore,
+}
+
+/// How long a stage took.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Timing {
+    pub stage: String,
+    pub seconds: f64,
+    /// Epochs run (training stages).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epochs: Option<usize>,
+}
+
+/// What a feature is worth, by three measures.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FeatureImportance {
+    pub feature: String,
+    /// Bits the data code grows by when the column is shuffled, under the fitted model.
+    pub permutation_bits: f64,
+    /// Share of the model's first-layer absolute weight on this input.
+    pub support: f64,
+    /// I(feature; target) on equal-frequency bins.
+    pub mutual_information_bits: f64,
+    /// Kept by the selection.
+    pub selected: bool,
+}
+
+impl Report {
+    /// Recomputes the Pareto front over (model bits, data bits) and the shortest total from the
+    /// candidates (finite ones only).
+    pub fn settle(&mut self) {
+        let c = &self.candidates;
+        let finite = |i: &usize| c[*i].total_bits.is_finite();
+        let mut order: Vec<usize> = (0..c.len()).filter(finite).collect();
+        order.sort_by(|&a, &b| c[a].model_bits.total_cmp(&c[b].model_bits).then(c[a].data_bits.total_cmp(&c[b].data_bits)));
+        let mut front = Vec::new();
+        let mut lowest = f64::INFINITY;
+        for i in order {
+            if c[i].data_bits < lowest {
+                lowest = c[i].data_bits;
+                front.push(i);
+            }
+        }
+        self.best = (0..c.len()).filter(finite).min_by(|&a, &b| c[a].total_bits.total_cmp(&c[b].total_bits));
+        self.front = front;
+    }
 }
 
 /// How a candidate does on rows it was not fitted on.

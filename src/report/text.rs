@@ -66,16 +66,19 @@ pub fn front_table(report: &Report) -> String {
         "model bits".into(),
         "data bits".into(),
         "total".into(),
-        "test R²".into(),
-        "formula".into(),
+        if d.task.as_deref() == Some("classification") { "accuracy" } else { "test R²" }.into(),
+        "family".into(),
+        "program".into(),
     ]];
     for (i, c) in report.candidates.iter().enumerate() {
+        let test = c.test.r2.map(|r| format!("{r:.6}")).or_else(|| c.test.accuracy.map(|a| format!("{:.1}%", 100.0 * a)));
         rows.push(vec![
             if report.best == Some(i) { "*".into() } else { "".into() },
             format!("{:.1}", c.model_bits),
             format!("{:.1}", c.data_bits),
             format!("{:.1}", c.total_bits),
-            c.test.r2.map(|r| format!("{r:.6}")).unwrap_or_else(|| "-".into()),
+            test.unwrap_or_else(|| "-".into()),
+            c.family.clone(),
             c.formula.clone().unwrap_or_else(|| c.description.clone()),
         ]);
     }
@@ -112,13 +115,37 @@ pub fn front_table(report: &Report) -> String {
     out
 }
 
+/// Feature importance as a table, most important (by permutation bits) first.
+pub fn importance_table(report: &Report) -> String {
+    let mut order: Vec<&super::FeatureImportance> = report.importance.iter().collect();
+    order.sort_by(|a, b| b.permutation_bits.total_cmp(&a.permutation_bits));
+    let mut rows = vec![vec![
+        "".to_string(),
+        "feature".into(),
+        "permutation bits".into(),
+        "support".into(),
+        "mutual information".into(),
+    ]];
+    for f in order {
+        rows.push(vec![
+            if f.selected { "*".into() } else { "".into() },
+            f.feature.clone(),
+            format!("{:.1}", f.permutation_bits),
+            format!("{:.3}", f.support),
+            format!("{:.3} bits", f.mutual_information_bits),
+        ]);
+    }
+    let kept = report.importance.iter().filter(|f| f.selected).count();
+    format!("{}kept {kept} of {} features (*)\n\n", align(&rows), report.importance.len())
+}
+
 /// The candidates as CSV (one row each, the best marked), for a spreadsheet or a paper.
 pub fn candidates_csv(report: &Report) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let num = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
     let _ = w.write_record([
         "best", "family", "description", "formula", "latex", "python", "model_bits", "data_bits", "total_bits",
-        "test_r2", "test_accuracy", "test_bits_per_row",
+        "test_r2", "test_accuracy", "test_bits_per_row", "compression", "params",
     ]);
     for (i, c) in report.candidates.iter().enumerate() {
         let _ = w.write_record([
@@ -134,6 +161,8 @@ pub fn candidates_csv(report: &Report) -> String {
             num(c.test.r2),
             num(c.test.accuracy),
             num(c.test.bits_per_row),
+            c.compression.clone().unwrap_or_default(),
+            c.params.map(|p| p.to_string()).unwrap_or_default(),
         ]);
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()

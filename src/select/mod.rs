@@ -3,8 +3,13 @@
 //! [`mutual_information`] estimates I(feature; target) for every feature of a [`Dataset`] from
 //! its training rows, on equal-frequency bins, in parallel over features; [`top_k`] keeps the
 //! features with the most, so a search over a wide table looks where the information is.
-//! (Permutation importance in bits and the seed's support measure join this module with the
-//! networks.)
+//! Under a fitted model, [`permutation_bits`] measures what shuffling a column costs the data
+//! code and [`support`] what share of a network's first layer each input gets; [`choose`] keeps
+//! the top k or a cumulative share, and [`subset`] cuts the dataset down to them for a refit.
+
+mod importance;
+
+pub use importance::{choose, permutation_bits, support};
 
 use ndarray::{Array2, ShapeBuilder};
 use rayon::prelude::*;
@@ -83,14 +88,20 @@ pub fn top_k(dataset: &Dataset, k: usize) -> (Dataset, Vec<(String, f64)>) {
     order.truncate(k.max(1));
     let kept_info: Vec<(String, f64)> = order.iter().map(|&j| (dataset.features[j].name.clone(), mi[j])).collect();
     order.sort_unstable();
+    (subset(dataset, &order), kept_info)
+}
+
+/// The dataset with only the features `keep` (indices, ascending), rows and target unchanged.
+pub fn subset(dataset: &Dataset, keep: &[usize]) -> Dataset {
+    let order = keep;
     let rows = dataset.rows();
     let mut data = Vec::with_capacity(rows * order.len());
-    for &j in &order {
+    for &j in order {
         data.extend_from_slice(dataset.column(j));
     }
     let x = Array2::from_shape_vec((rows, order.len()).f(), data).expect("one value per row and kept feature");
     let features = order.iter().map(|&j| dataset.features[j].clone()).collect();
-    let kept = Dataset {
+    Dataset {
         target_name: dataset.target_name.clone(),
         task: dataset.task,
         target: dataset.target.clone(),
@@ -100,8 +111,7 @@ pub fn top_k(dataset: &Dataset, k: usize) -> (Dataset, Vec<(String, f64)>) {
         test: dataset.test.clone(),
         dropped_rows: dataset.dropped_rows,
         notes: dataset.notes.clone(),
-    };
-    (kept, kept_info)
+    }
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ use super::MAX_FILE_BYTES;
 use crate::data::{LoadError, LoadErrorKind, Position};
 use crate::examples::{self, EXAMPLES};
 use crate::report::{chart, Report};
-use crate::run::{Action, SearchSettings, SplitSettings};
+use crate::run::{Action, CompressSettings, SearchSettings, SelectSettings, SplitSettings};
 
 #[wasm_bindgen]
 extern "C" {
@@ -54,8 +54,11 @@ struct Page {
     source: Option<Source>,
     pending: Option<Source>,
     running: bool,
-    /// The latest results (partial while running) and the candidate selected in them.
+    /// The latest results (partial while running), every engine's candidates together, and
+    /// the candidate selected in them.
     results: Option<Report>,
+    /// While an engine runs: the results of the other engines, which its reports join.
+    kept: Option<Report>,
     table: TableView,
     /// The loaded table's description and parse time, to draw it again in another language.
     preview: Option<(Report, f64)>,
@@ -92,6 +95,7 @@ pub fn start() {
             pending: None,
             running: false,
             results: None,
+            kept: None,
             table: TableView::default(),
             preview: None,
             pool: None,
@@ -158,6 +162,8 @@ fn wire_controls() {
         input.set_value("");
     });
     listen("run-search", "click", |_| run_search());
+    listen("run-compress", "click", |_| run_compress());
+    listen("run-select", "click", |_| run_select());
     listen("lang-select", "change", |_| {
         let lang = i18n::Lang::parse(&by_id::<HtmlSelectElement>("lang-select").value()).unwrap_or(i18n::Lang::En);
         i18n::set(lang);
@@ -326,14 +332,30 @@ fn post(worker: &Worker, outgoing: Outgoing) {
     }
 }
 
+/// Which engine made a candidate: the search (formulas), compress (networks and linear models
+/// with a compression), or select (models refitted on chosen features).
+fn engine_of(c: &crate::report::Candidate) -> Engine {
+    match (c.family.as_str(), &c.compression) {
+        ("formula", _) => Engine::Search,
+        (_, Some(_)) => Engine::Compress,
+        _ => Engine::Select,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Engine {
+    Search,
+    Compress,
+    Select,
+}
+
+fn number(id: &str) -> Option<f64> {
+    by_id::<HtmlInputElement>(id).value().trim().parse::<f64>().ok()
+}
+
 /// Starts the formula search with the page's settings.
 fn run_search() {
-    let number = |id: &str| by_id::<HtmlInputElement>(id).value().trim().parse::<f64>().ok();
     let seconds = number("seconds").filter(|s| *s > 0.0).unwrap_or(10.0);
-    let seed = number("seed").filter(|s| *s >= 0.0).map_or(1, |s| s as u64);
-    let test_fraction = number("test-fraction").map_or(0.2, |p| p / 100.0);
-    let extrapolate = Some(by_id::<HtmlSelectElement>("extrapolate-select").value()).filter(|c| !c.is_empty());
-    let target = Some(by_id::<HtmlSelectElement>("target-select").value()).filter(|c| !c.is_empty());
     // A number of generations makes the run the same on every machine (a time budget does not).
     let generations = number("generations").filter(|g| *g >= 1.0).map(|g| g as u64);
     let settings = SearchSettings {
@@ -342,18 +364,86 @@ fn run_search() {
         ops: by_id::<HtmlSelectElement>("ops-select").value(),
         ..Default::default()
     };
+    start_engine(Engine::Search, Action::Search(settings), t("status_searching"));
+}
+
+/// The hidden widths typed in `#hidden` ("64,32"; empty: none), or an error naming the bad part.
+fn hidden_widths() -> Result<Vec<usize>, String> {
+    let text = by_id::<HtmlInputElement>("hidden").value();
+    text.split(',')
+        .map(str::trim)
+        .filter(|w| !w.is_empty())
+        .map(|w| w.parse::<usize>().ok().filter(|&n| (1..=4096).contains(&n)).ok_or_else(|| tf("bad_hidden", &[("value", w)])))
+        .collect()
+}
+
+/// Trains and compresses a network and a linear model.
+fn run_compress() {
+    let hidden = match hidden_widths() {
+        Ok(h) => h,
+        Err(message) => return view::error(&message),
+    };
+    let settings = CompressSettings { hidden, ..Default::default() };
+    start_engine(Engine::Compress, Action::Compress(settings), t("status_compressing"));
+}
+
+/// Feature importance in bits and a refit on the chosen features.
+fn run_select() {
+    start_engine(Engine::Select, Action::Select(SelectSettings::default()), t("status_selecting"));
+}
+
+/// Sends an engine's job with the page's shared settings (seed, target, split); the other
+/// engines' results stay on the plot.
+fn start_engine(engine: Engine, action: Action, status: &str) {
+    let seed = number("seed").filter(|s| *s >= 0.0).map_or(1, |s| s as u64);
+    let test_fraction = number("test-fraction").map_or(0.2, |p| p / 100.0);
+    let extrapolate = Some(by_id::<HtmlSelectElement>("extrapolate-select").value()).filter(|c| !c.is_empty());
+    let target = Some(by_id::<HtmlSelectElement>("target-select").value()).filter(|c| !c.is_empty());
     write_hash();
-    view::clear_results();
     view::error("");
-    with_page(|p| {
-        p.results = None;
+    let kept = with_page(|p| {
+        let mut kept = p.results.take();
+        if let Some(k) = kept.as_mut() {
+            // Results for another target or split cannot share the plot.
+            let same = k.dataset.target == target && k.seed == seed;
+            k.candidates.retain(|c| same && engine_of(c) != engine);
+            if engine == Engine::Select || !same {
+                k.importance.clear();
+            }
+            k.settle();
+        }
+        p.kept = kept.clone();
         p.table.selected = None;
         p.running = true;
-    });
+        kept
+    })
+    .flatten();
+    match kept.filter(|k| !k.candidates.is_empty() || !k.importance.is_empty()) {
+        Some(k) => {
+            with_page(|p| p.results = Some(k.clone()));
+            view::results(&k, TableView::default(), true);
+        }
+        None => view::clear_results(),
+    }
     set_running(true);
-    set_text("status", t("status_searching"));
+    set_text("status", status);
     let split = SplitSettings { test_fraction, extrapolate };
-    send(Outgoing { message: ToWorker::Run { action: Action::Search(settings), seed, target, split }, bytes: None });
+    send(Outgoing { message: ToWorker::Run { action, seed, target, split }, bytes: None });
+}
+
+/// An engine's report joined with the other engines' results kept when it started.
+fn joined(report: &Report) -> Report {
+    let Some(kept) = with_page(|p| p.kept.clone()).flatten() else { return report.clone() };
+    let mut all = report.clone();
+    all.candidates = kept.candidates.iter().cloned().chain(report.candidates.iter().cloned()).collect();
+    if all.importance.is_empty() {
+        all.importance = kept.importance.clone();
+    }
+    if all.search.is_none() {
+        all.search = kept.search.clone();
+    }
+    all.settle();
+    all
 }
 
 /// Stops the running engine now: the worker is ended and a new one reloads the same table.
@@ -393,7 +483,9 @@ fn stop_worker(reload: bool) {
 }
 
 fn set_running(running: bool) {
-    by_id::<HtmlButtonElement>("run-search").set_disabled(running);
+    for id in ["run-search", "run-compress", "run-select"] {
+        by_id::<HtmlButtonElement>(id).set_disabled(running);
+    }
     by_id::<HtmlButtonElement>("cancel").set_disabled(!running);
     let has_results = with_page(|p| p.results.is_some()).unwrap_or(false);
     by_id::<HtmlButtonElement>("download-report").set_disabled(running || !has_results);
@@ -419,8 +511,9 @@ fn on_worker_message(data: JsValue) {
             let _ = Reflect::set(&progress, &"value".into(), &fraction.into());
             set_text("status", &format!("{message} ({elapsed_s:.1} s)"));
             if let Some(report) = partial.filter(|_| with_page(|p| p.running).unwrap_or(false)) {
+                let report = joined(&report);
                 let table = with_page(|p| {
-                    p.results = Some((*report).clone());
+                    p.results = Some(report.clone());
                     p.table
                 })
                 .unwrap_or_default();
@@ -446,9 +539,11 @@ fn on_worker_message(data: JsValue) {
             set_text("status", t("status_ready"));
         }
         FromWorker::Finished { report } => {
+            let report = joined(&report);
             let table = with_page(|p| {
                 p.running = false;
-                p.results = Some((*report).clone());
+                p.kept = None;
+                p.results = Some(report.clone());
                 p.table
             })
             .unwrap_or_default();
@@ -460,6 +555,7 @@ fn on_worker_message(data: JsValue) {
         FromWorker::Error { message } => {
             with_page(|p| {
                 p.running = false;
+                p.kept = None;
                 p.pending = None;
             });
             set_running(false);
@@ -629,8 +725,9 @@ fn describe_js(value: &JsValue) -> String {
 
 /// The settings the URL hash holds, so a link reproduces a run: the example and the search's
 /// settings (never the user's data). `#example=kepler&seconds=2&seed=1&ops=default&test=20`.
-const HASH_INPUTS: [(&str, &str); 6] = [
+const HASH_INPUTS: [(&str, &str); 7] = [
     ("seconds", "seconds"),
+    ("hidden", "hidden"),
     ("generations", "generations"),
     ("seed", "seed"),
     ("ops", "ops-select"),

@@ -146,6 +146,7 @@ pub struct TableView {
 /// The results of an engine: plot, table and headline. `live` marks a search still running.
 pub fn results(report: &Report, view: TableView, live: bool) {
     plot(report, view.selected);
+    importance(report);
     table(report, view);
     headline(report, live);
 }
@@ -166,6 +167,22 @@ pub fn plot(report: &Report, selected: Option<usize>) {
         let _ = canvas.set_attribute("data-xy", &xy.join(" "));
     }
 }
+
+/// Feature importance in bits as bars on `#importance-plot`, shown only when there is some.
+pub fn importance(report: &Report) {
+    let canvas: HtmlCanvasElement = by_id("importance-plot");
+    let shown = !report.importance.is_empty();
+    let _ = canvas.style().set_property("display", if shown { "block" } else { "none" });
+    let _ = canvas.set_attribute("data-bars", &report.importance.len().min(IMPORTANCE_BARS).to_string());
+    if !shown {
+        return;
+    }
+    let Some(backend) = CanvasBackend::with_canvas_object(canvas) else { return };
+    let _ = chart::importance_plot(&backend.into_drawing_area(), report, t("importance_x"), IMPORTANCE_BARS);
+}
+
+/// Bars on the importance plot at most.
+const IMPORTANCE_BARS: usize = 24;
 
 /// The candidates as a table, the best marked; headers sort, buttons copy LaTeX and Python.
 fn table(report: &Report, view: TableView) {
@@ -262,7 +279,7 @@ fn headline(report: &Report, live: bool) {
     let target = report.dataset.target.as_deref().unwrap_or("y");
     let formula = best.formula.as_deref().unwrap_or(&best.description);
     let mut text = tf(
-        "headline",
+        if best.formula.is_some() { "headline" } else { "headline_model" },
         &[
             ("target", target),
             ("formula", formula),
@@ -304,6 +321,7 @@ pub fn warnings(warnings: &[String]) {
 pub fn clear_results() {
     by_id::<HtmlElement>("front-table").set_inner_html("");
     set_text("headline", "");
+    importance(&Report::default());
     plot(&Report::default(), None);
     let canvas: HtmlCanvasElement = by_id("mdl-plot");
     let _ = canvas.set_attribute("data-points", "0");

@@ -1,0 +1,192 @@
+//! A network's length in bits on a dataset: model bits (architecture and tensors, as sent) and
+//! data bits (the training targets given the network the decoder rebuilds), with the test scores
+//! beside them.
+
+use ndarray::Array2;
+
+use crate::mdl::integers::natural_bits;
+use crate::mdl::residuals::ResidualCode;
+use crate::mdl::categorical_bits;
+use crate::mdl::tensor::Tensor;
+use crate::model::{softmax, Inputs, Mlp, Output};
+use crate::prepare::{Dataset, Target};
+
+use super::code::{NetworkCode, WeightCode};
+
+/// Bits of a network's description: the architecture by universal codes, then every tensor.
+pub fn model_bits(code: &NetworkCode, inputs: usize) -> f64 {
+    let mut bits = natural_bits(code.layers.len() as u64) as f64 + natural_bits(inputs as u64) as f64;
+    bits += 1.0; // activation
+    bits += 1.0 + match code.output {
+        Output::Regression => 0.0,
+        Output::Classes(k) => natural_bits(k as u64) as f64,
+    };
+    for layer in &code.layers {
+        bits += natural_bits(layer.bias.shape().1 as u64) as f64 + 1.0; // width, low-rank flag
+        bits += match &layer.weights {
+            WeightCode::Full(t) => t.bits(),
+            WeightCode::LowRank { left, right } => natural_bits(left.shape().1 as u64) as f64 + left.bits() + right.bits(),
+        };
+        bits += layer.bias.bits();
+    }
+    bits
+}
+
+/// Float32 bits of a network's parameters: the reference compression ratios are against.
+pub fn float32_bits(model: &Mlp) -> f64 {
+    32.0 * model.parameters() as f64
+}
+
+/// How a network does: bits on the training rows, scores on the test rows.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Scores {
+    pub data_bits: f64,
+    pub test_r2: Option<f64>,
+    pub test_accuracy: Option<f64>,
+    pub test_bits_per_row: Option<f64>,
+}
+
+/// The standardised rows of a dataset, computed once for the many variants judged on them.
+pub struct Judge<'a> {
+    dataset: &'a Dataset,
+    pub inputs: Inputs,
+    x_train: Array2<f32>,
+    x_test: Array2<f32>,
+}
+
+impl<'a> Judge<'a> {
+    /// Rows as the model sees them (only the feature columns in `features`, when given).
+    pub fn new(dataset: &'a Dataset) -> Judge<'a> {
+        let inputs = Inputs::of(dataset.x.view());
+        let x_train = inputs.standardise(dataset.x.view(), &dataset.train);
+        let x_test = inputs.standardise(dataset.x.view(), &dataset.test);
+        Judge { dataset, inputs, x_train, x_test }
+    }
+
+    pub fn dataset(&self) -> &Dataset {
+        self.dataset
+    }
+
+    /// Data bits on the training rows and the test scores of the network `code` decodes to.
+    pub fn score(&self, code: &NetworkCode) -> Scores {
+        let mlp = code.to_mlp(self.inputs.clone());
+        self.score_mlp(&mlp)
+    }
+
+    /// The standardised training and test rows, in the order of `dataset.train` and `.test`.
+    pub fn rows(&self) -> (&Array2<f32>, &Array2<f32>) {
+        (&self.x_train, &self.x_test)
+    }
+
+    /// Data bits of the targets of `rows` given the network on inputs `x` (one row of `x` per
+    /// entry of `rows`): a residual code fitted to them, or Σ −log₂ p(y).
+    pub fn bits_on(&self, mlp: &Mlp, x: &Array2<f32>, rows: &[usize]) -> f64 {
+        let out = mlp.forward(x);
+        match (&self.dataset.target, mlp.output) {
+            (Target::Regression(t), Output::Regression) => {
+                let y: Vec<f64> = rows.iter().map(|&r| t.values[r]).collect();
+                let mu: Vec<f64> = out.column(0).iter().map(|&v| v as f64).collect();
+                ResidualCode::fit(&y, &mu, t.precision()).map_or(f64::INFINITY, |c| c.total_bits)
+            }
+            (Target::Classification { labels, .. }, Output::Classes(k)) => class_bits(&out, rows, labels, k).0,
+            _ => f64::INFINITY,
+        }
+    }
+
+    pub fn score_mlp(&self, mlp: &Mlp) -> Scores {
+        let (train_out, test_out) = (mlp.forward(&self.x_train), mlp.forward(&self.x_test));
+        match (&self.dataset.target, mlp.output) {
+            (Target::Regression(t), Output::Regression) => {
+                let delta = t.precision();
+                let pick = |rows: &[usize]| rows.iter().map(|&r| t.values[r]).collect::<Vec<f64>>();
+                let (y, y_test) = (pick(&self.dataset.train), pick(&self.dataset.test));
+                let mu: Vec<f64> = train_out.column(0).iter().map(|&v| v as f64).collect();
+                let mu_test: Vec<f64> = test_out.column(0).iter().map(|&v| v as f64).collect();
+                let Ok(code) = ResidualCode::fit(&y, &mu, delta) else { return Scores { data_bits: f64::INFINITY, ..Scores::default() } };
+                let test_bits = (!y_test.is_empty()).then(|| code.evaluate(&y_test, &mu_test, delta).ok()).flatten();
+                Scores {
+                    data_bits: code.total_bits,
+                    test_r2: r2(&y_test, &mu_test),
+                    test_accuracy: None,
+                    test_bits_per_row: test_bits.map(|b| b / y_test.len() as f64),
+                }
+            }
+            (Target::Classification { labels, .. }, Output::Classes(k)) => {
+                let (bits, _) = class_bits(&train_out, &self.dataset.train, labels, k);
+                let (test_bits, correct) = class_bits(&test_out, &self.dataset.test, labels, k);
+                let n_test = self.dataset.test.len();
+                Scores {
+                    data_bits: bits,
+                    test_r2: None,
+                    test_accuracy: (n_test > 0).then(|| correct as f64 / n_test as f64),
+                    test_bits_per_row: (n_test > 0).then(|| test_bits / n_test as f64),
+                }
+            }
+            _ => Scores { data_bits: f64::INFINITY, ..Scores::default() },
+        }
+    }
+}
+
+/// Σ −log₂ p(y) under the quantised softmax, and how many rows the most probable class gets right.
+fn class_bits(logits: &Array2<f32>, rows: &[usize], labels: &[u32], k: usize) -> (f64, usize) {
+    let mut p_true = Vec::with_capacity(rows.len());
+    let mut correct = 0;
+    let mut p = vec![0f32; k];
+    for (i, &r) in rows.iter().enumerate() {
+        p.copy_from_slice(logits.row(i).as_slice().expect("standard layout"));
+        softmax(&mut p);
+        let y = labels[r] as usize;
+        let top = (0..k).fold(0, |b, c| if p[c] > p[b] { c } else { b });
+        correct += usize::from(top == y);
+        p_true.push(if p[y].is_finite() { p[y] as f64 } else { 0.0 });
+    }
+    (categorical_bits(&p_true, k).unwrap_or(f64::INFINITY), correct)
+}
+
+/// 1 − SS_res/SS_tot on the test rows (None without test rows or variance).
+pub fn r2(y: &[f64], mu: &[f64]) -> Option<f64> {
+    if y.len() < 2 {
+        return None;
+    }
+    let mean = y.iter().sum::<f64>() / y.len() as f64;
+    let ss_tot: f64 = y.iter().map(|v| (v - mean) * (v - mean)).sum();
+    let ss_res: f64 = y.iter().zip(mu).map(|(a, b)| (a - b) * (a - b)).sum();
+    (ss_tot > 0.0).then(|| 1.0 - ss_res / ss_tot)
+}
+
+/// Provisional: until the entropy coder lands, a tensor's bits as the information content under
+/// its own symbol histogram, plus the histogram, bit width and scale.
+pub(crate) trait TensorBits {
+    fn bits(&self) -> f64;
+}
+
+impl TensorBits for Tensor {
+    fn bits(&self) -> f64 {
+        match self {
+            Tensor::Float32 { values, .. } => 32.0 * values.len() as f64,
+            Tensor::Quantised { symbols, .. } => {
+                let mut sorted = symbols.clone();
+                sorted.sort_unstable();
+                let n = sorted.len() as f64;
+                let mut bits = 4.0 + 32.0;
+                let mut distinct = 0u64;
+                let mut i = 0;
+                let mut previous = None;
+                while i < sorted.len() {
+                    let s = sorted[i];
+                    let j = sorted[i..].partition_point(|&v| v == s) + i;
+                    let count = (j - i) as f64;
+                    bits += count * libm::log2(n / count) + natural_bits((j - i) as u64) as f64;
+                    bits += match previous {
+                        None => crate::mdl::integers::signed_bits(s as i64) as f64,
+                        Some(p) => natural_bits((s - p - 1) as u64) as f64,
+                    };
+                    previous = Some(s);
+                    distinct += 1;
+                    i = j;
+                }
+                bits + natural_bits(distinct) as f64
+            }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+// Networks and feature selection from the page: the iris table's networks, their compressed
+// variants and the linear model land on the MDL plot beside each other, and the importance
+// plot shows which measurements carry the species.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { serve, browser, waitForPreview, foreignRequests, screenshot } from "./harness.mjs";
+
+let app;
+before(async () => { app = await serve({ isolate: true }); });
+after(async () => { await app.close(); });
+
+const done = (page) => page.waitForFunction(() => document.querySelector("#status").textContent.startsWith("done"), null, { timeout: 120_000 });
+
+test("iris: compress draws every variant, select draws the importance, and both stay on the plot", async () => {
+  const b = await browser();
+  try {
+    await b.page.goto(`${app.url}#example=iris&hidden=16`);
+    await waitForPreview(b.page);
+    assert.equal(await b.page.inputValue("#hidden"), "16", "the URL sets the hidden widths");
+    const t0 = Date.now();
+    await b.page.click("#run-compress");
+    for (const id of ["#run-search", "#run-compress", "#run-select"]) {
+      assert.equal(await b.page.isDisabled(id), true, `${id} is disabled while running`);
+    }
+    await done(b.page);
+    const seconds = (Date.now() - t0) / 1000;
+    const rows = await b.page.$$eval("#front-table tbody tr", (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
+    const families = new Set(rows.map((r) => r[1]));
+    assert.ok(families.has("network") && families.has("logistic"), [...families].join(", "));
+    assert.ok(rows.length > 20, `${rows.length} variants`);
+    const points = Number(await b.page.$eval("#mdl-plot", (c) => c.dataset.points));
+    assert.equal(points, rows.length, "one point per candidate");
+    const headline = await b.page.textContent("#headline");
+    assert.match(headline, /^species by (MLP|logistic)/, headline);
+    const best = rows.find((r) => r[0] === "★");
+    assert.ok(Number(best[6]) > 0.85, `best test accuracy ${best[6]}`);
+    console.log(`# iris compress: ${rows.length} candidates in ${seconds.toFixed(1)} s; best: ${best[2]} (${best[5]} bits, accuracy ${best[6]})`);
+    await screenshot(b.page, "iris-compress");
+
+    await b.page.click("#run-select");
+    await done(b.page);
+    assert.equal(await b.page.$eval("#importance-plot", (c) => getComputedStyle(c).display), "block");
+    assert.equal(await b.page.$eval("#importance-plot", (c) => c.dataset.bars), "4");
+    const after = await b.page.$$eval("#front-table tbody tr", (trs) => trs.length);
+    assert.ok(after > rows.length, "the refit joins the networks on the plot");
+    await b.page.locator("#importance-plot").scrollIntoViewIfNeeded();
+    await screenshot(b.page, "iris-importance");
+    assert.deepEqual(foreignRequests(b.requests, app.url), []);
+    assert.deepEqual(b.errors, []);
+  } finally {
+    await b.close();
+  }
+});
+
+test("a bad hidden width is named and nothing runs", async () => {
+  const b = await browser();
+  try {
+    await b.page.goto(`${app.url}#example=iris`);
+    await waitForPreview(b.page);
+    await b.page.fill("#hidden", "16,x");
+    await b.page.click("#run-compress");
+    assert.match(await b.page.textContent("#error"), /'x' is not a width/);
+    assert.equal(await b.page.isEnabled("#run-compress"), true);
+  } finally {
+    await b.close();
+  }
+});
