@@ -8,11 +8,29 @@
 //! compressed network's predictions are what the decoder computes from the transmitted weights.
 //!
 //! Arithmetic is f32 in a fixed order with no fused multiply-adds, and `libm` for tanh and exp:
-//! the same weights give the same predictions natively and in wasm, bit for bit.
+//! the same weights give the same predictions natively and in wasm, bit for bit ([`kernel`]).
+//!
+//! Fitting lives in [`train`]: [`TrainSettings`] (checked before fitting), [`Training`] (a
+//! dataset's rows made ready once), [`train()`] and [`fine_tune`] (pruning's retraining), with
+//! [`FitError`] for every refusal.
+
+mod adam;
+mod backprop;
+mod error;
+pub mod kernel;
+mod linear;
+pub mod train;
+
+pub use error::FitError;
+pub use train::{fine_tune, fine_tune_with_progress, train, TrainSettings, Training};
 
 use ndarray::{Array1, Array2, ArrayView2};
+use rayon::prelude::*;
 
 use crate::prepare::Dataset;
+
+/// Rows per parallel part of [`Mlp::forward`].
+const FORWARD_ROWS: usize = 256;
 
 /// The hidden layers' nonlinearity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
@@ -30,11 +48,22 @@ impl Activation {
         }
     }
 
+    /// The nonlinearity of one value. ReLU is a select, not `max`, so that −0 and NaN give +0
+    /// on every platform (`f32::max` may return either zero).
     pub fn apply(self, v: f32) -> f32 {
         match self {
-            Activation::Relu => v.max(0.0),
+            Activation::Relu => relu(v),
             Activation::Tanh => libm::tanhf(v),
         }
+    }
+}
+
+#[inline(always)]
+fn relu(v: f32) -> f32 {
+    if v > 0.0 {
+        v
+    } else {
+        0.0
     }
 }
 
@@ -144,22 +173,47 @@ impl Mlp {
     }
 
     /// The last layer's outputs for standardised inputs (rows × features): μ for regression,
-    /// logits for classes. Rows are independent; the order of every sum is fixed.
+    /// logits for classes. Rows are independent and the order of every sum is fixed
+    /// ([`kernel::affine`]), so the result does not depend on the thread count.
     pub fn forward(&self, x: &Array2<f32>) -> Array2<f32> {
-        let mut h = x.clone();
-        let last = self.layers.len().saturating_sub(1);
-        for (i, layer) in self.layers.iter().enumerate() {
-            h = dense_forward(layer, &h);
-            if i < last {
-                h.mapv_inplace(|v| self.activation.apply(v));
-            }
+        let Some(last) = self.layers.last() else { return x.clone() };
+        let (n, inputs, width) = (x.nrows(), x.ncols(), last.outputs());
+        let x = x.as_standard_layout();
+        let x = x.as_slice().expect("a standard-layout array");
+        let transposed: Vec<Vec<f32>> = self.layers.iter().map(transpose).collect();
+        let mut out = vec![0.0f32; n * width];
+        if width > 0 {
+            out.par_chunks_mut(FORWARD_ROWS * width).enumerate().for_each(|(c, out)| {
+                let rows = out.len() / width;
+                let mut h = x[c * FORWARD_ROWS * inputs..(c * FORWARD_ROWS + rows) * inputs].to_vec();
+                for (i, (layer, wt)) in self.layers.iter().zip(&transposed).enumerate() {
+                    let mut z = vec![0.0f32; rows * layer.outputs()];
+                    kernel::affine(&h, wt, layer.bias.as_slice().expect("a contiguous bias"), &mut z);
+                    if i + 1 < self.layers.len() {
+                        backprop::activate(self.activation, &mut z);
+                    }
+                    h = z;
+                }
+                out.copy_from_slice(&h);
+            });
         }
-        h
+        Array2::from_shape_vec((n, width), out).expect("one output per row")
     }
 
     /// Predictions for rows of a dataset: μ (regression) or class probabilities (rows × classes).
+    /// The model's inputs are all of the dataset's features, in order.
     pub fn predict(&self, dataset: &Dataset, rows: &[usize]) -> Array2<f32> {
-        let x = self.inputs.standardise(dataset.x.view(), rows);
+        self.finish(self.inputs.standardise(dataset.x.view(), rows))
+    }
+
+    /// [`Mlp::predict`] for a model whose inputs are only these feature columns (indices into
+    /// `dataset.features`, as given to [`Training::with_features`]).
+    pub fn predict_features(&self, dataset: &Dataset, features: &[usize], rows: &[usize]) -> Array2<f32> {
+        let x = dataset.x.select(ndarray::Axis(1), features);
+        self.finish(self.inputs.standardise(x.view(), rows))
+    }
+
+    fn finish(&self, x: Array2<f32>) -> Array2<f32> {
         let mut out = self.forward(&x);
         if let Output::Classes(_) = self.output {
             for mut row in out.rows_mut() {
@@ -172,20 +226,20 @@ impl Mlp {
 
 /// h · Wᵀ + b for a batch h (rows × inputs), summing each output in input order without FMA.
 pub fn dense_forward(layer: &Dense, h: &Array2<f32>) -> Array2<f32> {
-    let (n, outputs) = (h.nrows(), layer.outputs());
-    let mut out = Array2::zeros((n, outputs));
-    for i in 0..n {
-        let hi = h.row(i);
-        for o in 0..outputs {
-            let w = layer.weights.row(o);
-            let mut acc = 0.0f32;
-            for (a, b) in hi.iter().zip(w.iter()) {
-                acc += a * b;
-            }
-            out[[i, o]] = acc + layer.bias[o];
-        }
-    }
+    let h = h.as_standard_layout();
+    let mut out = Array2::zeros((h.nrows(), layer.outputs()));
+    kernel::affine(
+        h.as_slice().expect("a standard-layout array"),
+        &transpose(layer),
+        &layer.bias.to_vec(),
+        out.as_slice_mut().expect("a new array is contiguous"),
+    );
     out
+}
+
+/// A layer's weights as inputs × outputs, row-major.
+fn transpose(layer: &Dense) -> Vec<f32> {
+    layer.weights.t().iter().copied().collect()
 }
 
 /// Logits to probabilities in place (max-shifted; libm's exp).
@@ -200,3 +254,6 @@ pub fn softmax(z: &mut [f32]) {
         *v /= sum;
     }
 }
+
+#[cfg(test)]
+mod tests;
