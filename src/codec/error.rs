@@ -33,6 +33,8 @@ pub enum CodecError {
     Prediction { row: usize, value: f64 },
     /// A target value is too large to be counted in units of its step δ.
     Target { row: usize, value: f64 },
+    /// The preparation options cannot be used (clipping quantiles out of order).
+    Options { why: String },
     /// Preparing the table failed (the same refusal as a search would get).
     Prepare(PrepareError),
     /// The entropy coder refused a value while writing.
@@ -75,6 +77,7 @@ impl fmt::Display for CodecError {
             CodecError::Target { row, value } => {
                 write!(f, "the target at row {row} ({value}) is too large to count in steps of its precision")
             }
+            CodecError::Options { why } => write!(f, "the preparation options cannot be used: {why}"),
             CodecError::Prepare(e) => write!(f, "{e}"),
             CodecError::Coder(e) => write!(f, "the entropy coder refused a value: {e}"),
         }
@@ -83,10 +86,13 @@ impl fmt::Display for CodecError {
 
 impl std::error::Error for CodecError {}
 
-/// A stream error while reading: the file does not decode.
+/// A stream error while reading: the file ends too soon, or does not decode.
 impl From<MdlError> for CodecError {
     fn from(e: MdlError) -> Self {
-        CodecError::Damaged { why: e.to_string() }
+        match e {
+            MdlError::EndOfStream { .. } => CodecError::Truncated,
+            e => CodecError::Damaged { why: e.to_string() },
+        }
     }
 }
 

@@ -43,6 +43,14 @@ impl Header {
     /// The header of `table` prepared with `options`, and the dataset the program is coded on
     /// (every row, features from the named source columns).
     pub fn of(table: &Table, options: &PrepareOptions) -> Result<(Header, Dataset), CodecError> {
+        if options.clip.is_some_and(|clip| !valid_clip(clip)) {
+            return Err(CodecError::Options {
+                why: format!(
+                    "the clipping quantiles {:?} must satisfy 0 ≤ low ≤ high ≤ 1",
+                    options.clip
+                ),
+            });
+        }
         let mut first = options.clone();
         first.split = Split::Random { test_fraction: 0.0 };
         let found = prepare(table, &first)?;
@@ -198,7 +206,11 @@ impl Header {
 
     /// Reads a header, refusing a row count other than the table's before anything large is
     /// read.
-    pub fn read(d: &mut Decoder, table_rows: usize) -> Result<Header, CodecError> {
+    pub fn read(
+        d: &mut Decoder,
+        table_rows: usize,
+        table_columns: usize,
+    ) -> Result<Header, CodecError> {
         let rows = d.read_natural()?;
         if rows != table_rows as u64 {
             return Err(CodecError::RowCount {
@@ -235,6 +247,9 @@ impl Header {
         if count > MAX_SOURCES {
             return Err(damaged("too many feature columns"));
         }
+        if count > table_columns as u64 {
+            return Err(damaged("more feature columns than the table has"));
+        }
         let mut sources = Vec::new();
         for _ in 0..count {
             sources.push(read_text(d)?);
@@ -246,8 +261,16 @@ impl Header {
         } else {
             None
         };
+        if clip.is_some_and(|clip| !valid_clip(clip)) {
+            return Err(damaged("clipping quantiles out of order"));
+        }
         Ok(Header { rows, target, task, decimals, classes, missing, sources, max_levels, clip })
     }
+}
+
+/// Quantiles `prepare` can clip to (it panics on others).
+fn valid_clip((low, high): (f64, f64)) -> bool {
+    (0.0..=1.0).contains(&low) && (0.0..=1.0).contains(&high) && low <= high
 }
 
 fn damaged(why: &str) -> CodecError {
@@ -267,6 +290,10 @@ fn read_text(d: &mut Decoder) -> Result<String, CodecError> {
     let len = d.read_natural()?;
     if len > MAX_TEXT {
         return Err(damaged("a name longer than 65,536 bytes"));
+    }
+    // 8 raw bits a byte: a name longer than what is left of the file is a cut file.
+    if len as f64 * 8.0 > d.room_bits() + 128.0 {
+        return Err(CodecError::Truncated);
     }
     let mut bytes = Vec::with_capacity(len as usize);
     for _ in 0..len {

@@ -241,7 +241,7 @@ pub fn decode(bytes: &[u8], table: &Table) -> Result<Decoded, CodecError> {
 }
 
 fn decode_stream(d: &mut Decoder, table: &Table) -> Result<Decoded, CodecError> {
-    let header = Header::read(d, table.rows)?;
+    let header = Header::read(d, table.rows, table.columns.len())?;
     let dataset = header.dataset(table)?;
     let features = dataset.features.len();
     let kept = kept_rows(&header);

@@ -43,8 +43,12 @@ fn feature_names(table: &Table, target: &str) -> Vec<String> {
 /// Encodes, decodes against the table with and without its target column, checks the cells
 /// and the bits, and returns what was encoded. Prints the size against the counted total.
 fn round_trip(program: &Program, table: &Table, target: &str) -> Encoded {
-    let encoded =
-        encode(program, table, &options(target)).unwrap_or_else(|e| panic!("encode: {e}"));
+    round_trip_with(program, table, &options(target))
+}
+
+fn round_trip_with(program: &Program, table: &Table, options: &CodecOptions) -> Encoded {
+    let target = options.prepare.target.as_deref().unwrap_or_default();
+    let encoded = encode(program, table, options).unwrap_or_else(|e| panic!("encode: {e}"));
     let column = table.column(target).unwrap();
     let expected: Vec<String> = (0..table.rows).map(|r| column.cell_text(r)).collect();
     // The same table, without its target, and with its columns in another order.
@@ -435,6 +439,11 @@ fn the_encoder_refuses_programs_that_do_not_fit() {
     };
     let network = Program::Network { code: classifier, features: vec!["x".into()] };
     assert!(matches!(encode(&network, &t, &options("y")), Err(CodecError::TaskMismatch { .. })));
+    let mut clipped = options("y");
+    clipped.prepare.clip = Some((0.9, 0.1));
+    assert!(matches!(encode(&Program::Null, &t, &clipped), Err(CodecError::Options { .. })));
+    clipped.prepare.clip = Some((0.05, 0.95));
+    round_trip_with(&Program::Null, &t, &clipped);
     let misshapen = NetworkCode {
         activation: Activation::Relu,
         output: Output::Regression,
@@ -445,4 +454,43 @@ fn the_encoder_refuses_programs_that_do_not_fit() {
     };
     let network = Program::Network { code: misshapen, features: vec!["x".into()] };
     assert!(matches!(encode(&network, &t, &options("y")), Err(CodecError::Program { .. })));
+}
+
+#[test]
+fn every_damaged_byte_is_caught_without_a_panic() {
+    let t = table(&classes_csv());
+    let features = feature_names(&t, "label");
+    let code = NetworkCode {
+        activation: Activation::Tanh,
+        output: Output::Classes(3),
+        layers: vec![LayerCode {
+            weights: WeightCode::LowRank {
+                left: quantised(3, 1, 5, 0.2, 3),
+                right: float32(1, features.len(), 4),
+            },
+            bias: quantised(1, 3, 3, 0.5, 5),
+        }],
+    };
+    let network = encode(&Program::Network { code, features }, &t, &options("label")).unwrap();
+    let n = table(&noisy_csv());
+    let expr = Expr::binary(Op::Mul, Expr::constant(1.5), Expr::unary(Op::Square, Expr::var(0)));
+    let formula = Program::Formula {
+        expr,
+        constants: vec![Constant::ratio(3, 2).unwrap()],
+        ops: ops(),
+        features: vec!["x".into()],
+    };
+    let formula = encode(&formula, &n, &options("y")).unwrap();
+    for (bytes, given) in [(&network.bytes, &t), (&formula.bytes, &n)] {
+        let mut accepted = 0;
+        for at in 2..bytes.len() {
+            for mask in [0x01u8, 0x80, 0xff] {
+                let mut damaged = bytes.clone();
+                damaged[at] ^= mask;
+                accepted += decode(&damaged, given).is_ok() as u32;
+            }
+        }
+        // The 16 check bits let through about one damaged file in 65,536.
+        assert!(accepted <= 1, "{accepted} damaged files decoded");
+    }
 }

@@ -309,6 +309,13 @@ impl Decoder {
         self.payload_bits
     }
 
+    /// The stream's bits not yet accounted for by what was decoded (negative once reading has
+    /// gone past the end, into the zeros a stream is padded with). A reader about to read w raw
+    /// bits that exceed it by much is reading a truncated or damaged stream.
+    pub fn room_bits(&self) -> f64 {
+        self.payload_bits as f64 - self.bits
+    }
+
     fn decode<S, M>(&mut self, model: &M) -> Result<S, MdlError>
     where
         S: Copy,

@@ -168,6 +168,10 @@ impl Tensor {
                 value: rows as i128 * cols as i128,
             })?;
         if !d.read_bit()? {
+            // 32 raw bits a value: more values than the stream holds bits for is a cut stream.
+            if n as f64 * FLOAT_BITS as f64 > d.room_bits() + 128.0 {
+                return Err(MdlError::EndOfStream { position: d.position() });
+            }
             let mut values = Vec::with_capacity(n);
             for _ in 0..n {
                 values.push(f32::from_bits(d.read_raw(FLOAT_BITS)? as u32));
