@@ -12,6 +12,7 @@ compile_error!(
      module with --no-default-features"
 );
 
+pub mod codec;
 pub mod compress;
 pub mod control;
 pub mod data;

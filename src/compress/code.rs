@@ -3,6 +3,7 @@
 
 use ndarray::{Array1, Array2};
 
+use crate::mdl::integers::natural_bits;
 use crate::mdl::tensor::Tensor;
 use crate::model::{Activation, Dense, Inputs, Mlp, Output};
 
@@ -60,6 +61,30 @@ impl WeightCode {
 }
 
 impl NetworkCode {
+    /// Bits of the network as the .occam file writes it (codec): the layer count, activation and
+    /// hidden widths, each layer's full/low-rank flag (and rank), then its tensors. The input
+    /// width and output are known to the receiver from the features and the target.
+    pub fn bits(&self) -> f64 {
+        let layers = &self.layers;
+        let mut bits = natural_bits(layers.len().saturating_sub(1) as u64) as f64 + 1.0;
+        for (i, layer) in layers.iter().enumerate() {
+            if i + 1 < layers.len() {
+                bits += natural_bits(layer.bias.shape().1.saturating_sub(1) as u64) as f64;
+            }
+            bits += 1.0;
+            bits += match &layer.weights {
+                WeightCode::Full(t) => t.bits(),
+                WeightCode::LowRank { left, right } => {
+                    natural_bits(left.shape().1.saturating_sub(1) as u64) as f64
+                        + left.bits()
+                        + right.bits()
+                }
+            };
+            bits += layer.bias.bits();
+        }
+        bits
+    }
+
     /// The network a decoder rebuilds, given the inputs' standardisation it computes itself.
     pub fn to_mlp(&self, inputs: Inputs) -> Mlp {
         let layers = self

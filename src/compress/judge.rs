@@ -4,32 +4,16 @@
 
 use ndarray::Array2;
 
-use crate::mdl::integers::natural_bits;
 use crate::mdl::residuals::ResidualCode;
 use crate::mdl::categorical_bits;
-use crate::mdl::tensor::Tensor;
 use crate::model::{softmax, Inputs, Mlp, Output};
 use crate::prepare::{Dataset, Target};
 
-use super::code::{NetworkCode, WeightCode};
+use super::code::NetworkCode;
 
-/// Bits of a network's description: the architecture by universal codes, then every tensor.
-pub fn model_bits(code: &NetworkCode, inputs: usize) -> f64 {
-    let mut bits = natural_bits(code.layers.len() as u64) as f64 + natural_bits(inputs as u64) as f64;
-    bits += 1.0; // activation
-    bits += 1.0 + match code.output {
-        Output::Regression => 0.0,
-        Output::Classes(k) => natural_bits(k as u64) as f64,
-    };
-    for layer in &code.layers {
-        bits += natural_bits(layer.bias.shape().1 as u64) as f64 + 1.0; // width, low-rank flag
-        bits += match &layer.weights {
-            WeightCode::Full(t) => t.bits(),
-            WeightCode::LowRank { left, right } => natural_bits(left.shape().1 as u64) as f64 + left.bits() + right.bits(),
-        };
-        bits += layer.bias.bits();
-    }
-    bits
+/// Bits of a network's description as the .occam file writes it ([`NetworkCode::bits`]).
+pub fn model_bits(code: &NetworkCode) -> f64 {
+    code.bits()
 }
 
 /// Float32 bits of a network's parameters: the reference compression ratios are against.
@@ -152,41 +136,4 @@ pub fn r2(y: &[f64], mu: &[f64]) -> Option<f64> {
     let ss_tot: f64 = y.iter().map(|v| (v - mean) * (v - mean)).sum();
     let ss_res: f64 = y.iter().zip(mu).map(|(a, b)| (a - b) * (a - b)).sum();
     (ss_tot > 0.0).then(|| 1.0 - ss_res / ss_tot)
-}
-
-/// Provisional: until the entropy coder lands, a tensor's bits as the information content under
-/// its own symbol histogram, plus the histogram, bit width and scale.
-pub(crate) trait TensorBits {
-    fn bits(&self) -> f64;
-}
-
-impl TensorBits for Tensor {
-    fn bits(&self) -> f64 {
-        match self {
-            Tensor::Float32 { values, .. } => 32.0 * values.len() as f64,
-            Tensor::Quantised { symbols, .. } => {
-                let mut sorted = symbols.clone();
-                sorted.sort_unstable();
-                let n = sorted.len() as f64;
-                let mut bits = 4.0 + 32.0;
-                let mut distinct = 0u64;
-                let mut i = 0;
-                let mut previous = None;
-                while i < sorted.len() {
-                    let s = sorted[i];
-                    let j = sorted[i..].partition_point(|&v| v == s) + i;
-                    let count = (j - i) as f64;
-                    bits += count * libm::log2(n / count) + natural_bits((j - i) as u64) as f64;
-                    bits += match previous {
-                        None => crate::mdl::integers::signed_bits(s as i64) as f64,
-                        Some(p) => natural_bits((s - p - 1) as u64) as f64,
-                    };
-                    previous = Some(s);
-                    distinct += 1;
-                    i = j;
-                }
-                bits + natural_bits(distinct) as f64
-            }
-        }
-    }
 }

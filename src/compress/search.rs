@@ -16,7 +16,7 @@ use crate::model::{fine_tune, FitError, Mlp, TrainSettings, Training};
 use crate::random::Rng;
 
 use super::code::NetworkCode;
-use super::judge::{float32_bits, model_bits, Judge, Scores};
+use super::judge::{float32_bits, Judge, Scores};
 use super::settings::{describe, encode, masks, LayerSetting};
 
 /// What the sweep and the genetic search try.
@@ -80,7 +80,7 @@ pub struct Compressor<'a> {
 impl Compressor<'_> {
     fn measure(&self, method: &'static str, base: &Mlp, settings: Vec<LayerSetting>) -> Variant {
         let code = encode(base, &settings);
-        let model_bits = model_bits(&code, base.widths()[0]);
+        let model_bits = code.bits();
         let scores = self.judge.score(&code);
         Variant { method, settings, code, model_bits, scores }
     }

@@ -11,7 +11,7 @@
 
 use std::fmt;
 
-use super::integers::{natural_bits, signed_bits, BitReader, BitWriter};
+use super::integers::{natural_bits, signed_bits, BitSink, BitSource};
 use super::MdlError;
 
 /// The most mantissa bits a [`Real`] keeps after its leading one: binary64's precision
@@ -102,8 +102,9 @@ impl Constant {
         }
     }
 
-    /// Writes the codeword: exactly [`Constant::bits`] bits.
-    pub fn write(&self, w: &mut BitWriter) {
+    /// Writes the codeword: exactly [`Constant::bits`] bits, to a
+    /// [`BitWriter`](super::BitWriter) or an entropy coder's stream.
+    pub fn write<W: BitSink + ?Sized>(&self, w: &mut W) {
         let (tag, tag_bits) = self.tag();
         w.write_bits(tag, tag_bits).unwrap_or(());
         match self {
@@ -118,7 +119,7 @@ impl Constant {
     }
 
     /// Reads a codeword written by [`Constant::write`].
-    pub fn read(r: &mut BitReader) -> Result<Constant, MdlError> {
+    pub fn read<R: BitSource + ?Sized>(r: &mut R) -> Result<Constant, MdlError> {
         let start = r.position();
         let invalid = |what| MdlError::InvalidCode { position: start, what };
         let tag = r.read_bits(2)?;
@@ -250,14 +251,14 @@ impl Real {
         1 + signed_bits(self.exponent as i64) + natural_bits(self.width as u64) + self.width
     }
 
-    fn write(&self, w: &mut BitWriter) {
+    fn write<W: BitSink + ?Sized>(&self, w: &mut W) {
         w.write_bit(self.negative);
         w.write_signed(self.exponent as i64);
         w.write_natural(self.width as u64);
         w.write_bits(self.fraction, self.width).unwrap_or(());
     }
 
-    fn read(r: &mut BitReader) -> Result<Real, MdlError> {
+    fn read<R: BitSource + ?Sized>(r: &mut R) -> Result<Real, MdlError> {
         let start = r.position();
         let invalid = |what| MdlError::InvalidCode { position: start, what };
         let negative = r.read_bit()?;
@@ -446,6 +447,7 @@ fn round_significand(exponent: i32, significand: u64, width: u32) -> (i32, u64) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mdl::integers::{BitReader, BitWriter};
 
     fn real(v: f64, m: u32) -> Constant {
         Constant::Real(Real::new(v, m).unwrap())

@@ -51,6 +51,12 @@ pub enum MdlError {
     /// A categorical code needs between 1 and 65,536 classes (16-bit frequencies).
     #[error("{0} classes: a categorical code with 16-bit frequencies takes 1 to 65536")]
     ClassCount(usize),
+    /// A stream was asked to code a value its model cannot send.
+    #[error("{what}: {value} is outside what the code can send")]
+    OutOfRange { what: &'static str, value: i128 },
+    /// The entropy coder refused a symbol (its model gave it probability zero).
+    #[error("the entropy coder cannot code {what}")]
+    Uncodable { what: &'static str },
     /// The xz compressor reported an error (it writes to memory, so this should not happen).
     #[error("xz compression failed: {0}")]
     Compressor(String),

@@ -128,10 +128,156 @@ fn delta_length_from_log2(l: u32) -> u32 {
     l + 2 * floor_log2(l as u128 + 1) + 1
 }
 
+/// Where the universal codes write to: a [`BitWriter`], or an entropy coder's stream
+/// ([`stream::Encoder`](super::stream::Encoder)) that codes each bit at probability ½.
+///
+/// Only [`BitSink::write_bit`] is required; every `write_*` method writes exactly as many bits
+/// as the matching length function says ([`natural_bits`], [`signed_bits`], …).
+pub trait BitSink {
+    /// Appends one bit.
+    fn write_bit(&mut self, bit: bool);
+
+    /// Appends the low `count` bits of `value`, most significant first. `count` may be 0 to 64,
+    /// and `value` must have no bit set at or above `count`.
+    fn write_bits(&mut self, value: u64, count: u32) -> Result<(), MdlError> {
+        check_width(value, count)?;
+        push_bits(self, value, count);
+        Ok(())
+    }
+
+    /// Appends n's Elias gamma codeword ([`elias_gamma_bits`] long).
+    fn write_elias_gamma(&mut self, n: NonZeroU64) {
+        push_gamma(self, n.get());
+    }
+
+    /// Appends n's Elias delta codeword ([`elias_delta_bits`] long).
+    fn write_elias_delta(&mut self, n: NonZeroU64) {
+        push_delta(self, n.get() as u128);
+    }
+
+    /// Appends a natural number's codeword ([`natural_bits`] long).
+    fn write_natural(&mut self, n: u64) {
+        push_delta(self, n as u128 + 1);
+    }
+
+    /// Appends a signed integer's codeword ([`signed_bits`] long).
+    fn write_signed(&mut self, i: i64) {
+        self.write_natural(zigzag(i));
+    }
+}
+
+/// Where the universal codes read from: a [`BitReader`], or an entropy decoder's stream
+/// ([`stream::Decoder`](super::stream::Decoder)). Only [`BitSource::read_bit`] and
+/// [`BitSource::position`] are required.
+pub trait BitSource {
+    /// Reads one bit.
+    fn read_bit(&mut self) -> Result<bool, MdlError>;
+
+    /// How far the source has read, for error messages (bits for a [`BitReader`]).
+    fn position(&self) -> u64;
+
+    /// Reads `count ≤ 64` bits as an unsigned number, most significant first.
+    fn read_bits(&mut self, count: u32) -> Result<u64, MdlError> {
+        if count > 64 {
+            return Err(MdlError::TooManyBits { count });
+        }
+        let mut value = 0u64;
+        for _ in 0..count {
+            value = (value << 1) | self.read_bit()? as u64;
+        }
+        Ok(value)
+    }
+
+    /// Reads an Elias gamma codeword.
+    fn read_elias_gamma(&mut self) -> Result<NonZeroU64, MdlError> {
+        let value = read_gamma(self, 63)?;
+        NonZeroU64::new(value).ok_or(invalid(self, "gamma codeword of zero"))
+    }
+
+    /// Reads an Elias delta codeword.
+    fn read_elias_delta(&mut self) -> Result<NonZeroU64, MdlError> {
+        let value = read_delta(self)?;
+        let value = u64::try_from(value).map_err(|_| invalid(self, "delta value beyond u64"))?;
+        NonZeroU64::new(value).ok_or(invalid(self, "delta codeword of zero"))
+    }
+
+    /// Reads a natural number written by [`BitSink::write_natural`].
+    fn read_natural(&mut self) -> Result<u64, MdlError> {
+        let value = read_delta(self)? - 1;
+        u64::try_from(value).map_err(|_| invalid(self, "natural number beyond u64"))
+    }
+
+    /// Reads a signed integer written by [`BitSink::write_signed`].
+    fn read_signed(&mut self) -> Result<i64, MdlError> {
+        Ok(unzigzag(self.read_natural()?))
+    }
+}
+
+fn check_width(value: u64, count: u32) -> Result<(), MdlError> {
+    if count > 64 {
+        return Err(MdlError::TooManyBits { count });
+    }
+    if count < 64 && value >> count != 0 {
+        return Err(MdlError::ValueTooWide { value, count });
+    }
+    Ok(())
+}
+
+/// The low `count ≤ 64` bits of `value`, most significant first (callers guarantee the range).
+fn push_bits<S: BitSink + ?Sized>(sink: &mut S, value: u64, count: u32) {
+    for shift in (0..count.min(64)).rev() {
+        sink.write_bit((value >> shift) & 1 == 1);
+    }
+}
+
+fn push_gamma<S: BitSink + ?Sized>(sink: &mut S, n: u64) {
+    let l = floor_log2(n.max(1) as u128);
+    push_bits(sink, 0, l);
+    push_bits(sink, n, l + 1);
+}
+
+/// Delta of 1 ≤ n ≤ 2⁶⁴: gamma(L + 1) with L + 1 ≤ 65, then the L ≤ 64 bits under n's leading
+/// one.
+fn push_delta<S: BitSink + ?Sized>(sink: &mut S, n: u128) {
+    let n = n.clamp(1, 1 << 64);
+    let l = floor_log2(n);
+    push_gamma(sink, l as u64 + 1);
+    let below_leading_one = (n - (1u128 << l)) as u64;
+    push_bits(sink, below_leading_one, l);
+}
+
+fn invalid<S: BitSource + ?Sized>(source: &S, what: &'static str) -> MdlError {
+    MdlError::InvalidCode { position: source.position(), what }
+}
+
+/// A gamma codeword whose value has at most `max_log2 + 1` binary digits.
+fn read_gamma<S: BitSource + ?Sized>(source: &mut S, max_log2: u32) -> Result<u64, MdlError> {
+    let mut zeros = 0;
+    while !source.read_bit()? {
+        zeros += 1;
+        if zeros > max_log2 {
+            return Err(invalid(source, "gamma prefix too long"));
+        }
+    }
+    let below = source.read_bits(zeros)?;
+    Ok((1u64 << zeros) | below)
+}
+
+/// A delta codeword, 1 ≤ n ≤ 2⁶⁴.
+fn read_delta<S: BitSource + ?Sized>(source: &mut S) -> Result<u128, MdlError> {
+    // L + 1 ≤ 65 has at most 7 binary digits.
+    let l = read_gamma(source, 6)? - 1;
+    if l > 64 {
+        return Err(invalid(source, "delta length beyond 64 bits"));
+    }
+    let below = source.read_bits(l as u32)?;
+    Ok((1u128 << l) | below as u128)
+}
+
 /// Writes bits most significant first into bytes; the last byte is padded with zeros.
 ///
-/// Every `write_*` method writes exactly as many bits as the matching length function says, so
-/// `len_bits()` after writing a value is the sum of those lengths.
+/// Every `write_*` method ([`BitSink`]) writes exactly as many bits as the matching length
+/// function says, so `len_bits()` after writing a value is the sum of those lengths.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct BitWriter {
     bytes: Vec<u8>,
@@ -159,9 +305,10 @@ impl BitWriter {
     pub fn into_bytes(self) -> Vec<u8> {
         self.bytes
     }
+}
 
-    /// Appends one bit.
-    pub fn write_bit(&mut self, bit: bool) {
+impl BitSink for BitWriter {
+    fn write_bit(&mut self, bit: bool) {
         let offset = (self.len % 8) as u32;
         if offset == 0 {
             self.bytes.push(0);
@@ -172,62 +319,6 @@ impl BitWriter {
             }
         }
         self.len += 1;
-    }
-
-    /// Appends the low `count` bits of `value`, most significant first. `count` may be 0 to 64,
-    /// and `value` must have no bit set at or above `count`.
-    pub fn write_bits(&mut self, value: u64, count: u32) -> Result<(), MdlError> {
-        if count > 64 {
-            return Err(MdlError::TooManyBits { count });
-        }
-        if count < 64 && value >> count != 0 {
-            return Err(MdlError::ValueTooWide { value, count });
-        }
-        self.push_bits(value, count);
-        Ok(())
-    }
-
-    /// Appends n's Elias gamma codeword ([`elias_gamma_bits`] long).
-    pub fn write_elias_gamma(&mut self, n: NonZeroU64) {
-        self.push_gamma(n.get());
-    }
-
-    /// Appends n's Elias delta codeword ([`elias_delta_bits`] long).
-    pub fn write_elias_delta(&mut self, n: NonZeroU64) {
-        self.push_delta(n.get() as u128);
-    }
-
-    /// Appends a natural number's codeword ([`natural_bits`] long).
-    pub fn write_natural(&mut self, n: u64) {
-        self.push_delta(n as u128 + 1);
-    }
-
-    /// Appends a signed integer's codeword ([`signed_bits`] long).
-    pub fn write_signed(&mut self, i: i64) {
-        self.write_natural(zigzag(i));
-    }
-
-    /// The low `count ≤ 64` bits of `value`, most significant first (callers guarantee the range).
-    fn push_bits(&mut self, value: u64, count: u32) {
-        for shift in (0..count.min(64)).rev() {
-            self.write_bit((value >> shift) & 1 == 1);
-        }
-    }
-
-    fn push_gamma(&mut self, n: u64) {
-        let l = floor_log2(n.max(1) as u128);
-        self.push_bits(0, l);
-        self.push_bits(n, l + 1);
-    }
-
-    /// Delta of 1 ≤ n ≤ 2⁶⁴: gamma(L + 1) with L + 1 ≤ 65, then the L ≤ 64 bits under n's
-    /// leading one.
-    fn push_delta(&mut self, n: u128) {
-        let n = n.clamp(1, 1 << 64);
-        let l = floor_log2(n);
-        self.push_gamma(l as u64 + 1);
-        let below_leading_one = (n - (1u128 << l)) as u64;
-        self.push_bits(below_leading_one, l);
     }
 }
 
@@ -250,18 +341,14 @@ impl<'a> BitReader<'a> {
         Self { bytes, position: 0, len: len_bits.min(bytes.len() as u64 * 8) }
     }
 
-    /// The number of bits read so far.
-    pub fn position(&self) -> u64 {
-        self.position
-    }
-
     /// The number of bits left.
     pub fn remaining(&self) -> u64 {
         self.len - self.position
     }
+}
 
-    /// Reads one bit.
-    pub fn read_bit(&mut self) -> Result<bool, MdlError> {
+impl BitSource for BitReader<'_> {
+    fn read_bit(&mut self) -> Result<bool, MdlError> {
         if self.position >= self.len {
             return Err(MdlError::EndOfStream { position: self.position });
         }
@@ -271,8 +358,12 @@ impl<'a> BitReader<'a> {
         Ok(bit)
     }
 
-    /// Reads `count ≤ 64` bits as an unsigned number, most significant first.
-    pub fn read_bits(&mut self, count: u32) -> Result<u64, MdlError> {
+    /// The number of bits read so far.
+    fn position(&self) -> u64 {
+        self.position
+    }
+
+    fn read_bits(&mut self, count: u32) -> Result<u64, MdlError> {
         if count > 64 {
             return Err(MdlError::TooManyBits { count });
         }
@@ -284,58 +375,6 @@ impl<'a> BitReader<'a> {
             value = (value << 1) | self.read_bit()? as u64;
         }
         Ok(value)
-    }
-
-    /// Reads an Elias gamma codeword.
-    pub fn read_elias_gamma(&mut self) -> Result<NonZeroU64, MdlError> {
-        let value = self.read_gamma(63)?;
-        NonZeroU64::new(value).ok_or(self.invalid("gamma codeword of zero"))
-    }
-
-    /// Reads an Elias delta codeword.
-    pub fn read_elias_delta(&mut self) -> Result<NonZeroU64, MdlError> {
-        let value = self.read_delta()?;
-        let value = u64::try_from(value).map_err(|_| self.invalid("delta value beyond u64"))?;
-        NonZeroU64::new(value).ok_or(self.invalid("delta codeword of zero"))
-    }
-
-    /// Reads a natural number written by [`BitWriter::write_natural`].
-    pub fn read_natural(&mut self) -> Result<u64, MdlError> {
-        let value = self.read_delta()? - 1;
-        u64::try_from(value).map_err(|_| self.invalid("natural number beyond u64"))
-    }
-
-    /// Reads a signed integer written by [`BitWriter::write_signed`].
-    pub fn read_signed(&mut self) -> Result<i64, MdlError> {
-        Ok(unzigzag(self.read_natural()?))
-    }
-
-    fn invalid(&self, what: &'static str) -> MdlError {
-        MdlError::InvalidCode { position: self.position, what }
-    }
-
-    /// A gamma codeword whose value has at most `max_log2 + 1` binary digits.
-    fn read_gamma(&mut self, max_log2: u32) -> Result<u64, MdlError> {
-        let mut zeros = 0;
-        while !self.read_bit()? {
-            zeros += 1;
-            if zeros > max_log2 {
-                return Err(self.invalid("gamma prefix too long"));
-            }
-        }
-        let below = self.read_bits(zeros)?;
-        Ok((1u64 << zeros) | below)
-    }
-
-    /// A delta codeword, 1 ≤ n ≤ 2⁶⁴.
-    fn read_delta(&mut self) -> Result<u128, MdlError> {
-        // L + 1 ≤ 65 has at most 7 binary digits.
-        let l = self.read_gamma(6)? - 1;
-        if l > 64 {
-            return Err(self.invalid("delta length beyond 64 bits"));
-        }
-        let below = self.read_bits(l as u32)?;
-        Ok((1u128 << l) | below as u128)
     }
 }
 

@@ -11,6 +11,9 @@
 //!   Gaussian or Laplace at precision δ), and [`categorical_bits`] a class target given a
 //!   classifier's probabilities.
 //! - [`baselines`] gives the lengths that need no model: null, literal, deflate and xz.
+//! - [`stream`] realises these lengths: an [`Encoder`](stream::Encoder) and
+//!   [`Decoder`](stream::Decoder) over a range coder whose coded length is the information
+//!   content of what it codes; [`tensor`] sends a network's weights through it.
 //!
 //! Invariants: nothing here knows about formulas, networks, files, the clock or threads; every
 //! function is deterministic and total (bad input is an [`MdlError`], never a panic or a NaN).
@@ -22,6 +25,7 @@ mod error;
 pub mod integers;
 pub mod residuals;
 mod scale;
+pub mod stream;
 mod tails;
 pub mod tensor;
 
@@ -31,6 +35,6 @@ pub use constants::{candidates, choose, round_mantissa, Choice, Constant, Ration
 pub use error::MdlError;
 pub use integers::{
     elias_delta_bits, elias_gamma_bits, log_star_bits, natural_bits, signed_bits, BitReader,
-    BitWriter,
+    BitSink, BitSource, BitWriter,
 };
 pub use residuals::{Family, FastEstimate, ResidualCode, ResidualSums};

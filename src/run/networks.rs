@@ -207,7 +207,7 @@ pub fn select(dataset: &Dataset, s: &SelectSettings, seed: u64, report: &mut Rep
         .collect();
     // The model on all features and refitted on the chosen ones, on the same scale.
     let all = judge.score_mlp(&model);
-    let float = |m: &Mlp| crate::compress::model_bits(&crate::compress::encode(m, &vec![crate::compress::LayerSetting::FLOAT32; m.layers.len()]), m.widths()[0]);
+    let float = |m: &Mlp| crate::compress::encode(m, &vec![crate::compress::LayerSetting::FLOAT32; m.layers.len()]).bits();
     let describe = |m: &Mlp, n: usize| format!("{} on {n} of {} features", m.family(), dataset.features.len());
     let as_candidate = |m: &Mlp, scores: crate::compress::Scores, n: usize| Candidate {
         family: m.family().into(),

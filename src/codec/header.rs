@@ -1,0 +1,344 @@
+//! The header of a .occam file: what the receiver needs, besides the table's feature columns,
+//! to rebuild the design matrix the program reads, and to write the target column back.
+//!
+//! [`Header`] holds the table's row count, the target's name and task, its decimal step or class
+//! labels, which rows have no target, and the preparation options (feature columns, level cap,
+//! clipping). [`Header::dataset`] prepares a table with it the way the encoder did: every row,
+//! the same options, and in place of the target a placeholder with the same missing cells, so
+//! that `prepare` keeps the same rows and computes the same imputation and one-hot columns.
+
+use crate::data::{Column, ColumnData, Kind, Table, MISSING};
+use crate::mdl::stream::{CountModel, Decoder, Encoder};
+use crate::mdl::{BitSink, BitSource};
+use crate::prepare::{prepare, Dataset, Origin, PrepareError, PrepareOptions, Split, Target, Task};
+
+use super::CodecError;
+
+/// The longest text (a name or a class label) a file may hold, in bytes.
+const MAX_TEXT: u64 = 1 << 16;
+/// The most feature columns a file may name.
+const MAX_SOURCES: u64 = 1 << 16;
+/// prepare's own limit on classes.
+const MAX_CLASSES: u64 = 1000;
+
+/// What the receiver is told before the program.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Header {
+    pub rows: usize,
+    pub target: String,
+    pub task: Task,
+    /// The target's decimal step (regression): δ = 10^−decimals.
+    pub decimals: i32,
+    /// The class labels in order of first appearance (classification).
+    pub classes: Vec<String>,
+    /// Table rows whose target is missing, ascending.
+    pub missing: Vec<usize>,
+    /// The table columns the features come from, in order.
+    pub sources: Vec<String>,
+    pub max_levels: usize,
+    pub clip: Option<(f64, f64)>,
+}
+
+impl Header {
+    /// The header of `table` prepared with `options`, and the dataset the program is coded on
+    /// (every row, features from the named source columns).
+    pub fn of(table: &Table, options: &PrepareOptions) -> Result<(Header, Dataset), CodecError> {
+        if options.clip.is_some_and(|clip| !valid_clip(clip)) {
+            return Err(CodecError::Options {
+                why: format!(
+                    "the clipping quantiles {:?} must satisfy 0 ≤ low ≤ high ≤ 1",
+                    options.clip
+                ),
+            });
+        }
+        let mut first = options.clone();
+        first.split = Split::Random { test_fraction: 0.0 };
+        let found = prepare(table, &first)?;
+        let mut sources: Vec<String> = Vec::new();
+        for feature in &found.features {
+            let column = match &feature.origin {
+                Origin::Numeric { column }
+                | Origin::MissingIndicator { column }
+                | Origin::Level { column, .. } => column,
+            };
+            if !sources.contains(column) {
+                sources.push(column.clone());
+            }
+        }
+        let target_index =
+            table.column_index(&found.target_name).ok_or_else(|| PrepareError::UnknownColumn {
+                column: found.target_name.clone(),
+                available: table.columns.iter().map(|c| c.name.clone()).collect(),
+            })?;
+        let missing = match &table.columns[target_index].data {
+            ColumnData::Numeric { values, .. } => {
+                (0..table.rows).filter(|&r| values[r].is_nan()).collect()
+            }
+            ColumnData::Text { codes, .. } => {
+                (0..table.rows).filter(|&r| codes[r] == MISSING).collect()
+            }
+        };
+        let (decimals, classes) = match &found.target {
+            Target::Regression(t) => (t.decimals, Vec::new()),
+            Target::Classification { classes, .. } => (0, classes.clone()),
+        };
+        let header = Header {
+            rows: table.rows,
+            target: found.target_name.clone(),
+            task: found.task,
+            decimals,
+            classes,
+            missing,
+            sources,
+            max_levels: options.max_levels,
+            clip: options.clip,
+        };
+        let dataset = prepare(table, &header.options())?;
+        Ok((header, dataset))
+    }
+
+    /// The options both sides prepare with.
+    fn options(&self) -> PrepareOptions {
+        PrepareOptions {
+            target: Some(self.target.clone()),
+            task: Some(self.task),
+            features: Some(self.sources.clone()),
+            clip: self.clip,
+            max_levels: self.max_levels,
+            split: Split::Random { test_fraction: 0.0 },
+            seed: 0,
+        }
+    }
+
+    /// The decoder's dataset: `table` (with or without the target column) prepared as the
+    /// encoder prepared its own.
+    pub fn dataset(&self, table: &Table) -> Result<Dataset, CodecError> {
+        if table.rows != self.rows {
+            return Err(CodecError::RowCount { file: self.rows, table: table.rows });
+        }
+        for source in &self.sources {
+            if table.column(source).is_none() {
+                return Err(CodecError::MissingColumn { column: source.clone() });
+            }
+        }
+        let mut columns: Vec<Column> =
+            table.columns.iter().filter(|c| c.name != self.target).cloned().collect();
+        columns.push(self.placeholder());
+        let stand_in =
+            Table { name: table.name.clone(), columns, rows: table.rows, dialect: table.dialect };
+        let dataset = prepare(&stand_in, &self.options()).map_err(|e| match e {
+            PrepareError::UnknownColumn { column, .. } => CodecError::MissingColumn { column },
+            other => CodecError::Prepare(other),
+        })?;
+        if dataset.rows() + self.missing.len() != self.rows {
+            return Err(CodecError::Damaged {
+                why: "the rows with a target do not add up".to_string(),
+            });
+        }
+        Ok(dataset)
+    }
+
+    /// A target column with the real one's missing cells and two made-up values elsewhere, so
+    /// that `prepare` keeps the same rows and accepts the task.
+    fn placeholder(&self) -> Column {
+        let mut missing = vec![false; self.rows];
+        for &r in &self.missing {
+            missing[r] = true;
+        }
+        let mut kept = 0u32;
+        let mut next = || {
+            kept += 1;
+            kept % 2
+        };
+        let (kind, data) = match self.task {
+            Task::Regression => (
+                Kind::Numeric,
+                ColumnData::Numeric {
+                    values: missing
+                        .iter()
+                        .map(|&m| if m { f64::NAN } else { next() as f64 })
+                        .collect(),
+                    decimals: self.decimals,
+                },
+            ),
+            Task::Classification => (
+                Kind::Categorical,
+                ColumnData::Text {
+                    codes: missing.iter().map(|&m| if m { MISSING } else { next() }).collect(),
+                    levels: vec!["0".to_string(), "1".to_string()],
+                },
+            ),
+        };
+        Column { name: self.target.clone(), kind, data, missing: self.missing.len() }
+    }
+
+    pub fn write(&self, e: &mut Encoder) -> Result<(), CodecError> {
+        e.write_natural(self.rows as u64);
+        write_text(e, &self.target).map_err(CodecError::Coder)?;
+        e.write_bit(self.task == Task::Classification);
+        match self.task {
+            Task::Regression => e.write_signed(self.decimals as i64),
+            Task::Classification => {
+                e.write_natural(self.classes.len() as u64 - 2);
+                for class in &self.classes {
+                    write_text(e, class).map_err(CodecError::Coder)?;
+                }
+            }
+        }
+        e.write_natural(self.missing.len() as u64);
+        let mut flags = vec![false; self.rows];
+        for &r in &self.missing {
+            flags[r] = true;
+        }
+        write_subset(e, &flags, self.missing.len()).map_err(CodecError::Coder)?;
+        e.write_natural(self.sources.len() as u64);
+        for source in &self.sources {
+            write_text(e, source).map_err(CodecError::Coder)?;
+        }
+        e.write_natural(self.max_levels as u64);
+        e.write_bit(self.clip.is_some());
+        if let Some((lo, hi)) = self.clip {
+            e.write_raw(lo.to_bits(), 64).map_err(CodecError::Coder)?;
+            e.write_raw(hi.to_bits(), 64).map_err(CodecError::Coder)?;
+        }
+        Ok(())
+    }
+
+    /// Reads a header, refusing a row count other than the table's before anything large is
+    /// read.
+    pub fn read(
+        d: &mut Decoder,
+        table_rows: usize,
+        table_columns: usize,
+    ) -> Result<Header, CodecError> {
+        let rows = d.read_natural()?;
+        if rows != table_rows as u64 {
+            return Err(CodecError::RowCount {
+                file: usize::try_from(rows).unwrap_or(usize::MAX),
+                table: table_rows,
+            });
+        }
+        let rows = table_rows;
+        let target = read_text(d)?;
+        let task = if d.read_bit()? { Task::Classification } else { Task::Regression };
+        let (mut decimals, mut classes) = (0, Vec::new());
+        match task {
+            Task::Regression => {
+                decimals = i32::try_from(d.read_signed()?)
+                    .map_err(|_| damaged("a decimal step beyond i32"))?;
+            }
+            Task::Classification => {
+                let count = d.read_natural()?.saturating_add(2);
+                if count > MAX_CLASSES {
+                    return Err(damaged("more classes than a target may have"));
+                }
+                for _ in 0..count {
+                    classes.push(read_text(d)?);
+                }
+            }
+        }
+        let count = d.read_natural()?;
+        if count > rows as u64 {
+            return Err(damaged("more rows without a target than rows"));
+        }
+        let flags = read_subset(d, rows, count as usize)?;
+        let missing = (0..rows).filter(|&r| flags[r]).collect();
+        let count = d.read_natural()?;
+        if count > MAX_SOURCES {
+            return Err(damaged("too many feature columns"));
+        }
+        if count > table_columns as u64 {
+            return Err(damaged("more feature columns than the table has"));
+        }
+        let mut sources = Vec::new();
+        for _ in 0..count {
+            sources.push(read_text(d)?);
+        }
+        let max_levels =
+            usize::try_from(d.read_natural()?).map_err(|_| damaged("a level cap beyond usize"))?;
+        let clip = if d.read_bit()? {
+            Some((f64::from_bits(d.read_raw(64)?), f64::from_bits(d.read_raw(64)?)))
+        } else {
+            None
+        };
+        if clip.is_some_and(|clip| !valid_clip(clip)) {
+            return Err(damaged("clipping quantiles out of order"));
+        }
+        Ok(Header { rows, target, task, decimals, classes, missing, sources, max_levels, clip })
+    }
+}
+
+/// Quantiles `prepare` can clip to (it panics on others).
+fn valid_clip((low, high): (f64, f64)) -> bool {
+    (0.0..=1.0).contains(&low) && (0.0..=1.0).contains(&high) && low <= high
+}
+
+fn damaged(why: &str) -> CodecError {
+    CodecError::Damaged { why: why.to_string() }
+}
+
+/// Text as its byte count (universal code) and its bytes (8 bits each).
+fn write_text(e: &mut Encoder, text: &str) -> Result<(), crate::mdl::MdlError> {
+    e.write_natural(text.len() as u64);
+    for &b in text.as_bytes() {
+        e.write_raw(b as u64, 8)?;
+    }
+    Ok(())
+}
+
+fn read_text(d: &mut Decoder) -> Result<String, CodecError> {
+    let len = d.read_natural()?;
+    if len > MAX_TEXT {
+        return Err(damaged("a name longer than 65,536 bytes"));
+    }
+    // 8 raw bits a byte: a name longer than what is left of the file is a cut file.
+    if len as f64 * 8.0 > d.room_bits() + 128.0 {
+        return Err(CodecError::Truncated);
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    for _ in 0..len {
+        bytes.push(d.read_raw(8)? as u8);
+    }
+    String::from_utf8(bytes).map_err(|_| damaged("a name that is not UTF-8"))
+}
+
+/// Which of n rows are marked, m of them known: each row's flag under the counts still to come
+/// (marked and unmarked rows left), log₂ C(n, m) bits in all; nothing once either count is zero.
+fn write_subset(
+    e: &mut Encoder,
+    flags: &[bool],
+    marked: usize,
+) -> Result<(), crate::mdl::MdlError> {
+    let (mut rows_left, mut marked_left) = (flags.len() as u64, marked as u64);
+    for &flag in flags {
+        if marked_left == 0 || marked_left == rows_left {
+            break;
+        }
+        let model = CountModel::from_counts(&[rows_left - marked_left, marked_left])?;
+        e.write_counted(flag as usize, &model)?;
+        rows_left -= 1;
+        marked_left -= flag as u64;
+    }
+    Ok(())
+}
+
+fn read_subset(d: &mut Decoder, rows: usize, marked: usize) -> Result<Vec<bool>, CodecError> {
+    let mut flags = vec![false; rows];
+    let (mut rows_left, mut marked_left) = (rows as u64, marked as u64);
+    for flag in flags.iter_mut() {
+        if marked_left == 0 {
+            break;
+        }
+        if marked_left == rows_left {
+            *flag = true;
+            marked_left -= 1;
+            rows_left -= 1;
+            continue;
+        }
+        let model = CountModel::from_counts(&[rows_left - marked_left, marked_left])?;
+        *flag = d.read_counted(&model)? == 1;
+        rows_left -= 1;
+        marked_left -= *flag as u64;
+    }
+    Ok(flags)
+}

@@ -1,0 +1,394 @@
+//! The .occam file: a program and the target column coded given it, as real bytes.
+//!
+//! [`encode`] writes a [`Program`] (the null model, a formula, or a network) and the target of a
+//! table coded with it; [`decode`] reads the file back against the same table, with or without
+//! the target column, and returns the target's cells as text ([`Decoded`]). The file's length is
+//! the figure occam reports: [`Encoded`] splits it into header, model and data bits, measured
+//! on what the entropy coder actually coded, and the bytes exceed their sum by the coder's
+//! final flush (a byte or so).
+//!
+//! **Format** (version 1). Two bytes: the 12-bit signature 0x0CC and the 4-bit version. Then one
+//! range-coded stream ([`mdl::stream`](crate::mdl::stream)) holding, in order:
+//!
+//! - the header ([`header`]): row count, target name, task, decimal step or class labels, which
+//!   rows lack a target (log₂ C(n, m) bits), the feature columns and preparation options, which
+//!   program kind (log₂ 3 bits), and the formula's operator set (20 bits) or the network's input
+//!   columns (1 bit when they are all the prepared features in order);
+//! - the model: a formula's tokens in prefix order at log₂|alphabet| bits each and its
+//!   constants (exactly `polish`'s model bits), a network's architecture and tensors
+//!   ([`network_bits`]), or the null model's mean (a constant) or class counts;
+//! - the data: for numbers the residual code's family bit and scale, then each
+//!   k = round(y/δ) given μ/δ ([`ResidualModel`](crate::mdl::stream::ResidualModel)); for classes
+//!   each label under the model's quantised probabilities (2¹⁶ frequencies) or the null model's
+//!   counts;
+//! - 16 check bits, a hash of the coder's state, which a decoder that read anything differently
+//!   does not reproduce.
+//!
+//! The signature and the check count in `header_bits`; so the file's size × 8 exceeds
+//! header + model + data bits only by the coder's flush and the last byte's padding.
+//!
+//! **What the receiver has.** The table's feature columns (the target column may be absent, or
+//! present and then ignored). The decoder prepares the table as the encoder did — every row, the
+//! same options, a placeholder target with the same missing cells — so imputation, one-hot
+//! columns and the networks' input standardisation come out the same on both sides.
+
+mod error;
+mod header;
+mod program;
+#[cfg(test)]
+mod tests;
+
+pub use error::CodecError;
+pub use program::network_bits;
+
+use crate::compress::NetworkCode;
+use crate::data::{number, Table};
+use crate::expr::{Expr, OpSet};
+use crate::mdl::baselines::null_numeric;
+use crate::mdl::residuals::{round_half_away, Family, ResidualCode};
+use crate::mdl::stream::{Decoder, Encoder};
+use crate::mdl::{quantise, BitSink, BitSource, Constant};
+use crate::prepare::{Dataset, PrepareOptions, Target, Task};
+
+use header::Header;
+use program::{class_model, read_class_counts, write_class_counts, Predictions, Resolved};
+
+/// The format version this build writes and reads.
+pub const VERSION: u8 = 1;
+
+/// The 12-bit signature in front of the version: the file starts 0x0C 0xC1.
+const SIGNATURE: u16 = 0x0CC;
+
+/// Bits of the signature and version, and of the closing check.
+const SIGNATURE_BITS: f64 = 16.0;
+const CHECK_BITS: u32 = 16;
+
+/// Predictions and targets in units of δ stay below 2⁶² in magnitude.
+const MAX_UNITS: f64 = 4_611_686_018_427_387_904.0;
+
+/// A program that explains a table's target.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Program {
+    /// No features: the mean (sent as a constant; the encoder picks its cheapest form with the
+    /// residual code) or the class frequencies (sent as counts).
+    Null,
+    /// A formula, as `Scorer::polish` gives it: `constants` are its constants as sent, in node
+    /// order (their values replace the formula's own); `ops` is the operator alphabet it was
+    /// scored with; `features[j]` is the name of the prepared feature that variable j reads.
+    Formula { expr: Expr, constants: Vec<Constant>, ops: OpSet, features: Vec<String> },
+    /// A network (or a linear model, one layer); `features[j]` names the prepared feature that
+    /// feeds input j. Its input standardisation is computed from those columns over every row
+    /// ([`Inputs::of`](crate::model::Inputs::of)).
+    Network { code: NetworkCode, features: Vec<String> },
+}
+
+/// How the encoder prepares the table: the options the program was found with (target, task,
+/// features, level cap, clipping). The split and seed are ignored: the codec codes every row.
+#[derive(Debug, Clone, Default)]
+pub struct CodecOptions {
+    pub prepare: PrepareOptions,
+}
+
+/// A .occam file and its length in parts, as coded.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Encoded {
+    pub bytes: Vec<u8>,
+    /// Signature, header, program kind and alphabet or inputs, and the 16 check bits.
+    pub header_bits: f64,
+    /// The program: `polish`'s model bits for a formula, [`network_bits`] for a network, the
+    /// mean's constant or the class counts for the null model.
+    pub model_bits: f64,
+    /// The targets given the program, the residual code's family and scale included.
+    pub data_bits: f64,
+}
+
+impl Encoded {
+    pub fn total_bits(&self) -> f64 {
+        self.header_bits + self.model_bits + self.data_bits
+    }
+}
+
+/// What [`decode`] gives back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decoded {
+    /// The target column's name.
+    pub target: String,
+    pub task: Task,
+    /// One cell per table row, as the CSV wrote it: numbers at the column's decimal step, class
+    /// labels as their text, "" where the target was missing.
+    pub values: Vec<String>,
+    /// The program, its features named as in the prepared table (the null model's mean is not
+    /// kept).
+    pub program: Program,
+    pub header_bits: f64,
+    pub model_bits: f64,
+    pub data_bits: f64,
+}
+
+/// Writes `program` and `table`'s target coded given it.
+pub fn encode(
+    program: &Program,
+    table: &Table,
+    options: &CodecOptions,
+) -> Result<Encoded, CodecError> {
+    let (header, dataset) = Header::of(table, &options.prepare)?;
+    let resolved = Resolved::new(program, &dataset)?;
+    let features = dataset.features.len();
+    let kept: Vec<usize> = kept_rows(&header);
+    let mut e = Encoder::new();
+    header.write(&mut e)?;
+    resolved.write_kind(&mut e, features)?;
+    let header_end = e.bits();
+    resolved.write_model(&mut e, features)?;
+    let coder = CodecError::Coder;
+    let model_end = match &dataset.target {
+        Target::Regression(target) => {
+            let delta = target.precision();
+            let (mu, code) = match &resolved {
+                Resolved::Null => {
+                    let null = null_numeric(&target.values, delta).map_err(coder)?;
+                    null.constant.write(&mut e);
+                    (vec![null.constant.value(); target.values.len()], null.residuals)
+                }
+                _ => {
+                    let mu = numbers(resolved.predict(&dataset)?)?;
+                    for (i, &m) in mu.iter().enumerate() {
+                        if !(m / delta).is_finite() || (m / delta).abs() >= MAX_UNITS {
+                            return Err(CodecError::Prediction { row: kept[i] + 1, value: m });
+                        }
+                    }
+                    let code = ResidualCode::fit(&target.values, &mu, delta).map_err(coder)?;
+                    (mu, code)
+                }
+            };
+            let model_end = e.bits();
+            e.write_bit(code.family == Family::Laplace);
+            code.scale.write(&mut e);
+            let scale = code.scale.value();
+            for (i, (&y, &m)) in target.values.iter().zip(&mu).enumerate() {
+                let k = round_half_away(y / delta);
+                if k.is_nan() || k.abs() >= MAX_UNITS {
+                    return Err(CodecError::Target { row: kept[i] + 1, value: y });
+                }
+                e.write_residual(k as i64, m / delta, code.family, scale).map_err(coder)?;
+            }
+            model_end
+        }
+        Target::Classification { classes, labels } => match &resolved {
+            Resolved::Null => {
+                let mut counts = vec![0u64; classes.len()];
+                for &l in labels {
+                    counts[l as usize] += 1;
+                }
+                write_class_counts(&mut e, &counts);
+                let model_end = e.bits();
+                let model = class_model(&counts)?;
+                for &l in labels {
+                    e.write_counted(l as usize, &model).map_err(coder)?;
+                }
+                model_end
+            }
+            _ => {
+                let model_end = e.bits();
+                let Predictions::Classes(p) = resolved.predict(&dataset)? else {
+                    return Err(CodecError::Program {
+                        why: "the network predicts no classes".to_string(),
+                    });
+                };
+                for (i, (&l, row)) in labels.iter().zip(&p).enumerate() {
+                    let frequencies = quantise(row).map_err(|_| CodecError::Prediction {
+                        row: kept[i] + 1,
+                        value: f64::NAN,
+                    })?;
+                    e.write_categorical(l as usize, &frequencies).map_err(coder)?;
+                }
+                model_end
+            }
+        },
+    };
+    let data_end = e.bits();
+    let check = e.fingerprint();
+    e.write_raw(check as u64, CHECK_BITS).map_err(coder)?;
+    let signature = (SIGNATURE << 4) | VERSION as u16;
+    let mut bytes = signature.to_be_bytes().to_vec();
+    bytes.extend(e.finish());
+    Ok(Encoded {
+        bytes,
+        header_bits: SIGNATURE_BITS + header_end + CHECK_BITS as f64,
+        model_bits: model_end - header_end,
+        data_bits: data_end - model_end,
+    })
+}
+
+/// Reads a file written by [`encode`] against the table it was made from (the target column may
+/// be missing from it; if present it is ignored).
+pub fn decode(bytes: &[u8], table: &Table) -> Result<Decoded, CodecError> {
+    let [first, second, payload @ ..] = bytes else { return Err(CodecError::NotOccam) };
+    let signature = u16::from_be_bytes([*first, *second]);
+    if signature >> 4 != SIGNATURE {
+        return Err(CodecError::NotOccam);
+    }
+    if (signature & 0xf) as u8 != VERSION {
+        return Err(CodecError::Version { found: (signature & 0xf) as u8 });
+    }
+    let mut d = Decoder::new(payload);
+    match decode_stream(&mut d, table) {
+        Err(CodecError::Damaged { .. }) if d.bits() > d.payload_bits() as f64 + 32.0 => {
+            Err(CodecError::Truncated)
+        }
+        result => result,
+    }
+}
+
+fn decode_stream(d: &mut Decoder, table: &Table) -> Result<Decoded, CodecError> {
+    let header = Header::read(d, table.rows, table.columns.len())?;
+    let dataset = header.dataset(table)?;
+    let features = dataset.features.len();
+    let kept = kept_rows(&header);
+    let output = match &dataset.target {
+        Target::Regression(_) => crate::model::Output::Regression,
+        Target::Classification { .. } => crate::model::Output::Classes(header.classes.len()),
+    };
+    let resolved = Resolved::read_kind(d, features, output)?;
+    let header_end = d.bits();
+    let resolved = resolved.read_model(d, features)?;
+    if let Resolved::Formula { .. } = resolved {
+        if header.task != Task::Regression {
+            return Err(damaged("a formula for a classification target"));
+        }
+    }
+    let (cells, model_end) = match header.task {
+        Task::Regression => {
+            let delta = 10f64.powi(-header.decimals);
+            let mu = match &resolved {
+                Resolved::Null => vec![Constant::read(d)?.value(); kept.len()],
+                _ => numbers(resolved.predict(&dataset)?)?,
+            };
+            let model_end = d.bits();
+            let family = if d.read_bit()? { Family::Laplace } else { Family::Gaussian };
+            let scale = Constant::read(d)?.value();
+            if !(scale.is_finite() && scale > 0.0) {
+                return Err(damaged("a residual scale that is not positive"));
+            }
+            let mut cells = Vec::with_capacity(mu.len());
+            for &m in &mu {
+                if !((m / delta).is_finite() && (m / delta).abs() < MAX_UNITS) {
+                    return Err(damaged("a prediction that is not finite"));
+                }
+                cells.push(format_units(
+                    d.read_residual(m / delta, family, scale)?,
+                    header.decimals,
+                ));
+            }
+            (cells, model_end)
+        }
+        Task::Classification => {
+            let mut labels = Vec::with_capacity(kept.len());
+            let model_end = match &resolved {
+                Resolved::Null => {
+                    let counts = read_class_counts(d, header.classes.len(), kept.len() as u64)?;
+                    let model = class_model(&counts)?;
+                    let model_end = d.bits();
+                    for _ in 0..kept.len() {
+                        labels.push(d.read_counted(&model)?);
+                    }
+                    model_end
+                }
+                _ => {
+                    let model_end = d.bits();
+                    let Predictions::Classes(p) = resolved.predict(&dataset)? else {
+                        return Err(damaged("a regression network for classes"));
+                    };
+                    for row in &p {
+                        let frequencies = quantise(row)
+                            .map_err(|_| damaged("a prediction that is not a probability"))?;
+                        labels.push(d.read_categorical(&frequencies)?);
+                    }
+                    model_end
+                }
+            };
+            (labels_to_text(&header, labels)?, model_end)
+        }
+    };
+    finish(d, &header, &dataset, &resolved, &kept, cells, header_end, model_end)
+}
+
+/// Checks the closing fingerprint and lays the cells out over the table's rows.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    d: &mut Decoder,
+    header: &Header,
+    dataset: &Dataset,
+    resolved: &Resolved,
+    kept: &[usize],
+    cells: Vec<String>,
+    header_end: f64,
+    model_end: f64,
+) -> Result<Decoded, CodecError> {
+    let data_end = d.bits();
+    let expected = d.fingerprint();
+    if d.read_raw(CHECK_BITS)? != expected as u64 {
+        return Err(damaged("its check value does not match what was decoded"));
+    }
+    let mut values = vec![String::new(); header.rows];
+    for (&row, cell) in kept.iter().zip(cells) {
+        values[row] = cell;
+    }
+    Ok(Decoded {
+        target: header.target.clone(),
+        task: header.task,
+        values,
+        program: resolved.program(dataset),
+        header_bits: SIGNATURE_BITS + header_end + CHECK_BITS as f64,
+        model_bits: model_end - header_end,
+        data_bits: data_end - model_end,
+    })
+}
+
+fn labels_to_text(header: &Header, labels: Vec<usize>) -> Result<Vec<String>, CodecError> {
+    labels
+        .into_iter()
+        .map(|l| {
+            header.classes.get(l).cloned().ok_or_else(|| damaged("a class index beyond the labels"))
+        })
+        .collect()
+}
+
+/// Table rows that have a target, ascending.
+fn kept_rows(header: &Header) -> Vec<usize> {
+    let mut missing = header.missing.iter().peekable();
+    (0..header.rows)
+        .filter(|&r| {
+            if missing.peek() == Some(&&r) {
+                missing.next();
+                false
+            } else {
+                true
+            }
+        })
+        .collect()
+}
+
+fn numbers(predictions: Predictions) -> Result<Vec<f64>, CodecError> {
+    match predictions {
+        Predictions::Numbers(mu) => Ok(mu),
+        Predictions::Classes(_) => {
+            Err(CodecError::Program { why: "a classifier for a numeric target".to_string() })
+        }
+    }
+}
+
+/// k·δ as the column's text: k / 10^decimals (a correctly rounded division, as the parser's
+/// value of the same decimal) at `decimals` places.
+fn format_units(k: i64, decimals: i32) -> String {
+    let value = if decimals > 0 {
+        k as f64 / 10f64.powi(decimals)
+    } else {
+        k as f64 * 10f64.powi(-decimals)
+    };
+    number::format(value, decimals)
+}
+
+fn damaged(why: &str) -> CodecError {
+    CodecError::Damaged { why: why.to_string() }
+}
