@@ -26,7 +26,7 @@ pub fn quantise(values: &[f32], rows: usize, cols: usize, bits: u8) -> Tensor {
             continue;
         }
         let error: f32 = values.iter().filter(|v| **v != 0.0).map(|&w| {
-            let d = w - symbol(w, alpha, levels) as f32 * alpha;
+            let d = w - symbol(w, alpha, levels, bits) as f32 * alpha;
             d * d
         }).sum();
         if error < best.0 {
@@ -37,16 +37,17 @@ pub fn quantise(values: &[f32], rows: usize, cols: usize, bits: u8) -> Tensor {
         }
     }
     let alpha = best.1;
-    let symbols = values.iter().map(|&w| symbol(w, alpha, levels)).collect();
+    let symbols = values.iter().map(|&w| symbol(w, alpha, levels, bits)).collect();
     Tensor::Quantised { rows, cols, bits, alpha, symbols }
 }
 
-/// One weight's symbol: 0 for 0, else at least one level (a kept weight keeps its sign).
-fn symbol(w: f32, alpha: f32, levels: i32) -> i32 {
+/// One weight's symbol: 0 for 0; at 1 bit, the sign alone (a kept weight stays ±α); at 2 bits
+/// and more, the nearest level (so 2 bits is ternary: −α, 0, +α).
+fn symbol(w: f32, alpha: f32, levels: i32, bits: u8) -> i32 {
     if w == 0.0 {
         return 0;
     }
-    let magnitude = ((w.abs() / alpha).round() as i32).clamp(if levels == 1 { 1 } else { 0 }, levels);
+    let magnitude = ((w.abs() / alpha).round() as i32).clamp(if bits == 1 { 1 } else { 0 }, levels);
     if w < 0.0 {
         -magnitude
     } else {
@@ -55,6 +56,7 @@ fn symbol(w: f32, alpha: f32, levels: i32) -> i32 {
 }
 
 #[cfg(test)]
+#[allow(clippy::disallowed_methods)]
 mod tests {
     use super::*;
 

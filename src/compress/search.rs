@@ -40,7 +40,7 @@ impl Default for CompressOptions {
             sparsities: vec![0.5, 0.75, 0.9, 0.95, 0.98],
             pruned_bits: vec![8, 6, 4, 3, 2],
             ranks: vec![1, 2, 4, 8, 16, 32],
-            fine_tune_epochs: 30,
+            fine_tune_epochs: 60,
             population: 24,
             generations: 12,
         }
@@ -85,6 +85,12 @@ impl Compressor<'_> {
         Variant { method, settings, code, model_bits, scores }
     }
 
+    /// Fine-tuning's settings: the training's, at three times its learning rate (the pruned
+    /// network starts far from a minimum and has few epochs to get back).
+    fn tuning(&self) -> TrainSettings {
+        TrainSettings { learning_rate: self.settings.learning_rate * 3.0, ..self.settings.clone() }
+    }
+
     fn uniform(&self, s: LayerSetting) -> Vec<LayerSetting> {
         vec![s; self.model.layers.len()]
     }
@@ -117,22 +123,31 @@ impl Compressor<'_> {
         out.extend(low_rank);
         progress(3, total, &out);
 
-        // Pruned and fine-tuned bases, one per sparsity (sparsity 0 is the model itself).
-        let mut bases: Vec<(f64, Mlp)> = vec![(0.0, self.model.clone())];
+        // Pruned and fine-tuned bases, one per sparsity (sparsity 0 is the model itself), with
+        // each layer's sparsity.
+        let layers = self.model.layers.len();
+        let mut bases: Vec<(Vec<f64>, Mlp)> = vec![(vec![0.0; layers], self.model.clone())];
         for (step, &s) in options.sparsities.iter().enumerate() {
             if self.cancel.is_cancelled() {
                 return Err(FitError::Cancelled);
             }
-            let keep = masks(self.model, &vec![s; self.model.layers.len()]);
-            let tuned = fine_tune(self.model, self.training, &keep, options.fine_tune_epochs, self.settings, self.cancel)?;
+            // Iterative pruning (Han et al. 2015): each sparsity starts from the previous one's
+            // fine-tuned network, whose zeros are its smallest weights, so the masks nest.
+            let previous = &bases.last().expect("the unpruned model is the first base").1;
+            let sparsity = layer_sparsity(s, layers);
+            let keep = masks(previous, &sparsity);
+            let tuned = fine_tune(previous, self.training, &keep, options.fine_tune_epochs, &self.tuning(), self.cancel)?;
             let pruned: Vec<Variant> = std::iter::once(None)
                 .chain(options.pruned_bits.iter().map(|&b| Some(b)))
                 .collect::<Vec<_>>()
                 .par_iter()
-                .map(|&bits| self.measure("pruned", &tuned, self.uniform(LayerSetting { bits, sparsity: s, rank: None })))
+                .map(|&bits| {
+                    let settings = sparsity.iter().map(|&sparsity| LayerSetting { bits, sparsity, rank: None }).collect();
+                    self.measure("pruned", &tuned, settings)
+                })
                 .collect();
             out.extend(pruned);
-            bases.push((s, tuned));
+            bases.push((sparsity, tuned));
             progress(4 + step, total, &out);
         }
 
@@ -143,7 +158,7 @@ impl Compressor<'_> {
     }
 
     /// The genetic search over per-layer settings; the winner fine-tuned with its own masks.
-    fn genetic(&self, bases: &[(f64, Mlp)], options: &CompressOptions, progress: &mut dyn FnMut(usize)) -> Result<Variant, FitError> {
+    fn genetic(&self, bases: &[(Vec<f64>, Mlp)], options: &CompressOptions, progress: &mut dyn FnMut(usize)) -> Result<Variant, FitError> {
         let layers = self.model.layers.len();
         let mut rng = Rng::stream(self.settings.seed, 0xC0_4D_E5);
         let judge = |genome: &Genome| -> (f64, Variant) {
@@ -189,7 +204,7 @@ impl Compressor<'_> {
         let sparsity: Vec<f64> = best.settings.iter().map(|s| if s.rank.is_some() { 0.0 } else { s.sparsity }).collect();
         if sparsity.iter().any(|&s| s > 0.0) {
             let keep = masks(base, &sparsity);
-            let tuned = fine_tune(base, self.training, &keep, options.fine_tune_epochs, self.settings, self.cancel)?;
+            let tuned = fine_tune(base, self.training, &keep, options.fine_tune_epochs, &self.tuning(), self.cancel)?;
             let again = self.measure("searched", &tuned, best.settings.clone());
             if again.total_bits() < best.total_bits() {
                 return Ok(again);
@@ -199,10 +214,20 @@ impl Compressor<'_> {
     }
 }
 
-/// The fine-tuned base with the largest sparsity no layer's setting goes below.
-fn base_for<'a>(bases: &'a [(f64, Mlp)], settings: &[LayerSetting]) -> &'a Mlp {
-    let least = settings.iter().map(|s| if s.rank.is_some() { 0.0 } else { s.sparsity }).fold(1.0, f64::min);
-    bases.iter().rev().find(|(s, _)| *s <= least + 1e-9).map_or(&bases[0].1, |(_, m)| m)
+/// The sweep's sparsity of each layer at nominal sparsity `s`: the output layer, small and
+/// where every weight speaks for a class, is pruned half as much.
+fn layer_sparsity(s: f64, layers: usize) -> Vec<f64> {
+    (0..layers).map(|l| if l + 1 == layers && layers > 1 { s / 2.0 } else { s }).collect()
+}
+
+/// The most pruned fine-tuned base whose every layer is pruned no more than the settings ask.
+fn base_for<'a>(bases: &'a [(Vec<f64>, Mlp)], settings: &[LayerSetting]) -> &'a Mlp {
+    let wanted: Vec<f64> = settings.iter().map(|s| if s.rank.is_some() { 0.0 } else { s.sparsity }).collect();
+    bases
+        .iter()
+        .rev()
+        .find(|(base, _)| base.iter().zip(&wanted).all(|(b, w)| *b <= w + 1e-9))
+        .map_or(&bases[0].1, |(_, m)| m)
 }
 
 fn tournament(scored: &[(f64, Variant)], rng: &mut Rng) -> usize {
