@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 use occam::control::{Cancel, Clock, Observer, Progress};
 use occam::report;
 use occam::model::Activation;
-use occam::run::{self, Action, CompressSettings, DataSource, Job, SearchSettings, SelectSettings, SplitSettings};
+use occam::run::{self, Action, Choice, CompressSettings, DataSource, Job, SearchSettings, SelectSettings, SplitSettings};
 
 #[derive(Parser)]
 #[command(name = "occam", version, about = "Finds the shortest program that explains a table of data, in bits")]
@@ -90,6 +90,37 @@ enum Command {
         /// Hidden widths of the model importance is measured under (default: linear).
         #[arg(long, value_delimiter = ',')]
         hidden: Vec<usize>,
+    },
+    /// Write the shortest program of a kind and the target coded given it as a .occam file, whose
+    /// size is the reported total bits.
+    Encode {
+        #[command(flatten)]
+        common: Common,
+        /// best, formula, mlp, linear or null.
+        #[arg(long, default_value = "best")]
+        model: String,
+        /// The file to write.
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+        /// The formula search's time budget in seconds.
+        #[arg(long, default_value_t = 10.0)]
+        seconds: f64,
+        /// The formula search's generations instead of a time budget.
+        #[arg(long)]
+        generations: Option<u64>,
+        /// Hidden layer widths of the network.
+        #[arg(long, default_value = "64,32", value_delimiter = ',')]
+        hidden: Vec<usize>,
+    },
+    /// Read a .occam file back against the table's features and write the target column.
+    Decode {
+        /// The .occam file.
+        file: PathBuf,
+        /// The CSV with the feature columns (the target column may be absent).
+        data: PathBuf,
+        /// The CSV to write (one column: the target).
+        #[arg(short = 'o', long)]
+        output: PathBuf,
     },
     /// Throughput figures for BENCHMARKS.md.
     #[command(subcommand)]
@@ -222,6 +253,66 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Select { common, measure, top_k, share, hidden } => {
             engine(common, Action::Select(SelectSettings { measure, top_k, share, hidden }))
+        }
+        Command::Encode { common, model, output, seconds, generations, hidden } => {
+            let choice = match model.as_str() {
+                "best" => Choice::Best,
+                "formula" => Choice::Formula,
+                "mlp" => Choice::Mlp,
+                "linear" => Choice::Linear,
+                "null" => Choice::Null,
+                other => anyhow::bail!("--model: '{other}' is not best, formula, mlp, linear or null"),
+            };
+            let search = SearchSettings { seconds: if generations.is_some() { None } else { Some(seconds) }, generations, ..Default::default() };
+            let networks = CompressSettings { hidden, ..Default::default() };
+            let Common { data, target, seed, threads, test_fraction, extrapolate, json, .. } = common;
+            let job = Job { seed, target, split: SplitSettings { test_fraction, extrapolate }, ..Job::new(read_csv(&data)?, Action::Describe) };
+            let encoding = with_threads(threads, || {
+                run::encode(&job, choice, &search, &networks, &observer(), &Cancel::new(), &SystemClock(Instant::now()))
+            })?
+            .with_context(|| data.display().to_string())?;
+            if observer().show {
+                eprintln!();
+            }
+            let e = &encoding.encoded;
+            std::fs::write(&output, &e.bytes).with_context(|| format!("cannot write {}", output.display()))?;
+            let program = encoding.chosen.map(|i| &encoding.report.candidates[i]);
+            let what = program.map_or("the null model".to_string(), |c| c.formula.clone().unwrap_or_else(|| c.description.clone()));
+            if json {
+                let summary = serde_json::json!({
+                    "file": output.display().to_string(), "bytes": e.bytes.len(), "file_bits": e.bytes.len() * 8,
+                    "header_bits": e.header_bits, "model_bits": e.model_bits, "data_bits": e.data_bits,
+                    "total_bits": e.total_bits(), "program": what,
+                });
+                println!("{}", serde_json::to_string_pretty(&summary)?);
+            } else {
+                println!("{}: {what}", output.display());
+                println!(
+                    "{} bytes = {} bits; coded: {:.1} header + {:.1} model + {:.1} data = {:.1} bits",
+                    e.bytes.len(),
+                    e.bytes.len() * 8,
+                    e.header_bits,
+                    e.model_bits,
+                    e.data_bits,
+                    e.total_bits()
+                );
+            }
+            Ok(())
+        }
+        Command::Decode { file, data, output } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let csv = std::fs::read(&data).with_context(|| format!("cannot read {}", data.display()))?;
+            let loaded = occam::data::load(&data.display().to_string(), &csv, &Default::default())
+                .with_context(|| data.display().to_string())?;
+            let decoded = occam::codec::decode(&bytes, &loaded.table).with_context(|| file.display().to_string())?;
+            let mut w = csv::Writer::from_path(&output).with_context(|| format!("cannot write {}", output.display()))?;
+            w.write_record([&decoded.target])?;
+            for v in &decoded.values {
+                w.write_record([v])?;
+            }
+            w.flush()?;
+            eprintln!("{}: {} values of '{}'", output.display(), decoded.values.len(), decoded.target);
+            Ok(())
         }
         Command::Bench(b) => bench(b),
     }

@@ -10,6 +10,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 pub use crate::control::{Cancel, Clock, FrozenClock, Observer, Progress, Silent};
+use crate::codec::{self, Program};
 use crate::data::{self, LoadError, LoadOptions, Loaded};
 use crate::examples;
 use crate::expr::OpSet;
@@ -129,6 +130,7 @@ pub enum RunError {
     Prepare(PrepareError),
     Search(SearchError),
     Fit(crate::model::FitError),
+    Codec(codec::CodecError),
     /// A setting that cannot be read: its name and what is wrong.
     Setting { name: &'static str, message: String },
     Cancelled,
@@ -145,6 +147,7 @@ impl std::fmt::Display for RunError {
             RunError::Prepare(e) => e.fmt(f),
             RunError::Search(e) => e.fmt(f),
             RunError::Fit(e) => e.fmt(f),
+            RunError::Codec(e) => e.fmt(f),
             RunError::Setting { name, message } => write!(f, "setting '{name}': {message}"),
             RunError::Cancelled => f.write_str("cancelled"),
         }
@@ -185,7 +188,19 @@ pub fn load(source: &DataSource, options: &LoadOptions) -> Result<Arc<Loaded>, R
 
 /// Runs a job to its report.
 pub fn run(job: &Job, observer: &dyn Observer, cancel: &Cancel, clock: &dyn Clock) -> Result<Report, RunError> {
+    Ok(run_with_programs(job, observer, cancel, clock)?.0)
+}
+
+/// Runs a job to its report and, for each candidate, the program a .occam file would send
+/// (None for the candidates of feature selection).
+pub fn run_with_programs(
+    job: &Job,
+    observer: &dyn Observer,
+    cancel: &Cancel,
+    clock: &dyn Clock,
+) -> Result<(Report, Vec<Option<Program>>), RunError> {
     let start = clock.seconds();
+    let mut programs = Vec::new();
     let loaded = load(&job.data, &LoadOptions::default())?;
     let mut report = dataset_report(&loaded);
     match &job.action {
@@ -218,20 +233,110 @@ pub fn run(job: &Job, observer: &dyn Observer, cancel: &Cancel, clock: &dyn Cloc
             report.candidates = found.front.iter().map(formula_candidate).collect();
             report.front = (0..report.candidates.len()).collect();
             report.best = (!report.candidates.is_empty()).then_some(found.best);
+            let features = feature_names(&dataset);
+            programs = found
+                .front
+                .into_iter()
+                .map(|p| Some(Program::Formula { expr: p.expr, constants: p.constants, ops: options.ops, features: features.clone() }))
+                .collect();
         }
         Action::Compress(settings) => {
             let dataset = prepared(job, &mut report)?;
-            networks::compress(&dataset, settings, job.seed, &mut report, observer, cancel, clock)?;
+            let codes = networks::compress(&dataset, settings, job.seed, &mut report, observer, cancel, clock)?;
+            let features = feature_names(&dataset);
+            programs = codes.into_iter().map(|code| Some(Program::Network { code, features: features.clone() })).collect();
         }
         Action::Select(settings) => {
             let dataset = prepared(job, &mut report)?;
             networks::select(&dataset, settings, job.seed, &mut report, observer, cancel)?;
         }
     }
+    programs.resize_with(report.candidates.len(), || None);
     report.seed = job.seed;
     report.threads = rayon::current_num_threads();
     report.elapsed_s = clock.seconds() - start;
-    Ok(report)
+    Ok((report, programs))
+}
+
+fn feature_names(dataset: &Dataset) -> Vec<String> {
+    dataset.features.iter().map(|f| f.name.clone()).collect()
+}
+
+/// Which program `occam encode` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Choice {
+    /// The shortest total of the formula search (for a numeric target) and the networks.
+    Best,
+    Formula,
+    Mlp,
+    /// The linear (or logistic) model.
+    Linear,
+    /// The null model (the mean, or the class frequencies).
+    Null,
+}
+
+/// What `encode` wrote: the file, and the candidate it came from in the report.
+#[derive(Debug, Clone)]
+pub struct Encoding {
+    pub report: Report,
+    pub chosen: Option<usize>,
+    pub encoded: codec::Encoded,
+}
+
+/// Runs the engines `choice` needs (the search with `search`, the networks with `networks`),
+/// takes the shortest candidate of the chosen family, and writes it and the target as a .occam
+/// file. Every row with a target is coded (the file is the whole column, not a split).
+pub fn encode(
+    job: &Job,
+    choice: Choice,
+    search: &SearchSettings,
+    networks: &CompressSettings,
+    observer: &dyn Observer,
+    cancel: &Cancel,
+    clock: &dyn Clock,
+) -> Result<Encoding, RunError> {
+    let loaded = load(&job.data, &LoadOptions::default())?;
+    let job = Job { data: DataSource::Loaded(loaded.clone()), ..job.clone() };
+    let regression = matches!(prepare::prepare(&loaded.table, &prepare_options(&job))?.task, prepare::Task::Regression);
+    let mut actions = Vec::new();
+    if matches!(choice, Choice::Formula) || (choice == Choice::Best && regression) {
+        actions.push(Action::Search(search.clone()));
+    }
+    match choice {
+        Choice::Best | Choice::Mlp => actions.push(Action::Compress(CompressSettings { linear: choice == Choice::Best, ..networks.clone() })),
+        Choice::Linear => actions.push(Action::Compress(CompressSettings { hidden: Vec::new(), linear: true, ..networks.clone() })),
+        Choice::Formula | Choice::Null => {}
+    }
+    let mut report = Report::default();
+    let mut programs = Vec::new();
+    for action in actions {
+        let (r, p) = run_with_programs(&Job { action, ..job.clone() }, observer, cancel, clock)?;
+        let search = report.search.take().or(r.search.clone());
+        let mut joined = r;
+        joined.candidates = std::mem::take(&mut report.candidates).into_iter().chain(joined.candidates).collect();
+        joined.search = search;
+        joined.settle();
+        report = joined;
+        programs.extend(p);
+    }
+    let wanted = |c: &Candidate| match choice {
+        Choice::Best => true,
+        Choice::Formula => c.family == "formula",
+        Choice::Mlp => c.family == "mlp",
+        Choice::Linear => c.family == "linear" || c.family == "logistic",
+        Choice::Null => false,
+    };
+    let chosen = (0..report.candidates.len())
+        .filter(|&i| programs[i].is_some() && wanted(&report.candidates[i]))
+        .min_by(|&a, &b| report.candidates[a].total_bits.total_cmp(&report.candidates[b].total_bits));
+    let program = match chosen {
+        Some(i) => programs[i].take().expect("filtered on a program"),
+        None if choice == Choice::Null => Program::Null,
+        None => return Err(RunError::Setting { name: "model", message: "no candidate of that kind was found".into() }),
+    };
+    let options = codec::CodecOptions { prepare: prepare_options(&job) };
+    let encoded = codec::encode(&program, &loaded.table, &options).map_err(RunError::Codec)?;
+    Ok(Encoding { report, chosen, encoded })
 }
 
 /// Completes an engine's partial reports with what `run` knows (the dataset, the baselines), so a

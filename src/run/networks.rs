@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::compress::{CompressOptions, Compressor, Judge, Variant};
+use crate::compress::{CompressOptions, Compressor, Judge, NetworkCode, Variant};
 use crate::control::{Cancel, Clock, Observer, Progress};
 use crate::model::{self, Activation, FitError, Mlp, TrainSettings, Training};
 use crate::prepare::Dataset;
@@ -127,7 +127,8 @@ fn candidate(model: &Mlp, v: &Variant) -> Candidate {
     }
 }
 
-/// Train, compress and measure a network (and a linear model), appending to `report`.
+/// Train, compress and measure a network (and a linear model), appending to `report`; returns
+/// what each appended candidate sends, in the same order (for the .occam file).
 pub fn compress(
     dataset: &Dataset,
     s: &CompressSettings,
@@ -136,8 +137,9 @@ pub fn compress(
     observer: &dyn Observer,
     cancel: &Cancel,
     clock: &dyn Clock,
-) -> Result<(), RunError> {
+) -> Result<Vec<NetworkCode>, RunError> {
     let judge = Judge::new(dataset);
+    let mut codes = Vec::new();
     let mut options = CompressOptions::default();
     if let Some(p) = s.population {
         options.population = p;
@@ -170,9 +172,10 @@ pub fn compress(
         let variants = compressor.variants(&options, &mut live)?;
         report.timings.push(Timing { stage: format!("compress {what}"), seconds: clock.seconds() - start, epochs: None });
         report.candidates.extend(variants.iter().map(|v| candidate(&model, v)));
+        codes.extend(variants.into_iter().map(|v| v.code));
     }
     report.settle();
-    Ok(())
+    Ok(codes)
 }
 
 /// Rank features by `s.measure` under a model, keep the chosen ones, refit and compare in bits.
