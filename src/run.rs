@@ -258,6 +258,17 @@ pub fn run_with_programs(
     Ok((report, programs))
 }
 
+/// How the codec prepares the table for a job's programs (its target and preparation).
+pub fn codec_options(job: &Job) -> codec::CodecOptions {
+    codec::CodecOptions { prepare: prepare_options(job) }
+}
+
+/// The key the page and the worker name a candidate by across runs: family, program text, and
+/// total bits.
+pub fn candidate_key(c: &Candidate) -> String {
+    format!("{}|{}|{:.6}", c.family, c.formula.as_deref().unwrap_or(&c.description), c.total_bits)
+}
+
 fn feature_names(dataset: &Dataset) -> Vec<String> {
     dataset.features.iter().map(|f| f.name.clone()).collect()
 }
@@ -334,8 +345,7 @@ pub fn encode(
         None if choice == Choice::Null => Program::Null,
         None => return Err(RunError::Setting { name: "model", message: "no candidate of that kind was found".into() }),
     };
-    let options = codec::CodecOptions { prepare: prepare_options(&job) };
-    let encoded = codec::encode(&program, &loaded.table, &options).map_err(RunError::Codec)?;
+    let encoded = codec::encode(&program, &loaded.table, &codec_options(&job)).map_err(RunError::Codec)?;
     Ok(Encoding { report, chosen, encoded })
 }
 

@@ -7,6 +7,7 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::{Candidate, Report};
 
@@ -260,24 +261,23 @@ pub fn importance_plot<DB: DrawingBackend>(
     let mut chart = ChartBuilder::on(area)
         .margin(10)
         .x_label_area_size(36)
-        .y_label_area_size(120)
-        .build_cartesian_2d(low..top, (0..n).into_segmented())?;
+        .y_label_area_size(10)
+        .build_cartesian_2d(low..top, 0f64..n as f64)?;
     chart
         .configure_mesh()
         .x_desc(x_label)
         .disable_y_mesh()
-        .y_labels(n)
-        .y_label_formatter(&|v| match v {
-            SegmentValue::CenterOf(i) if *i < n => names[n - 1 - i].clone(),
-            _ => String::new(),
-        })
+        .y_labels(0)
         .label_style(("sans-serif", 12))
         .draw()?;
+    // Each feature's bar (light, the selected ones in colour) with its name written on it.
     for (i, b) in bars.iter().enumerate() {
-        let y = n - 1 - i;
-        let colour = if b.selected { FORMULA } else { BASELINE };
-        let bar = Rectangle::new([(0.0, SegmentValue::Exact(y)), (b.permutation_bits, SegmentValue::Exact(y + 1))], colour.filled());
-        chart.draw_series(std::iter::once(bar))?;
+        let y = (n - 1 - i) as f64;
+        let colour = if b.selected { FORMULA.mix(0.45) } else { BASELINE.mix(0.3) };
+        chart.draw_series(std::iter::once(Rectangle::new([(0.0, y + 0.1), (b.permutation_bits, y + 0.9)], colour.filled())))?;
+        let label = format!("{}  {:.1} bits", b.feature, b.permutation_bits);
+        let style = ("sans-serif", 13).into_font().color(&BLACK).pos(Pos::new(HPos::Left, VPos::Center));
+        chart.draw_series(std::iter::once(Text::new(label, (low + (top - low) * 0.01, y + 0.5), style)))?;
     }
     area.present()
 }
@@ -285,7 +285,23 @@ pub fn importance_plot<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::{Baseline, Candidate};
+    use crate::report::{Baseline, Candidate, FeatureImportance};
+
+    #[test]
+    fn the_importance_plot_has_a_bar_and_a_label_per_feature() {
+        let f = |name: &str, bits: f64| FeatureImportance { feature: name.into(), permutation_bits: bits, selected: bits > 1.0, ..Default::default() };
+        for features in [vec![f("a", 3.0)], vec![f("a", 3.0), f("b", 0.5), f("c", 12.0)]] {
+            let report = Report { importance: features.clone(), ..Default::default() };
+            let mut svg = String::new();
+            {
+                let area = SVGBackend::with_string(&mut svg, (600, 300)).into_drawing_area();
+                importance_plot(&area, &report, "bits", 10).unwrap();
+            }
+            for x in &features {
+                assert!(svg.contains(&format!("{}  {:.1} bits", x.feature, x.permutation_bits)), "{} missing: {svg}", x.feature);
+            }
+        }
+    }
 
     fn report() -> Report {
         let c = |model: f64, data: f64| Candidate {

@@ -116,6 +116,9 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("status_cancelled", "cancelled; the results so far are kept", "已取消；目前的结果已保留"),
     ("status_done", "done in {seconds} s", "完成，用时 {seconds} 秒"),
     ("status_copied", "copied", "已复制"),
+    ("status_encoding", "writing the .occam file", "正在写入 .occam 文件"),
+    ("status_encoded", "{name}: {bytes} bytes ({bits} bits coded)", "{name}：{bytes} 字节（编码 {bits} 比特）"),
+    ("download_code", "Download the program and data (.occam)", "下载程序与数据（.occam）"),
     ("status_loading_example", "loading the example '{id}'", "正在载入示例“{id}”"),
     ("status_reading", "reading {name}", "正在读取 {name}"),
 ];

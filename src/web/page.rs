@@ -185,6 +185,7 @@ fn wire_controls() {
     listen("download-svg", "click", |_| download_svg());
     listen("download-png", "click", |_| download_png());
     listen("download-csv", "click", |_| download_csv());
+    listen("download-code", "click", |_| download_code());
     listen("front-table", "click", |e| {
         let Some(target) = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
         if let Some(text) = target.closest("button.copy").ok().flatten().and_then(|b| b.get_attribute("data-copy")) {
@@ -492,6 +493,7 @@ fn set_running(running: bool) {
     for id in ["download-svg", "download-png", "download-csv"] {
         by_id::<HtmlButtonElement>(id).set_disabled(!has_results);
     }
+    by_id::<HtmlButtonElement>("download-code").set_disabled(running || code_candidate().is_none());
 }
 
 fn on_worker_message(data: JsValue) {
@@ -551,6 +553,11 @@ fn on_worker_message(data: JsValue) {
             view::results(&report, table, false);
             let _ = Reflect::set(&by_id::<HtmlElement>("progress"), &"value".into(), &1.0.into());
             set_text("status", &tf("status_done", &[("seconds", &format!("{:.1}", report.elapsed_s))]));
+        }
+        FromWorker::Encoded { name, bytes, total_bits } => {
+            download_bytes(&name, &bytes);
+            let text = tf("status_encoded", &[("name", &name), ("bytes", &bytes.len().to_string()), ("bits", &format!("{total_bits:.0}"))]);
+            set_text("status", &text);
         }
         FromWorker::Error { message } => {
             with_page(|p| {
@@ -617,6 +624,8 @@ fn hit_candidate(event: &MouseEvent) -> Option<usize> {
 
 fn select_candidate(index: Option<usize>) {
     redraw(|t| t.selected = index);
+    let running = with_page(|p| p.running).unwrap_or(false);
+    by_id::<HtmlButtonElement>("download-code").set_disabled(running || code_candidate().is_none());
 }
 
 /// Sorts the table by a column; a second click on it reverses the order.
@@ -660,6 +669,36 @@ fn download_report() {
         let json = serde_json::to_string_pretty(&report).unwrap_or_default();
         download(&format!("{}-report.json", stem(&report)), "application/json", &json);
     }
+}
+
+/// The candidate whose .occam file `#download-code` writes: the selected one, else the best, if
+/// it has a program (the refits of feature selection have none).
+fn code_candidate() -> Option<crate::report::Candidate> {
+    let (report, selected) = with_page(|p| (p.results.clone(), p.table.selected))?;
+    let report = report?;
+    let c = report.candidates.get(selected.or(report.best)?)?.clone();
+    (engine_of(&c) != Engine::Select).then_some(c)
+}
+
+/// Asks the worker for the chosen candidate's .occam file; it arrives as `Encoded`.
+fn download_code() {
+    let Some(c) = code_candidate() else { return };
+    let stem = with_page(|p| p.results.as_ref().map(stem)).flatten().unwrap_or_else(|| "occam".into());
+    let name = format!("{stem}-{}.occam", c.family);
+    set_text("status", t("status_encoding"));
+    send(Outgoing { message: ToWorker::Encode { key: crate::run::candidate_key(&c), name }, bytes: None });
+}
+
+/// Offers bytes as a file download.
+fn download_bytes(name: &str, bytes: &[u8]) {
+    let array = js_sys::Uint8Array::from(bytes);
+    let parts = Array::of1(&array);
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/octet-stream");
+    let Ok(blob) = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options) else { return };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else { return };
+    click_link(&url, name);
+    let _ = web_sys::Url::revoke_object_url(&url);
 }
 
 fn download_svg() {

@@ -16,6 +16,8 @@ pub enum ToWorker {
     LoadFile { name: String },
     /// Run an engine on the loaded table.
     Run { action: Action, seed: u64, target: Option<String>, split: SplitSettings },
+    /// Write the .occam file of the candidate with this key (`run::candidate_key`).
+    Encode { key: String, name: String },
 }
 
 /// Worker → page.
@@ -38,6 +40,8 @@ pub enum FromWorker {
     Loaded { report: Box<Report>, load_s: f64, memory_bytes: f64 },
     /// An engine finished.
     Finished { report: Box<Report> },
+    /// A .occam file, and its coded length.
+    Encoded { name: String, bytes: Vec<u8>, total_bits: f64 },
     /// Something failed. The table loaded before (if any) is still loaded.
     Error { message: String },
 }

@@ -9,6 +9,7 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use super::protocol::{FromWorker, ToWorker};
 use super::{MAX_CELLS, MAX_FILE_BYTES};
+use crate::codec::{self, CodecOptions, Program};
 use crate::control::{Cancel, Clock, Observer, Progress};
 use crate::data::{LoadOptions, Loaded};
 use crate::run::{self, Action, DataSource, Job};
@@ -19,6 +20,9 @@ const PROGRESS_INTERVAL_S: f64 = 0.1;
 thread_local! {
     /// The table loaded last; a load that fails leaves it in place.
     static LOADED: RefCell<Option<Arc<Loaded>>> = const { RefCell::new(None) };
+    /// The programs of the runs on that table, by candidate key, with how the codec prepares
+    /// the table for them: what "download the .occam file" writes.
+    static PROGRAMS: RefCell<Vec<(String, Program, CodecOptions)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Starts the worker's message loop. Called by web/worker.js once the module and the thread
@@ -65,6 +69,7 @@ fn handle(data: JsValue) {
             }
         }
         ToWorker::Run { action, seed, target, split } => run_engine(action, seed, target, split),
+        ToWorker::Encode { key, name } => encode(&key, name),
     }
 }
 
@@ -88,6 +93,7 @@ fn load_and_describe(source: DataSource) {
     match result {
         Ok((loaded, report, load_s)) => {
             LOADED.with(|l| *l.borrow_mut() = Some(loaded));
+            PROGRAMS.with(|p| p.borrow_mut().clear());
             post(&FromWorker::Loaded { report: Box::new(report), load_s, memory_bytes: memory_bytes() });
         }
         Err(e) => post(&FromWorker::Error { message: format!("{name}: {e}") }),
@@ -100,8 +106,34 @@ fn run_engine(action: Action, seed: u64, target: Option<String>, split: run::Spl
         return post(&FromWorker::Error { message: "load a table first".into() });
     };
     let job = Job { seed, target, split, ..Job::new(DataSource::Loaded(loaded), action) };
-    match run::run(&job, &PostProgress::new(), &Cancel::new(), &JsClock) {
-        Ok(report) => post(&FromWorker::Finished { report: Box::new(report) }),
+    match run::run_with_programs(&job, &PostProgress::new(), &Cancel::new(), &JsClock) {
+        Ok((report, programs)) => {
+            let options = run::codec_options(&job);
+            PROGRAMS.with(|p| {
+                let mut kept = p.borrow_mut();
+                for (c, program) in report.candidates.iter().zip(programs) {
+                    if let Some(program) = program {
+                        kept.push((run::candidate_key(c), program, options.clone()));
+                    }
+                }
+            });
+            post(&FromWorker::Finished { report: Box::new(report) })
+        }
+        Err(e) => post(&FromWorker::Error { message: e.to_string() }),
+    }
+}
+
+/// Writes the .occam file of a candidate of an earlier run on the loaded table.
+fn encode(key: &str, name: String) {
+    let Some(loaded) = LOADED.with(|l| l.borrow().clone()) else {
+        return post(&FromWorker::Error { message: "load a table first".into() });
+    };
+    let found = PROGRAMS.with(|p| p.borrow().iter().rev().find(|(k, _, _)| k == key).map(|(_, p, o)| (p.clone(), o.clone())));
+    let Some((program, options)) = found else {
+        return post(&FromWorker::Error { message: "this candidate has no program to write (run its engine again)".into() });
+    };
+    match codec::encode(&program, &loaded.table, &options) {
+        Ok(e) => post(&FromWorker::Encoded { name, total_bits: e.total_bits(), bytes: e.bytes }),
         Err(e) => post(&FromWorker::Error { message: e.to_string() }),
     }
 }

@@ -37,14 +37,26 @@ test("iris: compress draws every variant, select draws the importance, and both 
     console.log(`# iris compress: ${rows.length} candidates in ${seconds.toFixed(1)} s; best: ${best[2]} (${best[5]} bits, accuracy ${best[6]})`);
     await screenshot(b.page, "iris-compress");
 
+    // The best program and the labels coded given it, as a real file.
+    const { readFile } = await import("node:fs/promises");
+    const [download] = await Promise.all([b.page.waitForEvent("download"), b.page.click("#download-code")]);
+    const code = await readFile(await download.path());
+    assert.match(download.suggestedFilename(), /^iris-(mlp|logistic)\.occam$/);
+    assert.deepEqual([...code.subarray(0, 2)], [0x0c, 0xc1], "the .occam signature");
+    await b.page.waitForFunction(() => /\.occam: \d+ bytes/.test(document.querySelector("#status").textContent));
+    const status = await b.page.textContent("#status");
+    const bits = Number(status.match(/\((\d+) bits coded\)/)[1]);
+    assert.ok(Math.abs(code.length * 8 - bits) <= 0.01 * bits + 64, `${code.length} bytes for ${bits} bits`);
+    console.log(`# .occam of the best: ${code.length} bytes, ${bits} bits coded`);
+
     await b.page.click("#run-select");
     await done(b.page);
     assert.equal(await b.page.$eval("#importance-plot", (c) => getComputedStyle(c).display), "block");
     assert.equal(await b.page.$eval("#importance-plot", (c) => c.dataset.bars), "4");
     const after = await b.page.$$eval("#front-table tbody tr", (trs) => trs.length);
     assert.ok(after > rows.length, "the refit joins the networks on the plot");
-    await b.page.locator("#importance-plot").scrollIntoViewIfNeeded();
     await screenshot(b.page, "iris-importance");
+    await (await b.page.$("#importance-plot")).screenshot({ path: "target/browser-artifacts/iris-importance-plot.png" });
     assert.deepEqual(foreignRequests(b.requests, app.url), []);
     assert.deepEqual(b.errors, []);
   } finally {

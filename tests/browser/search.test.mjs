@@ -160,7 +160,7 @@ test("the same seed and generations give the same front in the browser as native
     const rows = await b.page.$$eval("#front-table tbody tr", (trs) => trs.map((tr) => [tr.cells[2].textContent, tr.cells[5].textContent]));
     const expected = native.candidates.map((c) => [c.formula, c.total_bits.toFixed(1)]);
     assert.deepEqual(rows, expected);
-    assert.match(b.page.url(), /example=kepler&seconds=10&generations=12&seed=9&ops=default&test=20&lang=en$/);
+    assert.match(b.page.url(), /example=kepler&seconds=10&hidden=64%2C32&generations=12&seed=9&ops=default&test=20&lang=en$/);
     console.log(`# wasm and native agree on ${rows.length} formulas: best ${native.candidates[native.best].formula}`);
     assert.deepEqual(b.errors, []);
   } finally {
