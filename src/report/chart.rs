@@ -257,7 +257,6 @@ pub fn importance_plot<DB: DrawingBackend>(
     let top = bars.iter().map(|b| b.permutation_bits).fold(1.0f64, f64::max) * 1.1;
     let low = bars.iter().map(|b| b.permutation_bits).fold(0.0f64, f64::min);
     let n = bars.len();
-    let names: Vec<String> = bars.iter().map(|b| b.feature.clone()).collect();
     let mut chart = ChartBuilder::on(area)
         .margin(10)
         .x_label_area_size(36)
