@@ -78,7 +78,11 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--json")
+    ap.add_argument("--export", help="only write the digits CSV to this path")
     a = ap.parse_args()
+    if a.export:
+        export_digits(a.export)
+        return 0
     hidden = [int(h) for h in a.hidden.split(",") if h]
 
     tmp = tempfile.mkdtemp()

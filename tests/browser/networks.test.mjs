@@ -77,3 +77,27 @@ test("a bad hidden width is named and nothing runs", async () => {
     await b.close();
   }
 });
+
+test("the same seed trains and compresses the same networks in the browser as natively", async () => {
+  const { execFileSync } = await import("node:child_process");
+  const { ROOT } = await import("./harness.mjs");
+  const env = { ...process.env };
+  for (const k of ["CARGO_TARGET_DIR", "RUSTUP_TOOLCHAIN", "CARGO_UNSTABLE_BUILD_STD", "RUSTC_BOOTSTRAP"]) delete env[k];
+  execFileSync("cargo", ["build", "--quiet", "--profile", "test", "--bin", "occam"], { cwd: ROOT, stdio: "inherit", env });
+  const native = JSON.parse(execFileSync(`${ROOT}/target/debug/occam`, ["compress",
+    "web/examples/iris.csv", "--target", "species", "--hidden", "8", "--seed", "3", "--json"], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 26 }));
+  const b = await browser();
+  try {
+    await b.page.goto(`${app.url}#example=iris&hidden=8&seed=3`);
+    await waitForPreview(b.page);
+    await b.page.click("#run-compress");
+    await done(b.page);
+    const rows = await b.page.$$eval("#front-table tbody tr", (trs) => trs.map((tr) => [tr.cells[2].textContent, tr.cells[5].textContent]));
+    const expected = native.candidates.map((c) => [c.description, c.total_bits.toFixed(1)]);
+    assert.deepEqual(rows, expected);
+    console.log(`# wasm and native agree on ${rows.length} network and logistic variants`);
+    assert.deepEqual(b.errors, []);
+  } finally {
+    await b.close();
+  }
+});
