@@ -109,6 +109,15 @@ fn bad_settings_and_impossible_tables_are_named() {
     let one_class = "a,b,c\n1,2,x\n2,3,x\n3,4,x\n4,5,x\n5,6,x\n";
     let e = compress(csv(one_class), "c", quick(vec![4])).unwrap_err().to_string();
     assert!(e.contains("class") || e.contains("same value in every row"), "{e}");
+    let mut wide = String::from("a,b,c,d,e,f,y\n");
+    for r in 0..6 {
+        wide.push_str(&format!("{r},{},{},{},{},{},{}\n", r * r, r % 2, r % 3, 7 - r, r * 3 % 5, r as f64 * 0.5));
+    }
+    let e = compress(csv(&wide), "y", quick(vec![4])).unwrap_err().to_string();
+    assert!(e.contains("training rows for 6 features"), "{e}");
+    let empty = Job { target: Some("y".into()), ..Job::new(csv(&nonlinear_table(50)), Action::Select(SelectSettings { top_k: Some(0), ..Default::default() })) };
+    let e = run(&empty, &Silent, &Cancel::new(), &FrozenClock).unwrap_err().to_string();
+    assert!(e.contains("empty selection"), "{e}");
     let bad = Job { target: Some("y".into()), ..Job::new(csv(&nonlinear_table(50)), Action::Select(SelectSettings { measure: "vibes".into(), ..Default::default() })) };
     let e = run(&bad, &Silent, &Cancel::new(), &FrozenClock).unwrap_err();
     assert!(e.to_string().contains("measure"), "{e}");

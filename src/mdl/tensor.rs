@@ -8,7 +8,11 @@
 //! the receiver knows it from the network's architecture, which is sent before the tensors. Then:
 //!
 //! - one bit: float32 (0) or quantised (1);
-//! - float32: 32 bits a value (its IEEE bits);
+//! - float32: one bit, dense (0) or sparse (1), whichever is shorter; dense is 32 bits a value
+//!   (its IEEE bits); sparse (a pruned float32 tensor) is the number of non-zeros nnz by the
+//!   universal code, which values are non-zero under the static model of the counts
+//!   (n − nnz, nnz), about log₂ C(n, nnz) bits, and 32 bits a non-zero value. (+0.0 is the zero;
+//!   −0.0 is sent as a value.)
 //! - quantised: the bit width − 1 in 4 bits (widths 1 to 16), α as float32 (32 bits), then the
 //!   histogram of the symbols: the number of distinct symbols m − 1, the smallest symbol + L and
 //!   each next one's gap − 1, and the counts − 1 of all but the last symbol (whose count follows
@@ -83,7 +87,7 @@ impl Tensor {
         }
         KIND_BITS as f64
             + match self {
-                Tensor::Float32 { values, .. } => FLOAT_BITS as f64 * values.len() as f64,
+                Tensor::Float32 { values, .. } => 1.0 + dense_or_sparse(values).1,
                 Tensor::Quantised { bits, symbols, .. } => {
                     let Ok(histogram) = Histogram::of(symbols) else { return f64::INFINITY };
                     let symbol_bits: f64 = match CountModel::from_counts(&histogram.counts) {
@@ -137,7 +141,19 @@ impl Tensor {
         match self {
             Tensor::Float32 { values, .. } => {
                 e.write_bit(false);
-                for v in values {
+                let sparse = dense_or_sparse(values).0;
+                e.write_bit(sparse);
+                if sparse {
+                    let nnz = values.iter().filter(|v| v.to_bits() != 0).count();
+                    e.write_natural(nnz as u64);
+                    if nnz > 0 && nnz < values.len() {
+                        let model = CountModel::from_counts(&[(values.len() - nnz) as u64, nnz as u64])?;
+                        for v in values {
+                            e.write_counted(usize::from(v.to_bits() != 0), &model)?;
+                        }
+                    }
+                }
+                for v in values.iter().filter(|v| !sparse || v.to_bits() != 0) {
                     e.write_raw(v.to_bits() as u64, FLOAT_BITS)?;
                 }
             }
@@ -168,13 +184,31 @@ impl Tensor {
                 value: rows as i128 * cols as i128,
             })?;
         if !d.read_bit()? {
+            let sparse = d.read_bit()?;
+            let mut nonzero = vec![true; n];
+            if sparse {
+                let nnz = d.read_natural()?;
+                if nnz > n as u64 {
+                    return Err(MdlError::OutOfRange { what: "a tensor's non-zeros", value: nnz as i128 });
+                }
+                let nnz = nnz as usize;
+                if nnz == 0 {
+                    nonzero.fill(false);
+                } else if nnz < n {
+                    let model = CountModel::from_counts(&[(n - nnz) as u64, nnz as u64])?;
+                    for flag in nonzero.iter_mut() {
+                        *flag = d.read_counted(&model)? == 1;
+                    }
+                }
+            }
             // 32 raw bits a value: more values than the stream holds bits for is a cut stream.
-            if n as f64 * FLOAT_BITS as f64 > d.room_bits() + 128.0 {
+            let sent = nonzero.iter().filter(|f| **f).count();
+            if sent as f64 * FLOAT_BITS as f64 > d.room_bits() + 128.0 {
                 return Err(MdlError::EndOfStream { position: d.position() });
             }
             let mut values = Vec::with_capacity(n);
-            for _ in 0..n {
-                values.push(f32::from_bits(d.read_raw(FLOAT_BITS)? as u32));
+            for &flag in &nonzero {
+                values.push(if flag { f32::from_bits(d.read_raw(FLOAT_BITS)? as u32) } else { 0.0 });
             }
             return Ok(Tensor::Float32 { rows, cols, values });
         }
@@ -189,6 +223,28 @@ impl Tensor {
             }
         }
         Ok(Tensor::Quantised { rows, cols, bits, alpha, symbols })
+    }
+}
+
+/// Whether a float32 tensor is shorter sent sparse, and its length after the kind bit and the
+/// dense/sparse bit.
+fn dense_or_sparse(values: &[f32]) -> (bool, f64) {
+    let n = values.len();
+    let dense = FLOAT_BITS as f64 * n as f64;
+    let nnz = values.iter().filter(|v| v.to_bits() != 0).count();
+    let mask = if nnz > 0 && nnz < n {
+        match CountModel::from_counts(&[(n - nnz) as u64, nnz as u64]) {
+            Ok(model) => (n - nnz) as f64 * model.bits(0) + nnz as f64 * model.bits(1),
+            Err(_) => f64::INFINITY,
+        }
+    } else {
+        0.0
+    };
+    let sparse = natural_bits(nnz as u64) as f64 + mask + FLOAT_BITS as f64 * nnz as f64;
+    if sparse < dense {
+        (true, sparse)
+    } else {
+        (false, dense)
     }
 }
 
@@ -324,7 +380,7 @@ mod tests {
     fn tensors_round_trip_at_their_stated_length() {
         let values: Vec<f32> = (0..12).map(|i| i as f32 * -0.37 + 1e-7).collect();
         let dense = Tensor::Float32 { rows: 3, cols: 4, values: values.clone() };
-        assert_eq!(dense.bits(), 1.0 + 32.0 * 12.0);
+        assert_eq!(dense.bits(), 2.0 + 32.0 * 12.0);
         let symbols: Vec<i32> = draws(60, 3).iter().map(|&r| (r % 15) as i32 - 7).collect();
         let quantised = Tensor::Quantised { rows: 6, cols: 10, bits: 4, alpha: 0.031, symbols };
         let constant =
@@ -341,7 +397,17 @@ mod tests {
             alpha: 1e-3,
             symbols: vec![-32767, 0, 32767],
         };
-        round_trip(&[dense, quantised, constant, binary, empty, wide]);
+        let mut pruned = vec![0.0f32; 200];
+        for i in (0..200).step_by(9) {
+            pruned[i] = i as f32 * 0.01 - 1.0;
+        }
+        pruned[5] = -0.0; // a negative zero is a value, and comes back as one
+        let sparse = Tensor::Float32 { rows: 10, cols: 20, values: pruned };
+        let zeros = Tensor::Float32 { rows: 2, cols: 2, values: vec![0.0; 4] };
+        round_trip(&[dense, quantised, constant, binary, empty, wide, sparse.clone(), zeros]);
+        // 24 of 200 sent: 24 × 32 bits and about log₂ C(200, 24) ≈ 103 for where they are.
+        let b = sparse.bits();
+        assert!(b > 2.0 + 24.0 * 32.0 + 100.0 && b < 2.0 + 24.0 * 32.0 + 130.0, "{b}");
     }
 
     #[test]

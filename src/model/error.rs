@@ -23,6 +23,11 @@ pub enum FitError {
         rows: usize,
         needed: usize,
     },
+    /// No more training rows than features: any model of them could memorise the rows.
+    MoreFeaturesThanRows {
+        rows: usize,
+        features: usize,
+    },
     /// Classification whose training rows all have one class.
     OneClass {
         class: String,
@@ -47,6 +52,10 @@ impl fmt::Display for FitError {
                 write!(f, "feature {index} does not exist: the dataset has {features} feature columns")
             }
             FitError::NoRows => f.write_str("there are no training rows"),
+            FitError::MoreFeaturesThanRows { rows, features } => write!(
+                f,
+                "{rows} training rows for {features} features: a model needs more rows than features (select fewer features, or add rows)"
+            ),
             FitError::TooFewRows { rows, needed } => write!(
                 f,
                 "{rows} training row{} is too few: training with this validation share needs at least {needed}",

@@ -265,11 +265,17 @@ fn data_that_cannot_be_trained_on_is_refused() {
     let mut single = d.clone();
     single.train.truncate(1);
     assert_eq!(Training::new(&single, &settings).unwrap_err(), FitError::TooFewRows { rows: 1, needed: 2 });
-    // Without a validation share one row will do (for regression; one row is one class).
+    // Without a validation share two rows will do for one feature (for regression; one row is
+    // one class), but not one row: no more rows than features.
     let r = dataset("a,y", &table(30, 1, 12, |x| format!("{:.3}", x[0])));
-    let mut single = r.clone();
-    single.train.truncate(1);
-    assert!(Training::new(&single, &TrainSettings { validation_fraction: 0.0, ..Default::default() }).is_ok());
+    let mut two = r.clone();
+    two.train.truncate(2);
+    assert!(Training::new(&two, &TrainSettings { validation_fraction: 0.0, ..Default::default() }).is_ok());
+    two.train.truncate(1);
+    assert_eq!(
+        Training::new(&two, &TrainSettings { validation_fraction: 0.0, ..Default::default() }).unwrap_err(),
+        FitError::MoreFeaturesThanRows { rows: 1, features: 1 }
+    );
 }
 
 #[test]

@@ -168,6 +168,9 @@ impl TrainSettings {
         if rows < needed {
             return Err(FitError::TooFewRows { rows, needed });
         }
+        if rows <= features.len() {
+            return Err(FitError::MoreFeaturesThanRows { rows, features: features.len() });
+        }
         if let Target::Classification { classes, labels } = &dataset.target {
             let first = labels[dataset.train[0]];
             if dataset.train.iter().all(|&r| labels[r] == first) {

@@ -195,6 +195,12 @@ pub fn select(dataset: &Dataset, s: &SelectSettings, seed: u64, report: &mut Rep
             return Err(RunError::Setting { name: "measure", message: format!("'{other}' is not a measure (permutation, support, mutual_information)") })
         }
     };
+    if s.top_k == Some(0) {
+        return Err(RunError::Setting { name: "top_k", message: "an empty selection: keep at least one feature".into() });
+    }
+    if let Some(share) = s.share.filter(|v| !(*v > 0.0 && *v <= 1.0)) {
+        return Err(RunError::Setting { name: "share", message: format!("{share} is not a share in (0, 1]") });
+    }
     let keep = crate::select::choose(score, s.top_k, s.top_k.is_none().then_some(s.share.unwrap_or(0.95)));
     report.importance = dataset
         .features
