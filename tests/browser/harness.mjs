@@ -84,3 +84,14 @@ export async function screenshot(page, name) {
   await mkdir(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
+
+/** Runs the native `occam` (built with the test profile, as `make test-native` leaves it) with
+ *  `args` and parses its JSON output. A shell that sourced scripts/wasm-env.sh is undone here,
+ *  so the machine's own toolchain builds it. */
+export async function nativeJson(args) {
+  const { execFileSync } = await import("node:child_process");
+  const env = { ...process.env };
+  for (const k of ["CARGO_TARGET_DIR", "RUSTUP_TOOLCHAIN", "CARGO_UNSTABLE_BUILD_STD", "RUSTC_BOOTSTRAP"]) delete env[k];
+  execFileSync("cargo", ["build", "--quiet", "--profile", "test", "--bin", "occam"], { cwd: ROOT, stdio: "inherit", env });
+  return JSON.parse(execFileSync(`${ROOT}/target/debug/occam`, args, { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 26 }));
+}

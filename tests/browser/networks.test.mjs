@@ -3,7 +3,7 @@
 // plot shows which measurements carry the species.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { serve, browser, waitForPreview, foreignRequests, screenshot } from "./harness.mjs";
+import { serve, browser, waitForPreview, foreignRequests, screenshot, nativeJson } from "./harness.mjs";
 
 let app;
 before(async () => { app = await serve({ isolate: true }); });
@@ -79,13 +79,7 @@ test("a bad hidden width is named and nothing runs", async () => {
 });
 
 test("the same seed trains and compresses the same networks in the browser as natively", async () => {
-  const { execFileSync } = await import("node:child_process");
-  const { ROOT } = await import("./harness.mjs");
-  const env = { ...process.env };
-  for (const k of ["CARGO_TARGET_DIR", "RUSTUP_TOOLCHAIN", "CARGO_UNSTABLE_BUILD_STD", "RUSTC_BOOTSTRAP"]) delete env[k];
-  execFileSync("cargo", ["build", "--quiet", "--profile", "test", "--bin", "occam"], { cwd: ROOT, stdio: "inherit", env });
-  const native = JSON.parse(execFileSync(`${ROOT}/target/debug/occam`, ["compress",
-    "web/examples/iris.csv", "--target", "species", "--hidden", "8", "--seed", "3", "--json"], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 26 }));
+  const native = await nativeJson(["compress", "web/examples/iris.csv", "--target", "species", "--hidden", "8", "--seed", "3", "--json"]);
   const b = await browser();
   try {
     await b.page.goto(`${app.url}#example=iris&hidden=8&seed=3`);

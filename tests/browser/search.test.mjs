@@ -2,7 +2,7 @@
 // page stays usable while it runs, and cancel stops it at once keeping the results so far.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { serve, browser, waitForPreview, foreignRequests, screenshot } from "./harness.mjs";
+import { serve, browser, waitForPreview, foreignRequests, screenshot, nativeJson } from "./harness.mjs";
 
 let app;
 before(async () => { app = await serve({ isolate: true }); });
@@ -140,15 +140,7 @@ test("cancel stops a long search at once and keeps the results so far", async ()
 });
 
 test("the same seed and generations give the same front in the browser as natively, and the URL keeps the settings", async () => {
-  const { execFileSync } = await import("node:child_process");
-  const { ROOT } = await import("./harness.mjs");
-  // The native tool as `make test-native` built it (the test profile: no rebuild).
-  // (With the machine's own toolchain: a shell that sourced scripts/wasm-env.sh is undone here.)
-  const env = { ...process.env };
-  for (const k of ["CARGO_TARGET_DIR", "RUSTUP_TOOLCHAIN", "CARGO_UNSTABLE_BUILD_STD", "RUSTC_BOOTSTRAP"]) delete env[k];
-  execFileSync("cargo", ["build", "--quiet", "--profile", "test", "--bin", "occam"], { cwd: ROOT, stdio: "inherit", env });
-  const native = JSON.parse(execFileSync(`${ROOT}/target/debug/occam`, ["search",
-    "web/examples/kepler.csv", "--generations", "12", "--seed", "9", "--json"], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 26 }));
+  const native = await nativeJson(["search", "web/examples/kepler.csv", "--generations", "12", "--seed", "9", "--json"]);
   const b = await browser();
   try {
     await b.page.goto(app.url + "#example=kepler&generations=12&seed=9&ops=default&test=20");
