@@ -427,6 +427,7 @@ fn formula_candidate(p: &search::Polished) -> Candidate {
         description: format!("{} nodes", p.expr.len()),
         formula: Some(p.text.clone()),
         latex: Some(p.latex.clone()),
+        mathml: Some(p.mathml.clone()),
         python: Some(p.python.clone()),
         model_bits: p.model_bits,
         data_bits: p.data_bits,

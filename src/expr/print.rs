@@ -1,6 +1,6 @@
 //! Printing a formula as text for people and other tools: [`Syntax::Text`] (what sympy's
-//! `sympify` and [`parse`](super::parse()) read), [`Syntax::Latex`], [`Syntax::Python`] (numpy)
-//! and [`Syntax::Rust`].
+//! `sympify` and [`parse`](super::parse()) read), [`Syntax::Latex`], [`Syntax::MathMl`] (for the
+//! page), [`Syntax::Python`] (numpy) and [`Syntax::Rust`].
 //!
 //! The postfix vector is turned into infix with a stack of `Piece`s, so printing a deep formula
 //! needs no recursion. Each piece remembers its precedence and whether it starts with a minus
@@ -22,6 +22,10 @@ pub enum Syntax {
     Text,
     /// LaTeX math: `\frac`, `\sqrt{}`, `^{}`, `\left( \right)`.
     Latex,
+    /// Presentation MathML, the elements inside `<math>` (which the caller adds): `<mfrac>`,
+    /// `<msqrt>`, `<msup>`, `2x` with an invisible times; names escaped, as they come from
+    /// users' files.
+    MathMl,
     /// A numpy expression: `np.sqrt(x)`, `x ** 1.5`.
     Python,
     /// A Rust f64 expression: `x.powf(1.5)`, `x.sqrt()`.
@@ -54,16 +58,38 @@ struct Piece {
     /// Has a known float type in Rust (contains a variable or a typed constant): an untyped
     /// receiver such as `(2.0 * 3.0)` cannot take a method call, so it gets `f64::f(..)`.
     typed: bool,
+    /// MathML: one element, as the operands of `<msup>` and `<mfrac>` must be (else an `<mrow>`).
+    single: bool,
+    /// MathML: a root, an absolute value or a function call, which is a power's base without
+    /// parentheses (`√a³`, `|x|²`).
+    closed: bool,
+    /// MathML: starts with a letter, a root or a bar, so that a number multiplies it without a dot
+    /// (`2x`, `1.5√a`).
+    letter: bool,
 }
 
 impl Piece {
     fn new(text: String, prec: Prec) -> Piece {
-        let minus = text.starts_with('-');
-        Piece { text, prec, minus, number: false, typed: true }
+        let minus = text.starts_with('-') || text.starts_with(mathml::NEGATED);
+        let (number, typed) = (false, true);
+        Piece { text, prec, minus, number, typed, single: false, closed: false, letter: false }
     }
 
     fn number(text: String, prec: Prec) -> Piece {
         Piece { number: true, typed: false, ..Piece::new(text, prec) }
+    }
+
+    fn single(self) -> Piece {
+        Piece { single: true, ..self }
+    }
+
+    fn letter(self) -> Piece {
+        Piece { letter: true, ..self }
+    }
+
+    /// A root, absolute value or call (MathML): one element that starts with a letter or a sign.
+    fn closed(self) -> Piece {
+        Piece { closed: true, single: true, letter: true, ..self }
     }
 
     fn untyped(mut self, a: &Piece, b: Option<&Piece>) -> Piece {
@@ -78,6 +104,8 @@ impl Piece {
             self.text.clone()
         } else if syntax == Syntax::Latex {
             format!("\\left({}\\right)", self.text)
+        } else if syntax == Syntax::MathMl {
+            mathml::parens(&self.text)
         } else {
             format!("({})", self.text)
         }
@@ -119,6 +147,7 @@ fn variable(syntax: Syntax, names: &[&str], j: u16) -> Piece {
     let name = names.get(usize::from(j)).map_or_else(|| format!("x{j}"), |n| n.to_string());
     match syntax {
         Syntax::Latex => Piece::new(latex_name(&name), Prec::Atom),
+        Syntax::MathMl => mathml::variable(&name),
         _ => Piece::new(name, Prec::Atom),
     }
 }
@@ -140,9 +169,11 @@ fn latex_name(name: &str) -> String {
 fn constant(syntax: Syntax, value: f64, form: Form) -> Piece {
     match form {
         Form::Pi if value == PI => {
-            named_constant(syntax, "pi", "\\pi", "np.pi", "std::f64::consts::PI")
+            named_constant(syntax, ["pi", "\\pi", "<mi>π</mi>", "np.pi", "std::f64::consts::PI"])
         }
-        Form::E if value == E => named_constant(syntax, "E", "e", "np.e", "std::f64::consts::E"),
+        Form::E if value == E => {
+            named_constant(syntax, ["E", "e", "<mi>e</mi>", "np.e", "std::f64::consts::E"])
+        }
         Form::Integer if value.fract() == 0.0 && value.abs() < 1e16 => integer(syntax, value),
         Form::Rational(p, q) if q > 0 && f64::from(p) / f64::from(q) == value => {
             rational(syntax, p, q)
@@ -151,10 +182,13 @@ fn constant(syntax: Syntax, value: f64, form: Form) -> Piece {
     }
 }
 
-fn named_constant(syntax: Syntax, text: &str, latex: &str, python: &str, rust: &str) -> Piece {
+/// A named constant in each syntax: text, LaTeX, MathML, Python, Rust.
+fn named_constant(syntax: Syntax, names: [&str; 5]) -> Piece {
+    let [text, latex, mathml, python, rust] = names;
     let name = match syntax {
         Syntax::Text => text,
         Syntax::Latex => latex,
+        Syntax::MathMl => return Piece::new(mathml.to_string(), Prec::Atom).single().letter(),
         Syntax::Python => python,
         Syntax::Rust => rust,
     };
@@ -166,6 +200,9 @@ fn integer(syntax: Syntax, value: f64) -> Piece {
         Syntax::Rust => format!("{value:.1}"),
         _ => format!("{value:.0}"),
     };
+    if syntax == Syntax::MathMl {
+        return mathml::number(&text);
+    }
     number_piece(text)
 }
 
@@ -174,6 +211,7 @@ fn rational(syntax: Syntax, p: i32, q: i32) -> Piece {
     let abs = p.unsigned_abs();
     match syntax {
         Syntax::Latex => Piece::new(format!("{minus}\\frac{{{abs}}}{{{q}}}"), Prec::Call),
+        Syntax::MathMl => mathml::rational(p < 0, abs, q),
         Syntax::Rust => Piece::new(format!("{p}.0 / {q}.0"), Prec::Mul),
         Syntax::Text => Piece::new(format!("{p}/{q}"), Prec::Mul),
         Syntax::Python => Piece::new(format!("{p} / {q}"), Prec::Mul),
@@ -184,7 +222,8 @@ fn rational(syntax: Syntax, p: i32, q: i32) -> Piece {
 /// so that they stay reals (sympy Float, Rust f64).
 fn real(syntax: Syntax, value: f64) -> Piece {
     if value.is_nan() {
-        return named_constant(syntax, "nan", "\\mathrm{NaN}", "np.nan", "f64::NAN");
+        let names = ["nan", "\\mathrm{NaN}", "<mi>NaN</mi>", "np.nan", "f64::NAN"];
+        return named_constant(syntax, names);
     }
     if value.is_infinite() {
         let sign = if value < 0.0 { "-" } else { "" };
@@ -194,6 +233,7 @@ fn real(syntax: Syntax, value: f64) -> Piece {
             Syntax::Text => Piece::new(format!("{sign}oo"), Prec::Atom),
             Syntax::Python => Piece::new(format!("{sign}np.inf"), Prec::Atom),
             Syntax::Latex => Piece::new(format!("{sign}\\infty"), Prec::Atom),
+            Syntax::MathMl => mathml::infinity(value < 0.0),
         };
     }
     let magnitude = value.abs();
@@ -210,6 +250,9 @@ fn real(syntax: Syntax, value: f64) -> Piece {
     } else {
         format!("{value}")
     };
+    if syntax == Syntax::MathMl {
+        return mathml::number(&text);
+    }
     number_piece(text)
 }
 
@@ -225,6 +268,7 @@ fn binary(syntax: Syntax, op: Op, a: &Piece, b: &Piece) -> Piece {
         Syntax::Python => (" * ", " / ", " ** "),
         Syntax::Latex => (" \\cdot ", "/", "^"),
         Syntax::Rust => (" * ", " / ", ""),
+        Syntax::MathMl => return mathml::binary(op, a, b),
     };
     match op {
         Op::Add | Op::Sub => {
@@ -293,6 +337,7 @@ fn method(a: &Piece, name: &str, args: &str) -> Piece {
 
 fn unary(syntax: Syntax, op: Op, a: &Piece) -> Piece {
     match (syntax, op) {
+        (Syntax::MathMl, _) => mathml::unary(op, a),
         (_, Op::Neg) => {
             let min = if syntax == Syntax::Rust { Prec::Call } else { Prec::Pow };
             Piece::new(format!("-{}", a.wrap(syntax, min, true)), Prec::Unary)
@@ -360,6 +405,9 @@ fn latex_unary(op: Op, a: &Piece) -> Piece {
     };
     Piece::new(text, Prec::Call)
 }
+
+#[path = "print_mathml.rs"]
+mod mathml;
 
 #[cfg(test)]
 #[path = "print_tests.rs"]

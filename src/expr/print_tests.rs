@@ -246,3 +246,289 @@ fn dump_random_formulas() {
     }
     std::fs::write(path, lines).unwrap();
 }
+
+/// (formula over x and y, MathML)
+fn mathml_table() -> Vec<(Expr, &'static str)> {
+    use Op::*;
+    vec![
+        (bin(Add, x(), y()), "<mi>x</mi><mo>+</mo><mi>y</mi>"),
+        (
+            bin(Add, x(), bin(Add, y(), c(1.5))),
+            "<mi>x</mi><mo>+</mo><mrow><mo>(</mo><mi>y</mi><mo>+</mo><mn>1.5</mn><mo>)</mo></mrow>",
+        ),
+        (
+            bin(Sub, bin(Sub, x(), y()), int(2.0)),
+            "<mi>x</mi><mo>−</mo><mi>y</mi><mo>−</mo><mn>2</mn>",
+        ),
+        (
+            bin(Mul, bin(Add, x(), y()), x()),
+            "<mrow><mo>(</mo><mi>x</mi><mo>+</mo><mi>y</mi><mo>)</mo></mrow><mo>·</mo><mi>x</mi>",
+        ),
+        (
+            bin(Div, x(), bin(Mul, y(), x())),
+            "<mfrac><mi>x</mi><mrow><mi>y</mi><mo>·</mo><mi>x</mi></mrow></mfrac>",
+        ),
+        (
+            bin(Div, bin(Add, x(), int(1.0)), bin(Mul, int(2.0), y())),
+            "<mfrac><mrow><mi>x</mi><mo>+</mo><mn>1</mn></mrow>\
+             <mrow><mn>2</mn><mo>&#x2062;</mo><mi>y</mi></mrow></mfrac>",
+        ),
+        (un(Neg, un(Square, x())), "<mrow><mo>−</mo><msup><mi>x</mi><mn>2</mn></msup></mrow>"),
+        (
+            un(Square, un(Neg, x())),
+            "<msup><mrow><mo>(</mo><mrow><mo>−</mo><mi>x</mi></mrow><mo>)</mo></mrow><mn>2</mn></msup>",
+        ),
+        (bin(Pow, x(), c(1.5)), "<msup><mi>x</mi><mn>1.5</mn></msup>"),
+        (
+            bin(Pow, bin(Pow, x(), y()), x()),
+            "<msup><mrow><mo>(</mo><msup><mi>x</mi><mi>y</mi></msup><mo>)</mo></mrow><mi>x</mi></msup>",
+        ),
+        (
+            bin(Pow, x(), bin(Pow, y(), x())),
+            "<msup><mi>x</mi><msup><mi>y</mi><mi>x</mi></msup></msup>",
+        ),
+        (
+            bin(Pow, x(), un(Neg, y())),
+            "<msup><mi>x</mi><mrow><mo>−</mo><mi>y</mi></mrow></msup>",
+        ),
+        (un(Sqrt, bin(Add, x(), int(1.0))), "<msqrt><mi>x</mi><mo>+</mo><mn>1</mn></msqrt>"),
+        (
+            un(Abs, un(Asin, x())),
+            "<mrow><mo>|</mo><mrow><mi>asin</mi><mo>&#x2061;</mo>\
+             <mrow><mo>(</mo><mi>x</mi><mo>)</mo></mrow></mrow><mo>|</mo></mrow>",
+        ),
+        (
+            un(Square, un(Sin, x())),
+            "<msup><mrow><mi>sin</mi><mo>&#x2061;</mo><mrow><mo>(</mo><mi>x</mi><mo>)</mo></mrow></mrow>\
+             <mn>2</mn></msup>",
+        ),
+        (un(Square, un(Abs, x())), "<msup><mrow><mo>|</mo><mi>x</mi><mo>|</mo></mrow><mn>2</mn></msup>"),
+        (
+            un(Square, bin(Div, x(), y())),
+            "<msup><mrow><mo>(</mo><mfrac><mi>x</mi><mi>y</mi></mfrac><mo>)</mo></mrow><mn>2</mn></msup>",
+        ),
+        (
+            un(Cube, un(Exp, x())),
+            "<msup><mrow><mo>(</mo><msup><mi>e</mi><mi>x</mi></msup><mo>)</mo></mrow><mn>3</mn></msup>",
+        ),
+        (
+            un(Inv, bin(Mul, x(), y())),
+            "<mfrac><mn>1</mn><mrow><mi>x</mi><mo>·</mo><mi>y</mi></mrow></mfrac>",
+        ),
+        (un(Exp, un(Neg, x())), "<msup><mi>e</mi><mrow><mo>−</mo><mi>x</mi></mrow></msup>"),
+        (
+            un(Log, c(2.0)),
+            "<mrow><mi>log</mi><mo>&#x2061;</mo><mrow><mo>(</mo><mn>2.0</mn><mo>)</mo></mrow></mrow>",
+        ),
+        (
+            bin(Mul, Expr::with_form(std::f64::consts::PI, Form::Pi), x()),
+            "<mi>π</mi><mo>·</mo><mi>x</mi>",
+        ),
+        (
+            bin(Add, x(), Expr::with_form(-1.5, Form::Rational(-3, 2))),
+            "<mi>x</mi><mo>+</mo><mrow><mo>(</mo><mrow><mo>−</mo><mfrac><mn>3</mn><mn>2</mn></mfrac></mrow>\
+             <mo>)</mo></mrow>",
+        ),
+        (
+            bin(Mul, Expr::with_form(0.5, Form::Rational(1, 2)), x()),
+            "<mfrac><mn>1</mn><mn>2</mn></mfrac><mo>&#x2062;</mo><mi>x</mi>",
+        ),
+        (bin(Mul, c(-2.5), x()), "<mrow><mo>−</mo><mn>2.5</mn></mrow><mo>&#x2062;</mo><mi>x</mi>"),
+        (
+            bin(Mul, x(), c(-2.5)),
+            "<mi>x</mi><mo>·</mo><mrow><mo>(</mo><mrow><mo>−</mo><mn>2.5</mn></mrow><mo>)</mo></mrow>",
+        ),
+        (
+            bin(Sub, x(), int(-3.0)),
+            "<mi>x</mi><mo>−</mo><mrow><mo>(</mo><mrow><mo>−</mo><mn>3</mn></mrow><mo>)</mo></mrow>",
+        ),
+        (bin(Mul, int(2.0), un(Sqrt, x())), "<mn>2</mn><mo>&#x2062;</mo><msqrt><mi>x</mi></msqrt>"),
+        (
+            bin(Mul, int(2.0), bin(Pow, int(3.0), x())),
+            "<mn>2</mn><mo>·</mo><msup><mn>3</mn><mi>x</mi></msup>",
+        ),
+        (bin(Mul, int(2.0), int(3.0)), "<mn>2</mn><mo>·</mo><mn>3</mn>"),
+        (
+            bin(Mul, c(1.5e-300), x()),
+            "<mn>1.5</mn><mo>·</mo><msup><mn>10</mn><mrow><mo>−</mo><mn>300</mn></mrow></msup>\
+             <mo>·</mo><mi>x</mi>",
+        ),
+        (
+            un(Neg, un(Neg, x())),
+            "<mrow><mo>−</mo><mrow><mo>(</mo><mrow><mo>−</mo><mi>x</mi></mrow><mo>)</mo></mrow></mrow>",
+        ),
+        (
+            un(Tanh, Expr::with_form(std::f64::consts::E, Form::E)),
+            "<mrow><mi>tanh</mi><mo>&#x2061;</mo><mrow><mo>(</mo><mi>e</mi><mo>)</mo></mrow></mrow>",
+        ),
+        (c(f64::NAN), "<mi>NaN</mi>"),
+        (c(f64::NEG_INFINITY), "<mrow><mo>−</mo><mi>∞</mi></mrow>"),
+        (c(1e16), "<mn>1</mn><mo>·</mo><msup><mn>10</mn><mn>16</mn></msup>"),
+    ]
+}
+
+#[test]
+fn prints_mathml_with_fractions_powers_and_minimal_parentheses() {
+    for (e, expected) in mathml_table() {
+        let printed = e.print(Syntax::MathMl, &["x", "y"]).unwrap();
+        assert_eq!(printed, expected, "{}", e.to_text(&["x", "y"]).unwrap());
+        check_mathml(&printed).unwrap_or_else(|err| panic!("{printed}: {err}"));
+    }
+}
+
+#[test]
+fn keplers_law_in_mathml() {
+    let a = || Expr::var(0);
+    let root_cubed = un(Op::Cube, un(Op::Sqrt, a()));
+    let expected = "<msup><msqrt><mi>a</mi></msqrt><mn>3</mn></msup>";
+    assert_eq!(root_cubed.print(Syntax::MathMl, &["a"]).unwrap(), expected);
+    let power = bin(Op::Pow, un(Op::Sqrt, a()), int(3.0));
+    assert_eq!(power.print(Syntax::MathMl, &["a"]).unwrap(), expected);
+    let three_halves = bin(Op::Pow, a(), Expr::with_form(1.5, Form::Rational(3, 2)));
+    assert_eq!(
+        three_halves.print(Syntax::MathMl, &["a"]).unwrap(),
+        "<msup><mi>a</mi><mfrac><mn>3</mn><mn>2</mn></mfrac></msup>"
+    );
+}
+
+#[test]
+fn mathml_escapes_names_and_subscripts_digits() {
+    let names = ["a<b&c", "x_1", "mass_kg", "\"q'>"];
+    let e = bin(
+        Op::Add,
+        bin(Op::Mul, Expr::var(0), Expr::var(1)),
+        bin(Op::Mul, Expr::var(2), bin(Op::Mul, Expr::var(3), Expr::var(4))),
+    );
+    let printed = e.print(Syntax::MathMl, &names).unwrap();
+    assert_eq!(
+        printed,
+        "<mi>a&lt;b&amp;c</mi><mo>·</mo><msub><mi>x</mi><mn>1</mn></msub><mo>+</mo>\
+         <mi>mass_kg</mi><mo>·</mo><mrow><mo>(</mo><mi>&quot;q&#39;&gt;</mi><mo>·</mo>\
+         <msub><mi>x</mi><mn>4</mn></msub><mo>)</mo></mrow>"
+    );
+    check_mathml(&printed).unwrap();
+    // A number multiplies a name that starts with a digit visibly: `2·2020`, not `2 2020`.
+    let year = bin(Op::Mul, int(2.0), Expr::var(0));
+    assert_eq!(
+        year.print(Syntax::MathMl, &["2020"]).unwrap(),
+        "<mn>2</mn><mo>·</mo><mi>2020</mi>"
+    );
+}
+
+#[test]
+fn random_formulas_print_well_formed_mathml() {
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    let grammar = Grammar::new(OpSet::ALL, 4);
+    let names = ["x", "y_2", "a<b&c", "T>0 \"K\""];
+    for _ in 0..500 {
+        let e = random_expr(&mut rng, &grammar, 40);
+        let printed = e.print(Syntax::MathMl, &names).unwrap();
+        check_mathml(&printed)
+            .unwrap_or_else(|err| panic!("{}\n{printed}\n{err}", e.to_text(&names).unwrap()));
+    }
+}
+
+/// A parsed MathML element: its name, child elements and text.
+struct Element {
+    name: String,
+    children: Vec<Element>,
+    text: String,
+}
+
+/// Parses a MathML fragment as XML tags (no attributes are printed) and checks it: every tag
+/// closed in order, text without markup characters (`&` only in an entity), only the elements
+/// the printer makes, `<msup>`, `<msub>` and `<mfrac>` with two children, tokens with text only.
+fn check_mathml(fragment: &str) -> Result<(), String> {
+    let empty = |name: &str| Element { name: name.into(), children: vec![], text: String::new() };
+    let mut open = vec![empty("")];
+    let mut rest = fragment;
+    while !rest.is_empty() {
+        if let Some(after) = rest.strip_prefix('<') {
+            let end = after.find('>').ok_or("a tag is not closed by >")?;
+            let tag = &after[..end];
+            rest = &after[end + 1..];
+            if let Some(name) = tag.strip_prefix('/') {
+                if open.len() < 2 {
+                    return Err(format!("</{name}> closes nothing"));
+                }
+                let element = open.pop().expect("an open element");
+                if element.name != name {
+                    return Err(format!("<{}> closed by </{name}>", element.name));
+                }
+                open.last_mut().expect("the root").children.push(element);
+            } else if tag.is_empty() || !tag.chars().all(|c| c.is_ascii_alphanumeric()) {
+                return Err(format!("a malformed tag <{tag}>"));
+            } else {
+                open.push(empty(tag));
+            }
+        } else {
+            let end = rest.find('<').unwrap_or(rest.len());
+            let text = &rest[..end];
+            rest = &rest[end..];
+            if text.contains('>') {
+                return Err(format!("a bare > in {text:?}"));
+            }
+            for (i, _) in text.match_indices('&') {
+                let entity = text[i + 1..].split(';').next().unwrap_or_default();
+                let named = ["amp", "lt", "gt", "quot"].contains(&entity);
+                let hex = entity.strip_prefix("#x").is_some_and(|h| {
+                    !h.is_empty() && h.chars().all(|c| c.is_ascii_hexdigit())
+                });
+                let decimal = entity.strip_prefix('#').is_some_and(|d| {
+                    !d.is_empty() && d.chars().all(|c| c.is_ascii_digit())
+                });
+                if !(named || hex || decimal) || !text[i..].contains(';') {
+                    return Err(format!("a bare & in {text:?}"));
+                }
+            }
+            open.last_mut().expect("the root").text.push_str(text);
+        }
+    }
+    if open.len() != 1 {
+        return Err(format!("<{}> is not closed", open[open.len() - 1].name));
+    }
+    let root = open.pop().expect("the root");
+    if !root.text.is_empty() {
+        return Err(format!("text {:?} outside any element", root.text));
+    }
+    root.children.iter().try_for_each(check_element)
+}
+
+fn check_element(e: &Element) -> Result<(), String> {
+    let children = e.children.len();
+    let ok = match e.name.as_str() {
+        "mi" | "mn" | "mo" => children == 0 && (e.name == "mi" || !e.text.is_empty()),
+        "msup" | "msub" | "mfrac" => children == 2 && e.text.is_empty(),
+        "mrow" | "msqrt" => children > 0 && e.text.is_empty(),
+        _ => false,
+    };
+    if !ok {
+        return Err(format!("<{}> with {children} children and text {:?}", e.name, e.text));
+    }
+    // Two operators side by side (`(` then `−`, `+` then `−`): the second would be spaced as an
+    // infix operator; a prefix minus must come first in its own row.
+    if e.children.windows(2).any(|w| w[0].name == "mo" && w[1].name == "mo") {
+        return Err(format!("two operators side by side in <{}>", e.name));
+    }
+    e.children.iter().try_for_each(check_element)
+}
+
+#[test]
+fn the_mathml_checker_finds_malformed_fragments() {
+    assert!(check_mathml("<mi>x</mi><mo>+</mo><msup><mi>y</mi><mn>2</mn></msup>").is_ok());
+    for bad in [
+        "<mi>x",
+        "<mi>x</mn>",
+        "</mi>",
+        "<mi>a<b</mi>",
+        "<mi>a&b</mi>",
+        "<mi>a>b</mi>",
+        "<msup><mi>x</mi></msup>",
+        "x",
+        "<mrow><mi>x</mi>",
+        "<math><mi>x</mi></math>",
+        "<mrow><mo>(</mo><mo>−</mo><mi>x</mi><mo>)</mo></mrow>",
+    ] {
+        assert!(check_mathml(bad).is_err(), "{bad}");
+    }
+}

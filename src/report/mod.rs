@@ -104,6 +104,10 @@ pub struct Candidate {
     pub description: String,
     pub formula: Option<String>,
     pub latex: Option<String>,
+    /// The formula as presentation MathML, without the `<math>` element around it (the page
+    /// adds it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mathml: Option<String>,
     /// The formula as Python (numpy) code, to paste.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub python: Option<String>,

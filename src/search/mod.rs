@@ -291,6 +291,7 @@ fn partial_report(scorer: &Scorer, archive: &Archive) -> Report {
             family: "formula".into(),
             description: format!("{} nodes", m.expr.len()),
             formula: scorer.text(&m.expr),
+            mathml: scorer.mathml(&m.expr),
             model_bits: m.score.model_bits,
             data_bits: m.score.data_bits,
             total_bits: m.score.total(),

@@ -69,6 +69,8 @@ pub struct Polished {
     pub test_bits_per_row: Option<f64>,
     pub text: String,
     pub latex: String,
+    /// Presentation MathML without the `<math>` element, for the page.
+    pub mathml: String,
     pub python: String,
 }
 
@@ -290,6 +292,7 @@ impl<'a> Scorer<'a> {
         Polished {
             text: print(Syntax::Text),
             latex: print(Syntax::Latex),
+            mathml: print(Syntax::MathMl),
             python: print(Syntax::Python),
             expr: e,
             model_bits,
@@ -328,6 +331,11 @@ impl<'a> Scorer<'a> {
     /// The formula as plain text with the dataset's feature names.
     pub fn text(&self, expr: &Expr) -> Option<String> {
         expr.print(Syntax::Text, &self.names()).ok()
+    }
+
+    /// The formula as MathML (without `<math>`) with the dataset's feature names.
+    pub fn mathml(&self, expr: &Expr) -> Option<String> {
+        expr.print(Syntax::MathMl, &self.names()).ok()
     }
 
     fn names(&self) -> Vec<&str> {

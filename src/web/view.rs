@@ -3,7 +3,7 @@
 
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
-use web_sys::{HtmlCanvasElement, HtmlElement, HtmlOptionElement, HtmlSelectElement};
+use web_sys::{Element, HtmlCanvasElement, HtmlElement, HtmlOptionElement, HtmlSelectElement};
 
 use super::dom::{append, by_id, element, set_text};
 use super::i18n::{t, t_dynamic, tf};
@@ -249,7 +249,7 @@ fn table(report: &Report, view: TableView) {
         for (k, text) in cells.iter().enumerate() {
             let td = element("td", Some(text));
             if k == 2 {
-                td.set_class_name("formula");
+                formula_cell(&td, c, text);
             }
             append(&tr, &td);
         }
@@ -269,6 +269,18 @@ fn table(report: &Report, view: TableView) {
     }
     append(&table, &body);
     append(&host, &table);
+}
+
+/// The formula cell: the formula in mathematical notation when the candidate has MathML, else
+/// its text; the text also in `data-text` (for copying and tests) and as the tooltip.
+fn formula_cell(td: &Element, c: &Candidate, text: &str) {
+    td.set_class_name("formula");
+    let _ = td.set_attribute("data-text", text);
+    if let (Some(mathml), Some(_)) = (&c.mathml, &c.formula) {
+        // The printer escapes names (they come from the user's file) and makes the rest itself.
+        td.set_inner_html(&format!("<math>{mathml}</math>"));
+        let _ = td.set_attribute("title", text);
+    }
 }
 
 /// "T = sqrt(a)**3: 12 bits of formula + 129 bits of data, 3.0× shorter than deflate"

@@ -35,8 +35,15 @@ test("Kepler: the search finds T = a^(3/2) and draws it", async () => {
     const headline = await b.page.textContent("#headline");
     assert.match(headline, /^T = (sqrt\(a\)\*\*3|a\*\*\(3\/2\)|a\*sqrt\(a\)|sqrt\(a\)\*a)/, headline);
     assert.match(headline, /shorter than deflate/);
-    const best = await b.page.$eval("#front-table tr.best td.formula", (td) => td.textContent);
-    assert.ok(headline.includes(best), `${best} is the best row`);
+    const best = await b.page.$eval("#front-table tr.best td.formula", (td) => td.dataset.text);
+    assert.ok(best && headline.includes(best), `${best} is the best row`);
+    // The table shows the formula in mathematical notation (MathML): a power as <msup> (a root
+    // as <msqrt> when the law is written a*sqrt(a)).
+    const shown = await b.page.$eval("#front-table tr.best td.formula", (td) => ({
+      math: td.querySelector("math") !== null, msup: td.querySelector("math msup") !== null, msqrt: td.querySelector("math msqrt") !== null,
+    }));
+    assert.ok(shown.math, "the best formula is rendered as MathML");
+    assert.ok(best.includes("**") ? shown.msup : shown.msqrt, `${best} shows its power (or root) in MathML`);
     assert.ok(await painted(b.page) > 5000, "the plot is drawn");
     const points = Number(await b.page.$eval("#mdl-plot", (c) => c.dataset.points));
     assert.equal(points, (await b.page.$$("#front-table tbody tr")).length, "one point per candidate");
@@ -149,7 +156,7 @@ test("the same seed and generations give the same front in the browser as native
     assert.equal(await b.page.inputValue("#seed"), "9");
     await b.page.click("#run-search");
     await b.page.waitForFunction(() => document.querySelector("#status").textContent.startsWith("done"), null, { timeout: 60_000 });
-    const rows = await b.page.$$eval("#front-table tbody tr", (trs) => trs.map((tr) => [tr.cells[2].textContent, tr.cells[5].textContent]));
+    const rows = await b.page.$$eval("#front-table tbody tr", (trs) => trs.map((tr) => [tr.cells[2].dataset.text, tr.cells[5].textContent]));
     const expected = native.candidates.map((c) => [c.formula, c.total_bits.toFixed(1)]);
     assert.deepEqual(rows, expected);
     assert.match(b.page.url(), /example=kepler&seconds=10&hidden=64%2C32&generations=12&seed=9&ops=default&test=20&lang=en$/);
