@@ -115,7 +115,17 @@ pub fn mdl_plot_with<DB: DrawingBackend>(
             "linear" | "logistic" => chart.draw_series(std::iter::once(
                 EmptyElement::at(at) + Rectangle::new([(-5, -5), (5, 5)], colour.filled()),
             ))?,
-            _ => chart.draw_series(std::iter::once(TriangleMarker::new(at, 6, colour.filled())))?,
+            // Networks by how they were compressed: the float32 original hollow, quantised a
+            // triangle, pruned a diamond, low rank a cross, the searched settings a large triangle.
+            _ => match c.compression.as_deref() {
+                Some("float32") => chart.draw_series(std::iter::once(TriangleMarker::new(at, 7, colour.stroke_width(2))))?,
+                Some("pruned") => chart.draw_series(std::iter::once(
+                    EmptyElement::at(at) + Polygon::new(vec![(0, -6), (6, 0), (0, 6), (-6, 0)], colour.filled()),
+                ))?,
+                Some("low rank") => chart.draw_series(std::iter::once(Cross::new(at, 5, colour.stroke_width(2))))?,
+                Some("searched") => chart.draw_series(std::iter::once(TriangleMarker::new(at, 9, colour.filled())))?,
+                _ => chart.draw_series(std::iter::once(TriangleMarker::new(at, 6, colour.filled())))?,
+            },
         };
         if selected == Some(i) {
             chart.draw_series(std::iter::once(Circle::new(at, 10, BLACK.stroke_width(2))))?;

@@ -507,11 +507,11 @@ fn on_worker_message(data: JsValue) {
     };
     match message {
         FromWorker::Ready { threads, isolated } => on_ready(threads, isolated),
-        FromWorker::Progress { done, total, message, elapsed_s, partial, .. } => {
+        FromWorker::Progress { stage, done, total, message, elapsed_s, partial } => {
             let progress: HtmlElement = by_id("progress");
             let fraction = if total > 0 { done as f64 / total as f64 } else { 0.0 };
             let _ = Reflect::set(&progress, &"value".into(), &fraction.into());
-            set_text("status", &format!("{message} ({elapsed_s:.1} s)"));
+            set_text("status", &progress_text(&stage, done, total, &message, elapsed_s, fraction));
             if let Some(report) = partial.filter(|_| with_page(|p| p.running).unwrap_or(false)) {
                 let report = joined(&report);
                 let table = with_page(|p| {
@@ -570,6 +570,34 @@ fn on_worker_message(data: JsValue) {
             view::error(&message);
         }
     }
+}
+
+/// The status line while an engine runs: what it does (the engine's own words in English, the
+/// stage's in Chinese), the time so far and, once a tenth is done, an estimate of the rest.
+fn progress_text(stage: &str, done: u64, total: u64, message: &str, elapsed_s: f64, fraction: f64) -> String {
+    let what = match i18n::lang() {
+        i18n::Lang::En => message.to_string(),
+        i18n::Lang::Zh => {
+            let key = format!("stage_{stage}");
+            tf_dynamic(&key, message, &[("done", &done.to_string()), ("total", &total.to_string())])
+        }
+    };
+    let mut text = format!("{what} ({elapsed_s:.1} s");
+    if (0.1..1.0).contains(&fraction) {
+        let left = elapsed_s * (1.0 - fraction) / fraction;
+        text.push_str(&tf("about_left", &[("seconds", &format!("{left:.0}"))]));
+    }
+    text.push(')');
+    text
+}
+
+/// `tf` for a key built at run time; `fallback` when the key is unknown.
+fn tf_dynamic(key: &str, fallback: &str, values: &[(&str, &str)]) -> String {
+    let mut text = i18n::t_dynamic(key, fallback).to_string();
+    for (name, value) in values {
+        text = text.replace(&format!("{{{name}}}"), value);
+    }
+    text
 }
 
 fn on_ready(threads: usize, isolated: bool) {

@@ -28,6 +28,8 @@ test("Kepler: the search finds T = a^(3/2) and draws it", async () => {
     await b.page.click("#run-search");
     assert.equal(await b.page.isDisabled("#run-search"), true, "run is disabled while running");
     assert.equal(await b.page.isEnabled("#cancel"), true, "cancel is enabled while running");
+    // Progress with the time so far and an estimate of the rest.
+    await b.page.waitForFunction(() => /\(\d+\.\d s, about \d+ s left\)$/.test(document.querySelector("#status").textContent), null, { timeout: 10_000, polling: 10 });
     await b.page.waitForFunction(() => /^T = (sqrt\(a\)\*\*3|a\*\*\(3\/2\))/.test(document.querySelector("#headline").textContent), null, { timeout: 30_000, polling: 10 });
     const found = (Date.now() - t0) / 1000;
     await b.page.waitForFunction(() => document.querySelector("#status").textContent.startsWith("done"), null, { timeout: 30_000 });
