@@ -233,6 +233,33 @@ impl<'a> Scorer<'a> {
                 }
             }
         }
+        let mut score = score;
+        if changed {
+            let s = self.score(&snapped, evaluator, mu);
+            if s.better_than(&score) {
+                *expr = snapped;
+                score = s;
+            }
+        }
+        self.snap_to_pi(expr, score, evaluator, mu)
+    }
+
+    /// Tries (p/q)·π for real constants that sit near a simple multiple of π (π/2 fitted as
+    /// 1.57080078125, 2π, 3π/4): two more tokens, but two exact constants instead of a real's
+    /// mantissa. Kept if the score gets shorter.
+    fn snap_to_pi(&self, expr: &mut Expr, score: Score, evaluator: &mut Evaluator, mu: &mut Vec<f64>) -> Score {
+        let mut snapped = expr.clone();
+        let mut changed = false;
+        // From the last node back, so the indices of the nodes not yet visited stay valid.
+        for i in (0..expr.nodes.len()).rev() {
+            let Kind::Const(value, Form::Real) = expr.nodes[i].kind else { continue };
+            let Some((ratio, form)) = near_pi_multiple(value) else { continue };
+            let subtree = Expr::binary(Op::Mul, Expr::with_form(ratio, form), Expr::with_form(std::f64::consts::PI, Form::Pi));
+            if let Ok(e) = snapped.replace_subtree(i, &subtree.nodes) {
+                snapped = e;
+                changed = true;
+            }
+        }
         if !changed {
             return score;
         }
@@ -408,10 +435,46 @@ fn near_simple(v: f64) -> Option<(f64, Form)> {
     None
 }
 
+/// p/q (q ≤ 12, not 1) with v within a relative 10⁻⁵ of (p/q)·π, as the constant's value and
+/// form: what [`Scorer::snap_to_pi`] multiplies π by.
+fn near_pi_multiple(v: f64) -> Option<(f64, Form)> {
+    let x = v / std::f64::consts::PI;
+    if !x.is_finite() || x.abs() > 100.0 || x.abs() < 1e-3 {
+        return None;
+    }
+    for q in 1..=12u64 {
+        let p = (x * q as f64).round();
+        if p != 0.0 && (x - p / q as f64).abs() <= 1e-5 * x.abs() {
+            if p == q as f64 {
+                return None; // π itself: `near_simple`'s
+            }
+            let c = Constant::ratio(p as i64, q).ok()?;
+            return Some((c.value(), form_of(&c)));
+        }
+    }
+    None
+}
+
 /// Sets constant `i` (in node order) to `value` with `form`.
 fn set_constant(expr: &mut Expr, i: usize, value: f64, form: Form) {
     if let Some(Kind::Const(v, f)) = expr.nodes.iter_mut().map(|n| &mut n.kind).filter(|k| matches!(k, Kind::Const(..))).nth(i) {
         *v = value;
         *f = form;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn multiples_of_pi_are_recognised_and_pi_itself_is_left_to_near_simple() {
+        let half = near_pi_multiple(1.570_800_781_25).unwrap();
+        assert_eq!(half, (0.5, Form::Rational(1, 2)));
+        assert_eq!(near_pi_multiple(-2.0 * std::f64::consts::PI * (1.0 + 3e-6)).unwrap(), (-2.0, Form::Integer));
+        assert_eq!(near_pi_multiple(0.75 * std::f64::consts::PI).unwrap(), (0.75, Form::Rational(3, 4)));
+        assert_eq!(near_pi_multiple(std::f64::consts::PI), None);
+        assert_eq!(near_pi_multiple(1.6), None);
+        assert_eq!(near_pi_multiple(0.0), None);
     }
 }
