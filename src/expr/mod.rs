@@ -12,7 +12,8 @@
 //!   transcendental functions;
 //! - [`print`](mod@print) and [`parse`](mod@parse): text that sympy reads, LaTeX, Python and
 //!   Rust, and back;
-//! - [`simplify`]: constant folding, exact identities, canonical order and a structural hash.
+//! - [`simplify`]: constant folding, exact identities, canonical order and a structural hash;
+//! - [`saturate`]: equality saturation with `egg`, for the final front's shortest equal forms.
 //!
 //! `expr` is a leaf: it knows nothing of data files, search, scoring or the page.
 
@@ -24,6 +25,7 @@ pub mod op;
 pub mod parse;
 pub mod print;
 pub mod random;
+pub mod saturate;
 pub mod simplify;
 pub mod tree;
 

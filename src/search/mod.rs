@@ -5,9 +5,10 @@
 //! generations, and keeps a Pareto [`Archive`](archive::Archive) over (model bits, data bits).
 //! Every formula is scored by [`Scorer`](score::Scorer): the two-part code of DESIGN.md, with
 //! constants tuned by Levenberg–Marquardt ([`optimize`]) and simplified in the loop. At the end,
-//! the front is polished: each constant takes the form (integer, rational, π, e, or a real at
-//! the mantissa width) that makes the total shortest, and the bits are recomputed exactly as a
-//! decoder would see them.
+//! the front is finished: constants near a multiple of π are snapped, each member's shortest
+//! algebraic equal is sought by equality saturation (`egg`, [`Expr::saturate`]), each constant
+//! takes the form (integer, rational, π, e, or a real at the mantissa width) that makes the
+//! total shortest, and the bits are recomputed exactly as a decoder would see them.
 //!
 //! Islands are independent between migrations and migrate in a fixed order, so a seed gives
 //! the same front on one thread or many.
@@ -220,9 +221,9 @@ pub fn search(
     };
 
     let evaluations = islands.iter().map(|i| i.evaluations).sum();
-    let polished: Vec<Polished> = archive.members().par_iter().map(|m| scorer.polish(&m.expr)).collect();
-    // Polishing moves every point (exact constants, exact residual code): keep those that are
-    // still on the front.
+    let polished: Vec<Polished> = archive.members().par_iter().flat_map_iter(|m| scorer.finish(&m.expr, options.ops)).collect();
+    // Finishing moves every point (snapped and exact constants, algebraic equals, the exact
+    // residual code): keep those that are still on the front.
     let mut front: Vec<Polished> = polished
         .iter()
         .enumerate()

@@ -12,7 +12,7 @@
 //! figures: each constant takes the form that makes the total shortest, the predictions are
 //! recomputed from the rounded constants, and the residual code is fitted row by row.
 
-use crate::expr::{Columns, Evaluator, Expr, Form, Kind, Op, Syntax};
+use crate::expr::{Columns, Evaluator, Expr, Form, Kind, Op, OpSet, Syntax};
 use crate::mdl::constants::{self, Constant, Real};
 use crate::mdl::residuals::{ResidualCode, ResidualSums};
 use crate::prepare::{Dataset, Target};
@@ -51,6 +51,8 @@ pub struct Scorer<'a> {
     tune: Rows,
     delta: f64,
     token_bits: f64,
+    /// The run's alphabet: what the scorer's own rewrites (scaling, π snaps) may use.
+    ops: OpSet,
     /// RMS of the training target around its mean: the scale real constants are priced against.
     y_scale: f64,
 }
@@ -101,6 +103,7 @@ impl<'a> Scorer<'a> {
             tune,
             delta: target.precision(),
             token_bits: libm::log2(alphabet as f64),
+            ops: options.ops,
             y_scale: if y_scale > 0.0 { y_scale } else { 1.0 },
         })
     }
@@ -186,7 +189,8 @@ impl<'a> Scorer<'a> {
         let mut winner = (rough(sums[0].sum_sq, 0), 0usize);
         for k in 1..4 {
             let (b, a) = variants[k];
-            if !(b.is_finite() && a.is_finite()) || b == 0.0 || !sums[k].sum_sq.is_finite() {
+            let writable = (k == 2 || self.ops.contains(Op::Mul)) && (k == 1 || self.ops.contains(Op::Add));
+            if !(writable && b.is_finite() && a.is_finite() && b != 0.0 && sums[k].sum_sq.is_finite()) {
                 continue;
             }
             let bits = rough(sums[k].sum_sq, if k == 3 { 2 } else { 1 });
@@ -244,17 +248,17 @@ impl<'a> Scorer<'a> {
         self.snap_to_pi(expr, score, evaluator, mu)
     }
 
-    /// Tries (p/q)·π for real constants that sit near a simple multiple of π (π/2 fitted as
-    /// 1.57080078125, 2π, 3π/4): two more tokens, but two exact constants instead of a real's
-    /// mantissa. Kept if the score gets shorter.
+    /// Tries (p/q)·π or (p/q)/π for real constants that sit near a simple multiple of π or of
+    /// 1/π (π/2 fitted as 1.57080078125, 2π, Coulomb's 1/(4π)): two more tokens, but two exact
+    /// constants instead of a real's mantissa. Kept if the score gets shorter.
     fn snap_to_pi(&self, expr: &mut Expr, score: Score, evaluator: &mut Evaluator, mu: &mut Vec<f64>) -> Score {
         let mut snapped = expr.clone();
         let mut changed = false;
         // From the last node back, so the indices of the nodes not yet visited stay valid.
         for i in (0..expr.nodes.len()).rev() {
             let Kind::Const(value, Form::Real) = expr.nodes[i].kind else { continue };
-            let Some((ratio, form)) = near_pi_multiple(value) else { continue };
-            let subtree = Expr::binary(Op::Mul, Expr::with_form(ratio, form), Expr::with_form(std::f64::consts::PI, Form::Pi));
+            let Some((ratio, form, op)) = near_pi_multiple(value).filter(|m| self.ops.contains(m.2)) else { continue };
+            let subtree = Expr::binary(op, Expr::with_form(ratio, form), Expr::with_form(std::f64::consts::PI, Form::Pi));
             if let Ok(e) = snapped.replace_subtree(i, &subtree.nodes) {
                 snapped = e;
                 changed = true;
@@ -279,6 +283,24 @@ impl<'a> Scorer<'a> {
             return false;
         }
         self.train.y.iter().zip(&mu).all(|(y, m)| ((y / self.delta).round() - m / self.delta).abs() < 0.5)
+    }
+
+    /// The final forms of a front member, each with its exact code: the formula with constants
+    /// near a simple number or a multiple of π snapped (a member can reach the front without
+    /// passing through the loop's snap), and, when equality saturation finds a cheaper equal
+    /// formula within the alphabet `ops`, that one too. Both are kept: the caller's Pareto
+    /// filter decides on their measured bits, since some algebraic rules fail off the domain.
+    pub fn finish(&self, expr: &Expr, ops: OpSet) -> Vec<Polished> {
+        let mut evaluator = Evaluator::new();
+        let mut mu = Vec::new();
+        let mut e = expr.clone();
+        let score = self.score(&e, &mut evaluator, &mut mu);
+        self.snap(&mut e, score, &mut evaluator, &mut mu);
+        let mut finished = vec![self.polish(&e)];
+        if let Some(shorter) = e.saturate(ops).filter(|s| !s.same(&e)) {
+            finished.push(self.polish(&shorter));
+        }
+        finished
     }
 
     /// The formula with its exact code: constants in their cheapest forms, then the residual code
@@ -435,24 +457,26 @@ fn near_simple(v: f64) -> Option<(f64, Form)> {
     None
 }
 
-/// p/q (q ≤ 12, not 1) with v within a relative 10⁻⁵ of (p/q)·π, as the constant's value and
-/// form: what [`Scorer::snap_to_pi`] multiplies π by.
-fn near_pi_multiple(v: f64) -> Option<(f64, Form)> {
-    let x = v / std::f64::consts::PI;
-    if !x.is_finite() || x.abs() > 100.0 || x.abs() < 1e-3 {
-        return None;
-    }
-    for q in 1..=12u64 {
-        let p = (x * q as f64).round();
-        if p != 0.0 && (x - p / q as f64).abs() <= 1e-5 * x.abs() {
-            if p == q as f64 {
-                return None; // π itself: `near_simple`'s
-            }
-            let c = Constant::ratio(p as i64, q).ok()?;
-            return Some((c.value(), form_of(&c)));
+/// p/q (q ≤ 12) with v within a relative 10⁻⁵ of (p/q)·π or of (p/q)/π, as the constant's value
+/// and form and the operator ([`Op::Mul`] or [`Op::Div`]) that joins it to π: what
+/// [`Scorer::snap_to_pi`] writes instead of v. π itself is left to `near_simple`.
+fn near_pi_multiple(v: f64) -> Option<(f64, Form, Op)> {
+    let pi = std::f64::consts::PI;
+    [(v / pi, Op::Mul), (v * pi, Op::Div)].into_iter().find_map(|(x, op)| {
+        if !x.is_finite() || x.abs() > 100.0 || x.abs() < 1e-3 {
+            return None;
         }
-    }
-    None
+        let q = (1..=12u64).find(|&q| {
+            let p = (x * q as f64).round();
+            p != 0.0 && (x - p / q as f64).abs() <= 1e-5 * x.abs()
+        })?;
+        let p = (x * q as f64).round();
+        if op == Op::Mul && p == q as f64 {
+            return None;
+        }
+        let c = Constant::ratio(p as i64, q).ok()?;
+        Some((c.value(), form_of(&c), op))
+    })
 }
 
 /// Sets constant `i` (in node order) to `value` with `form`.
@@ -470,9 +494,11 @@ mod tests {
     #[test]
     fn multiples_of_pi_are_recognised_and_pi_itself_is_left_to_near_simple() {
         let half = near_pi_multiple(1.570_800_781_25).unwrap();
-        assert_eq!(half, (0.5, Form::Rational(1, 2)));
-        assert_eq!(near_pi_multiple(-2.0 * std::f64::consts::PI * (1.0 + 3e-6)).unwrap(), (-2.0, Form::Integer));
-        assert_eq!(near_pi_multiple(0.75 * std::f64::consts::PI).unwrap(), (0.75, Form::Rational(3, 4)));
+        assert_eq!(half, (0.5, Form::Rational(1, 2), Op::Mul));
+        assert_eq!(near_pi_multiple(-2.0 * std::f64::consts::PI * (1.0 + 3e-6)).unwrap(), (-2.0, Form::Integer, Op::Mul));
+        assert_eq!(near_pi_multiple(0.75 * std::f64::consts::PI).unwrap(), (0.75, Form::Rational(3, 4), Op::Mul));
+        // Coulomb's 1/(4π), as fitted.
+        assert_eq!(near_pi_multiple(0.079_577_471_545_947_67).unwrap(), (0.25, Form::Rational(1, 4), Op::Div));
         assert_eq!(near_pi_multiple(std::f64::consts::PI), None);
         assert_eq!(near_pi_multiple(1.6), None);
         assert_eq!(near_pi_multiple(0.0), None);
