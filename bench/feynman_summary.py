@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
-"""The summary table of a (possibly partial) feynman_bench.py results file.
+"""The summary table of (possibly partial) feynman_bench.py results files, merged: a long run
+split in parts (say, the peers that do not change between sessions run on their own) sums up
+as one.
 
-    python3 bench/feynman_summary.py target/feynman-results.json
+    python3 bench/feynman_summary.py target/feynman-results.json [more.json ...]
 """
 import json
 import sys
 
-results = json.load(open(sys.argv[1] if len(sys.argv) > 1 else "target/feynman-results.json"))
+results = [r for path in (sys.argv[1:] or ["target/feynman-results.json"]) for r in json.load(open(path))]
 methods = list(dict.fromkeys(r["method"] for r in results))
 print(f"{'noise':<7}{'method':<10}{'problems':>9}{'symbolic %':>12}{'exact %':>9}{'R2>0.999 %':>12}")
 for noise in sorted({r["noise"] for r in results}):

@@ -4,22 +4,16 @@
 //! sqrt, pow): f32 and f64 with fused multiply-adds (the fastest code), and f64 without (the
 //! bit-exact code the search runs), on 1 thread or on `--threads N` (formulas split among them).
 //!
-//! Run: cargo run --release --example expr_throughput [-- --threads 2]
-//! bench/eval_throughput.py runs it beside pyoperon.
+//! Run: cargo run --release --example expr_throughput [-- --threads 2] [--json]
+//! bench/eval_throughput.py runs it beside pyoperon; bench/browser_eval.mjs beside the same
+//! measurement in headless Chromium.
 
 use std::time::Instant;
 
-use rayon::prelude::*;
-
-use occam::expr::random::{random_expr, uniform, Grammar};
-use occam::expr::{Columns, Evaluator, Expr, Op, OpSet, Real};
 use rand_chacha::rand_core::SeedableRng;
-use rand_chacha::ChaCha8Rng;
 
-const FORMULAS: usize = 1_000;
-const MAX_NODES: usize = 100;
-const ROWS: usize = 10_000;
-const VARS: usize = 10;
+use occam::expr::throughput::{self, FORMULAS, MAX_NODES, ROWS, VARS};
+use occam::expr::{Evaluator, Expr, Op};
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
@@ -30,66 +24,43 @@ fn main() {
         .and_then(|t| t.parse().ok())
         .unwrap_or(1);
     rayon::ThreadPoolBuilder::new().num_threads(threads).build_global().expect("one global pool");
-    println!("{threads} thread(s), {FORMULAS} formulas of up to {MAX_NODES} nodes, {ROWS} rows x {VARS} columns");
-    let mut rng = ChaCha8Rng::seed_from_u64(1);
-    let data: Vec<Vec<f64>> =
-        (0..VARS).map(|_| (0..ROWS).map(|_| uniform(&mut rng) * 2.0 - 1.0).collect()).collect();
-    let transcendental =
-        OpSet::ARITH.union(OpSet::of(&[Op::Sin, Op::Cos, Op::Exp, Op::Log, Op::Sqrt, Op::Pow]));
-    for (name, ops) in [("arithmetic", OpSet::ARITH), ("transcendental", transcendental)] {
-        let grammar = Grammar::new(ops, VARS as u16);
-        let exprs: Vec<Expr> =
-            (0..FORMULAS).map(|_| random_expr(&mut rng, &grammar, MAX_NODES)).collect();
-        let nodes: usize = exprs.iter().map(Expr::len).sum();
-        let f64_rate = measure::<f64>(&exprs, &data, nodes, Evaluator::fastest);
-        let exact_rate = measure::<f64>(&exprs, &data, nodes, Evaluator::new);
-        let f32_rate = measure::<f32>(&exprs, &data, nodes, Evaluator::fastest);
+    eprintln!("{threads} thread(s), {FORMULAS} formulas of up to {MAX_NODES} nodes, {ROWS} rows x {VARS} columns");
+    let origin = Instant::now();
+    let clock = move || origin.elapsed().as_secs_f64();
+    let figures = throughput::measure_all(&clock);
+    if args.iter().any(|a| a == "--json") {
+        println!("{}", serde_json::to_string(&figures).expect("figures serialise"));
+        return;
+    }
+    for set in ["arithmetic", "transcendental"] {
+        let rate = |evaluator: &str| {
+            figures.iter().find(|f| f.set == set && f.evaluator == evaluator).map_or(0.0, |f| f.node_evals_per_s / 1e9)
+        };
+        let first = figures.iter().find(|f| f.set == set).expect("both sets are measured");
         println!(
-            "{name:>15}: {:.2} G node-evals/s f32, {:.2} f64, {:.2} f64 bit-exact ({} formulas, mean {:.1} nodes)",
-            f32_rate / 1e9,
-            f64_rate / 1e9,
-            exact_rate / 1e9,
-            exprs.len(),
-            nodes as f64 / exprs.len() as f64
+            "{set:>15}: {:.2} G node-evals/s f32, {:.2} f64, {:.2} f64 bit-exact ({} formulas, mean {:.1} nodes)",
+            rate("f32"),
+            rate("f64"),
+            rate("f64 bit-exact"),
+            first.formulas,
+            first.mean_nodes
         );
     }
-    per_operator(&data);
+    per_operator(&clock);
 }
 
 /// Rows per second of single operators on x0 (and x1), as a breakdown of the sets above.
-fn per_operator(data: &[Vec<f64>]) {
-    let unary =
-        [Op::Sqrt, Op::Exp, Op::Log, Op::Sin, Op::Cos, Op::Tan, Op::Tanh, Op::Atan, Op::Asin];
+fn per_operator(clock: &dyn Fn() -> f64) {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
+    let data = throughput::data(&mut rng);
+    let unary = [Op::Sqrt, Op::Exp, Op::Log, Op::Sin, Op::Cos, Op::Tan, Op::Tanh, Op::Atan, Op::Asin];
     let mut line = String::from("per operator, G rows/s f64:");
     for op in unary.into_iter().chain([Op::Div, Op::Pow]) {
         let x = Expr::var(0);
-        let expr =
-            if op.arity() == 1 { Expr::unary(op, x) } else { Expr::binary(op, x, Expr::var(1)) };
-        let rate = measure::<f64>(&vec![expr; 200], data, 200, Evaluator::fastest) / 1e9;
+        let expr = if op.arity() == 1 { Expr::unary(op, x) } else { Expr::binary(op, x, Expr::var(1)) };
+        // Each formula has one operator node besides its leaves: rate per row of the operator.
+        let rate = throughput::measure::<f64>(&vec![expr.clone(); 200], &data, Evaluator::fastest, clock) / expr.len() as f64 / 1e9;
         line.push_str(&format!(" {op} {rate:.2}"));
     }
     println!("{line}");
-}
-
-/// Best of three passes over all formulas, split among the pool's threads.
-fn measure<T: Real>(exprs: &[Expr], data: &[Vec<f64>], nodes: usize, evaluator: fn() -> Evaluator<T>) -> f64 {
-    let converted: Vec<Vec<T>> =
-        data.iter().map(|c| c.iter().map(|&v| T::from_f64(v)).collect()).collect();
-    let columns = Columns::new(converted.iter().map(Vec::as_slice).collect(), ROWS)
-        .expect("columns of equal length");
-    let chunk = exprs.len().div_ceil(rayon::current_num_threads()).max(1);
-    let mut best = f64::INFINITY;
-    for _ in 0..3 {
-        let start = Instant::now();
-        exprs.par_chunks(chunk).for_each(|part| {
-            let mut evaluator = evaluator();
-            let mut out = vec![T::default(); ROWS];
-            for expr in part {
-                evaluator.eval(expr, &columns, &mut out).expect("valid formula");
-            }
-            std::hint::black_box(&out);
-        });
-        best = best.min(start.elapsed().as_secs_f64());
-    }
-    (nodes * ROWS) as f64 / best
 }

@@ -26,6 +26,8 @@ pub mod report;
 pub mod run;
 pub mod search;
 pub mod select;
+#[cfg(test)]
+mod testing;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

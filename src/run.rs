@@ -308,7 +308,7 @@ pub fn encode(
 ) -> Result<Encoding, RunError> {
     let loaded = load(&job.data, &LoadOptions::default())?;
     let job = Job { data: DataSource::Loaded(loaded.clone()), ..job.clone() };
-    let regression = matches!(prepare::prepare(&loaded.table, &prepare_options(&job))?.task, prepare::Task::Regression);
+    let regression = matches!(prepare::target_and_task(&loaded.table, &prepare_options(&job))?.1, prepare::Task::Regression);
     let mut actions = Vec::new();
     if matches!(choice, Choice::Formula) || (choice == Choice::Best && regression) {
         actions.push(Action::Search(search.clone()));

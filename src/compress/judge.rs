@@ -68,8 +68,7 @@ impl<'a> Judge<'a> {
         let out = mlp.forward(x);
         match (&self.dataset.target, mlp.output) {
             (Target::Regression(t), Output::Regression) => {
-                let y: Vec<f64> = rows.iter().map(|&r| t.values[r]).collect();
-                let mu: Vec<f64> = out.column(0).iter().map(|&v| v as f64).collect();
+                let (y, mu) = observed_and_predicted(&t.values, rows, &out);
                 ResidualCode::fit(&y, &mu, t.precision()).map_or(f64::INFINITY, |c| c.total_bits)
             }
             (Target::Classification { labels, .. }, Output::Classes(k)) => class_bits(&out, rows, labels, k).0,
@@ -82,10 +81,8 @@ impl<'a> Judge<'a> {
         match (&self.dataset.target, mlp.output) {
             (Target::Regression(t), Output::Regression) => {
                 let delta = t.precision();
-                let pick = |rows: &[usize]| rows.iter().map(|&r| t.values[r]).collect::<Vec<f64>>();
-                let (y, y_test) = (pick(&self.dataset.train), pick(&self.dataset.test));
-                let mu: Vec<f64> = train_out.column(0).iter().map(|&v| v as f64).collect();
-                let mu_test: Vec<f64> = test_out.column(0).iter().map(|&v| v as f64).collect();
+                let (y, mu) = observed_and_predicted(&t.values, &self.dataset.train, &train_out);
+                let (y_test, mu_test) = observed_and_predicted(&t.values, &self.dataset.test, &test_out);
                 let Ok(code) = ResidualCode::fit(&y, &mu, delta) else { return Scores { data_bits: f64::INFINITY, ..Scores::default() } };
                 let test_bits = (!y_test.is_empty()).then(|| code.evaluate(&y_test, &mu_test, delta).ok()).flatten();
                 Scores {
@@ -109,6 +106,12 @@ impl<'a> Judge<'a> {
             _ => Scores { data_bits: f64::INFINITY, ..Scores::default() },
         }
     }
+}
+
+/// The regression target on `rows` and a network's outputs for them (one row each, in order),
+/// in the f64 the residual code works in.
+fn observed_and_predicted(values: &[f64], rows: &[usize], out: &Array2<f32>) -> (Vec<f64>, Vec<f64>) {
+    (rows.iter().map(|&r| values[r]).collect(), out.column(0).iter().map(|&v| f64::from(v)).collect())
 }
 
 /// Σ −log₂ p(y) under the quantised softmax, and how many rows the most probable class gets right.

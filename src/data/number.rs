@@ -224,13 +224,7 @@ mod tests {
     #[test]
     fn the_fast_path_rounds_as_std_does() {
         // Clinger's fast path must give the very bits std's correctly rounded parser gives.
-        let mut state = 0x9E37_79B9_7F4A_7C15u64;
-        let mut next = || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::testing::xorshift(0x9E37_79B9_7F4A_7C15);
         for _ in 0..200_000 {
             let digits = 1 + next() % 17;
             let mantissa = next() % 10u64.pow(digits as u32);

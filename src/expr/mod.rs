@@ -27,6 +27,7 @@ pub mod print;
 pub mod random;
 pub mod saturate;
 pub mod simplify;
+pub mod throughput;
 pub mod tree;
 
 pub use error::{EvalError, ExprError};

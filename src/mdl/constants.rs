@@ -559,16 +559,9 @@ mod tests {
 
     #[test]
     fn reading_garbage_gives_constants_or_errors_never_a_panic() {
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = crate::testing::xorshift(0x9e37_79b9_7f4a_7c15);
         for _ in 0..200 {
-            let bytes: Vec<u8> = (0..64)
-                .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    state as u8
-                })
-                .collect();
+            let bytes: Vec<u8> = (0..64).map(|_| next() as u8).collect();
             let mut r = BitReader::new(&bytes);
             while let Ok(c) = Constant::read(&mut r) {
                 // Whatever decodes re-encodes to the same length it was read from.

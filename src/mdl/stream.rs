@@ -1064,13 +1064,7 @@ mod tests {
 
     #[test]
     fn streams_of_every_length_seal_and_round_trip_even_with_a_pending_carry() {
-        let mut state = 0x1234_5678_9abc_def1u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
+        let mut next = crate::testing::xorshift(0x1234_5678_9abc_def1);
         let mut inverted = 0;
         for _ in 0..3000 {
             let count = (next() % 12) as usize;
@@ -1103,16 +1097,9 @@ mod tests {
 
     #[test]
     fn garbage_decodes_to_values_or_errors_never_a_panic() {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = crate::testing::xorshift(0x2545_f491_4f6c_dd1d);
         for round in 0..200 {
-            let bytes: Vec<u8> = (0..(round % 40))
-                .map(|_| {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
-                    state as u8
-                })
-                .collect();
+            let bytes: Vec<u8> = (0..(round % 40)).map(|_| next() as u8).collect();
             let mut d = Decoder::new(&bytes);
             for row in 0..50 {
                 let m = row as f64 * 1.5;

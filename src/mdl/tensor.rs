@@ -365,15 +365,8 @@ mod tests {
 
     /// A deterministic stream of small integers.
     fn draws(n: usize, seed: u64) -> Vec<u64> {
-        let mut state = seed.max(1);
-        (0..n)
-            .map(|_| {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                state
-            })
-            .collect()
+        let mut next = crate::testing::xorshift(seed);
+        (0..n).map(|_| next()).collect()
     }
 
     #[test]

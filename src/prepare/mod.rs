@@ -141,9 +141,16 @@ impl Default for PrepareOptions {
 /// A numeric target with at most this many distinct integer values is taken as class labels.
 const MAX_NUMERIC_CLASSES: usize = 10;
 
+/// The target column and the task it sets, without preparing the rest: what a caller needs to
+/// decide which engines apply (a formula search only fits a regression).
+pub fn target_and_task(table: &Table, options: &PrepareOptions) -> Result<(usize, Task), PrepareError> {
+    let target_index = choose_target(table, options.target.as_deref())?;
+    Ok((target_index, options.task.unwrap_or_else(|| infer_task(&table.columns[target_index]))))
+}
+
 /// Prepares a table for fitting. Every refusal is a [`PrepareError`] that names the column.
 pub fn prepare(table: &Table, options: &PrepareOptions) -> Result<Dataset, PrepareError> {
-    let target_index = choose_target(table, options.target.as_deref())?;
+    let (target_index, task) = target_and_task(table, options)?;
     let target_column = &table.columns[target_index];
     let rows = target_rows(table, target_index);
     if rows.is_empty() {
@@ -155,7 +162,6 @@ pub fn prepare(table: &Table, options: &PrepareOptions) -> Result<Dataset, Prepa
     if target_column.kind == Kind::Constant {
         return Err(PrepareError::ConstantTarget { column: target_column.name.clone() });
     }
-    let task = options.task.unwrap_or_else(|| infer_task(target_column));
     let target = build_target(table, target_index, &rows, task)?;
     let (train, test) = options.split.rows(table, &rows, options.seed)?;
 

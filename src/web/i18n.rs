@@ -106,6 +106,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("col_test", "test R² / accuracy", "测试 R² / 准确率"),
     ("col_bits_per_row", "test bits/row", "测试比特/行"),
     ("col_copy", "copy", "复制"),
+    ("front_only", "Only the Pareto front", "只显示帕累托前沿"),
     ("headline", "{target} = {formula}: {model} bits of formula + {data} bits of data", "{target} = {formula}：公式 {model} 比特 + 数据 {data} 比特"),
     ("shorter_than_deflate", ", {ratio}× shorter than deflate", "，比 deflate 短 {ratio} 倍"),
     ("searching", " (searching…)", "（搜索中…）"),

@@ -180,6 +180,10 @@ fn wire_controls() {
         redraw(|_| {});
         write_hash();
     });
+    listen("front-only", "change", |_| {
+        let front_only = by_id::<HtmlInputElement>("front-only").checked();
+        redraw(|t| t.front_only = front_only);
+    });
     listen("cancel", "click", |_| cancel());
     listen("download-report", "click", |_| download_report());
     listen("download-svg", "click", |_| download_svg());
@@ -559,6 +563,8 @@ fn on_worker_message(data: JsValue) {
             let text = tf("status_encoded", &[("name", &name), ("bytes", &bytes.len().to_string()), ("bits", &format!("{total_bits:.0}"))]);
             set_text("status", &text);
         }
+        // Only bench/browser_eval.mjs asks for these, from a worker of its own.
+        FromWorker::Throughput { .. } => {}
         FromWorker::Error { message } => {
             with_page(|p| {
                 p.running = false;

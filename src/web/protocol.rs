@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::expr::throughput::Throughput;
 use crate::report::Report;
 use crate::run::{Action, SplitSettings};
 
@@ -18,6 +19,9 @@ pub enum ToWorker {
     Run { action: Action, seed: u64, target: Option<String>, split: SplitSettings },
     /// Write the .occam file of the candidate with this key (`run::candidate_key`).
     Encode { key: String, name: String },
+    /// Measure formula evaluation throughput in Operon's setup (`expr::throughput`). The page
+    /// never sends it; bench/browser_eval.mjs does, to its own worker.
+    Throughput,
 }
 
 /// Worker → page.
@@ -42,6 +46,8 @@ pub enum FromWorker {
     Finished { report: Box<Report> },
     /// A .occam file, and its coded length.
     Encoded { name: String, bytes: Vec<u8>, total_bits: f64 },
+    /// The figures of a `Throughput` request.
+    Throughput { figures: Vec<Throughput> },
     /// Something failed. The table loaded before (if any) is still loaded.
     Error { message: String },
 }

@@ -141,6 +141,9 @@ impl SortKey {
 pub struct TableView {
     pub selected: Option<usize>,
     pub sort: Option<(SortKey, bool)>,
+    /// Only the candidates on the Pareto front (a compress run has dozens of variants; the
+    /// front is what a class looks at). The plot keeps every point.
+    pub front_only: bool,
 }
 
 /// The results of an engine: plot, table and headline. `live` marks a search still running.
@@ -217,7 +220,8 @@ fn table(report: &Report, view: TableView) {
     append(&thead, &head);
     append(&table, &thead);
     let body = element("tbody", None);
-    let mut order: Vec<usize> = (0..report.candidates.len()).collect();
+    let mut order: Vec<usize> =
+        (0..report.candidates.len()).filter(|i| !view.front_only || report.front.contains(i)).collect();
     if let Some((key, ascending)) = view.sort {
         order.sort_by(|&a, &b| {
             let o = key.value(&report.candidates[a]).total_cmp(&key.value(&report.candidates[b]));
@@ -231,6 +235,9 @@ fn table(report: &Report, view: TableView) {
         let mut class = String::new();
         if report.best == Some(i) {
             class.push_str("best ");
+        }
+        if report.front.contains(&i) {
+            class.push_str("front ");
         }
         if view.selected == Some(i) {
             class.push_str("selected");

@@ -70,6 +70,12 @@ fn handle(data: JsValue) {
         }
         ToWorker::Run { action, seed, target, split } => run_engine(action, seed, target, split),
         ToWorker::Encode { key, name } => encode(&key, name),
+        ToWorker::Throughput => {
+            // performance.now(): microseconds, where Date.now() has only milliseconds.
+            let performance = scope().performance();
+            let seconds = move || performance.as_ref().map_or_else(js_sys::Date::now, |p| p.now()) / 1000.0;
+            post(&FromWorker::Throughput { figures: crate::expr::throughput::measure_all(&seconds) })
+        }
     }
 }
 

@@ -37,6 +37,18 @@ test("iris: compress draws every variant, select draws the importance, and both 
     const best = rows.find((r) => r[0] === "★");
     assert.ok(Number(best[6]) > 0.85, `best test accuracy ${best[6]}`);
     console.log(`# iris compress: ${rows.length} candidates in ${seconds.toFixed(1)} s; best: ${best[2]} (${best[5]} bits, accuracy ${best[6]})`);
+
+    // "Only the Pareto front": the table keeps the front rows (the best among them), the plot
+    // every point.
+    const frontRows = await b.page.$$eval("#front-table tbody tr.front", (trs) => trs.map((tr) => tr.dataset.index));
+    await b.page.check("#front-only");
+    const shown = await b.page.$$eval("#front-table tbody tr", (trs) => trs.map((tr) => tr.dataset.index));
+    assert.deepEqual(shown, frontRows, "only the front's rows");
+    assert.ok(shown.length > 0 && shown.length < rows.length, `${shown.length} of ${rows.length} rows on the front`);
+    assert.equal(await b.page.$$eval("#front-table tbody tr.best", (trs) => trs.length), 1, "the best is on the front");
+    assert.equal(Number(await b.page.$eval("#mdl-plot", (c) => c.dataset.points)), rows.length, "the plot keeps every point");
+    await b.page.uncheck("#front-only");
+    assert.equal(await b.page.$$eval("#front-table tbody tr", (trs) => trs.length), rows.length);
     await screenshot(b.page, "iris-compress");
 
     // The best program and the labels coded given it, as a real file.
