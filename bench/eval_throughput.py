@@ -46,6 +46,20 @@ def pyoperon_rate(symbols, threads, seed=0):
     return nodes * ROWS / best, nodes / TREES
 
 
+def pyoperon_bench_rate(threads):
+    """pyoperon's own benchmark (`pyoperon.Bench`: arithmetic trees, Operon's interpreter on a
+    taskflow pool), in the same setup; timed around the call, which also draws the data and the
+    trees (a few milliseconds of the total)."""
+    import pyoperon as op
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        evals = op.Bench(num_trees=TREES, max_length=MAX_LEN, max_depth=100, num_rows=ROWS, num_cols=COLS,
+                         random_state=0, num_threads=threads)
+        best = min(best, time.perf_counter() - t0)
+    return evals / best
+
+
 def main():
     import pyoperon as op
     arith = []
@@ -57,6 +71,7 @@ def main():
             rate, mean = pyoperon_rate(symbols, threads)
             print(f"pyoperon {op.__version__ if hasattr(op, '__version__') else ''} {name:>15}: "
                   f"{rate / 1e9:.2f} G node-evals/s f32 (mean {mean:.1f} nodes)")
+        print(f"pyoperon.Bench (its own)   arithmetic: {pyoperon_bench_rate(threads) / 1e9:.2f} G node-evals/s f32")
         out = subprocess.run([binary, "--threads", str(threads)], capture_output=True, text=True, check=True).stdout
         for line in out.splitlines():
             if "node-evals" in line:
