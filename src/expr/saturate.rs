@@ -19,6 +19,7 @@
 
 use std::fmt;
 use std::str::FromStr;
+use std::sync::OnceLock;
 
 use egg::{define_language, rewrite as rw, Analysis, CostFunction, DidMerge, EGraph, Extractor, Id, Language, Pattern, RecExpr, Rewrite, Runner, Symbol};
 
@@ -189,6 +190,7 @@ impl Math {
         })
     }
 
+    /// The node of `op` over its operands; `b` is ignored by unary operators.
     fn of(op: Op, a: Id, b: Id) -> Math {
         match op {
             Op::Add => Math::Add([a, b]),
@@ -297,7 +299,13 @@ fn not_zero(var: &str) -> impl Fn(&mut EGraph<Math, Fold>, Id, &egg::Subst) -> b
 
 /// The rules of ordinary algebra. Several hold only where both sides are defined (see the
 /// module documentation): what they produce is rescored before it is kept.
-fn rules() -> Vec<Rewrite<Math, Fold>> {
+fn rules() -> &'static [Rewrite<Math, Fold>] {
+    static RULES: OnceLock<Vec<Rewrite<Math, Fold>>> = OnceLock::new();
+    RULES.get_or_init(build_rules)
+}
+
+/// Parses the rules (once per process: every front member shares them).
+fn build_rules() -> Vec<Rewrite<Math, Fold>> {
     let mut rules = vec![
         rw!("add-commute"; "(+ ?a ?b)" => "(+ ?b ?a)"),
         rw!("mul-commute"; "(* ?a ?b)" => "(* ?b ?a)"),
@@ -402,10 +410,9 @@ fn to_rec(expr: &Expr) -> Option<RecExpr<Math>> {
                 (None, _) => return None,
             }),
             Kind::Op(op) => {
-                let b = if op.arity() == 2 { stack.pop()? } else { Id::from(0) };
+                let b = if op.arity() == 2 { Some(stack.pop()?) } else { None };
                 let a = stack.pop()?;
-                let (a, b) = if op.arity() == 2 { (a, b) } else { (a, a) };
-                rec.add(Math::of(op, a, b))
+                rec.add(Math::of(op, a, b.unwrap_or(a)))
             }
         };
         stack.push(id);
@@ -460,7 +467,7 @@ impl Expr {
             // Bounded by size alone: a clock would make the result depend on the machine.
             .with_time_limit(std::time::Duration::from_secs(3600))
             .with_expr(&rec)
-            .run(&rules());
+            .run(rules());
         // Two numbers made equal: a rule fired outside its domain, and any member of the graph
         // may now be wrong. Nothing from it is offered.
         if runner.egraph.classes().any(|c| c.data == Folded::Conflict) {
