@@ -114,3 +114,18 @@ fn a_wide_table_is_searched_over_its_most_informative_features() {
     let formula = b.formula.as_deref().unwrap();
     assert!(formula.contains('a') && formula.contains('b') && !formula.contains('n'), "{formula}");
 }
+
+#[test]
+fn a_law_written_at_full_precision_stops_the_search_early() {
+    // y = a·b as a program that computes it another way wrote it: the last bits differ from a·b,
+    // and the file's δ is below an ulp, so only the rounding tolerance sees the exact fit.
+    let rows = inputs(300, 4, 1.0, 5.0).zip(inputs(300, 5, 1.0, 5.0)).map(|(a, b)| {
+        format!("{a:?},{b:?},{:?}", libm::exp(libm::log(a) + libm::log(b)))
+    });
+    let report = search(csv("a,b,y", rows), "y", 2_000, 2).unwrap();
+    let stats = report.search.as_ref().unwrap();
+    assert_eq!(stats.stop, "converged", "{stats:?}");
+    assert!(stats.generations < 2_000, "{stats:?}");
+    let formula = best(&report).formula.as_deref().unwrap();
+    assert!(["a*b", "b*a"].contains(&formula), "{formula}");
+}

@@ -65,7 +65,7 @@ pub struct Polished {
     pub data_bits: f64,
     /// Each constant as it is sent, in node order.
     pub constants: Vec<Constant>,
-    /// Every training residual is below δ/2: the formula reproduces the targets exactly.
+    /// The formula reproduces every training target (see [`reproduces`]).
     pub exact: bool,
     pub test_r2: Option<f64>,
     pub test_bits_per_row: Option<f64>,
@@ -276,13 +276,13 @@ impl<'a> Scorer<'a> {
         }
     }
 
-    /// True when every training target is reproduced exactly: round(μ/δ) = round(y/δ).
+    /// True when the formula reproduces every training target (see [`reproduces`]).
     pub fn is_exact(&self, expr: &Expr) -> bool {
         let mut mu = Vec::new();
         if self.predict(expr, &mut Evaluator::new(), &mut mu, &self.train).is_none() {
             return false;
         }
-        self.train.y.iter().zip(&mu).all(|(y, m)| ((y / self.delta).round() - m / self.delta).abs() < 0.5)
+        reproduces(&self.train.y, &mu, self.delta)
     }
 
     /// The final forms of a front member, each with its exact code: the formula with constants
@@ -332,8 +332,7 @@ impl<'a> Scorer<'a> {
             f64::INFINITY
         };
         let code = self.predict(&e, &mut evaluator, &mut mu, &self.train).and_then(|_| ResidualCode::fit(&self.train.y, &mu, self.delta).ok());
-        let exact = code.is_some()
-            && self.train.y.iter().zip(&mu).all(|(y, m)| ((y / self.delta).round() - m / self.delta).abs() < 0.5);
+        let exact = code.is_some() && reproduces(&self.train.y, &mu, self.delta);
         let data_bits = code.map_or(f64::INFINITY, |c| c.total_bits);
         let (test_r2, test_bits_per_row) = self.test_scores(&e, code.as_ref(), &mut evaluator);
         let names = self.names();
@@ -487,6 +486,22 @@ fn set_constant(expr: &mut Expr, i: usize, value: f64, form: Form) {
     }
 }
 
+/// Relative agreement at which two floating-point evaluations of one law count as equal: a few
+/// thousand ulps of f64, far above the rounding a differently ordered evaluation accrues (or a
+/// generator's libm that differs from ours in the last bit) and far below any measurement.
+const ROUNDING: f64 = 1e-12;
+
+/// Whether the predictions reproduce every target: to the target's decimal step δ (round(μ/δ) =
+/// round(y/δ)), or to floating-point rounding. The second matters for files written at full
+/// precision, where δ is below an ulp of the values and the true law, evaluated in another
+/// order than the program that wrote the file, cannot match it digit for digit; without it the
+/// search would never see its exact fit and never stop early.
+fn reproduces(y: &[f64], mu: &[f64], delta: f64) -> bool {
+    y.iter().zip(mu).all(|(&y, &m)| {
+        ((y / delta).round() - m / delta).abs() < 0.5 || (y - m).abs() <= ROUNDING * y.abs().max(m.abs())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -502,5 +517,22 @@ mod tests {
         assert_eq!(near_pi_multiple(std::f64::consts::PI), None);
         assert_eq!(near_pi_multiple(1.6), None);
         assert_eq!(near_pi_multiple(0.0), None);
+    }
+
+    #[test]
+    fn targets_are_reproduced_to_their_step_or_to_rounding() {
+        // Two decimals: within δ/2 after rounding is exact, a whole step off is not.
+        assert!(reproduces(&[1.25, -3.5], &[1.2549, -3.4951], 0.01));
+        assert!(!reproduces(&[1.25, -3.5], &[1.26, -3.5], 0.01));
+        // Full precision (δ = 1e-17, below an ulp of values near 1): the law evaluated in another
+        // order, a few ulps away, is exact; a part in 10⁹ is not, nor is NaN.
+        let y: Vec<f64> = (1..50).map(|i| libm::exp(libm::log(i as f64 * 0.37) + libm::log(1.9))).collect();
+        let mu: Vec<f64> = (1..50).map(|i| i as f64 * 0.37 * 1.9).collect();
+        assert!(y.iter().zip(&mu).any(|(a, b)| a != b), "the two orders differ somewhere");
+        assert!(!y.iter().zip(&mu).all(|(y, m)| ((y / 1e-17).round() - m / 1e-17).abs() < 0.5), "δ alone is too fine");
+        assert!(reproduces(&y, &mu, 1e-17));
+        let off: Vec<f64> = mu.iter().map(|m| m * (1.0 + 1e-9)).collect();
+        assert!(!reproduces(&y, &off, 1e-17));
+        assert!(!reproduces(&[1.0], &[f64::NAN], 1e-17));
     }
 }
