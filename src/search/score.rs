@@ -65,8 +65,6 @@ pub struct Polished {
     pub data_bits: f64,
     /// Each constant as it is sent, in node order.
     pub constants: Vec<Constant>,
-    /// The formula reproduces every training target (see [`reproduces`]).
-    pub exact: bool,
     pub test_r2: Option<f64>,
     pub test_bits_per_row: Option<f64>,
     pub text: String,
@@ -276,7 +274,8 @@ impl<'a> Scorer<'a> {
         }
     }
 
-    /// True when the formula reproduces every training target (see [`reproduces`]).
+    /// True when the formula reproduces every training target (see [`reproduces`]): what lets
+    /// the search stop early.
     pub fn is_exact(&self, expr: &Expr) -> bool {
         let mut mu = Vec::new();
         if self.predict(expr, &mut Evaluator::new(), &mut mu, &self.train).is_none() {
@@ -332,7 +331,6 @@ impl<'a> Scorer<'a> {
             f64::INFINITY
         };
         let code = self.predict(&e, &mut evaluator, &mut mu, &self.train).and_then(|_| ResidualCode::fit(&self.train.y, &mu, self.delta).ok());
-        let exact = code.is_some() && reproduces(&self.train.y, &mu, self.delta);
         let data_bits = code.map_or(f64::INFINITY, |c| c.total_bits);
         let (test_r2, test_bits_per_row) = self.test_scores(&e, code.as_ref(), &mut evaluator);
         let names = self.names();
@@ -346,7 +344,6 @@ impl<'a> Scorer<'a> {
             model_bits,
             data_bits,
             constants: sent,
-            exact,
             test_r2,
             test_bits_per_row,
         }
