@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 use occam::control::{Cancel, Clock, Observer, Progress};
 use occam::report;
 use occam::model::Activation;
+use occam::prepare::Task;
 use occam::run::{self, Action, Choice, CompressSettings, DataSource, Job, SearchSettings, SelectSettings, SplitSettings};
 
 #[derive(Parser)]
@@ -48,6 +49,18 @@ enum Command {
         /// Search over only the K features with the most mutual information with the target.
         #[arg(long, value_name = "K")]
         top_features: Option<usize>,
+    },
+    /// Measure one formula in bits on a table (its constants as written, each sent in its
+    /// cheapest form), beside the null model: e.g. --formula "0.0002*a**(3/2)". Variables are
+    /// the columns' names, or x0, x1, … in feature order.
+    Score {
+        #[command(flatten)]
+        common: Common,
+        #[arg(long)]
+        formula: String,
+        /// The alphabet the formula's symbols are counted in (as for search).
+        #[arg(long, default_value = "default")]
+        ops: String,
     },
     /// Train a network and a linear model, compress them (quantisation, pruning, low rank, and a
     /// search over per-layer settings) and measure every variant in bits.
@@ -140,9 +153,14 @@ struct Common {
     /// Threads (default: all cores). The result does not depend on it.
     #[arg(long)]
     threads: Option<usize>,
-    /// Share of rows held out for testing.
-    #[arg(long, default_value_t = 0.2)]
-    test_fraction: f64,
+    /// Share of rows held out for testing (default: 0.2, but a table of fewer than 50 rows fits
+    /// on every row and is validated by leave-one-out).
+    #[arg(long)]
+    test_fraction: Option<f64>,
+    /// regression or classification (default: guessed from the target column; a formula search
+    /// reads a numeric column as numbers).
+    #[arg(long, value_parser = parse_task)]
+    task: Option<Task>,
     /// Train on the low values of this column and test on the high ones.
     #[arg(long)]
     extrapolate: Option<String>,
@@ -166,6 +184,10 @@ enum Bench {
         #[arg(long)]
         only_occam: bool,
     },
+}
+
+fn parse_task(name: &str) -> Result<Task, String> {
+    Task::from_name(name).ok_or_else(|| format!("'{name}' is not regression or classification"))
 }
 
 /// A monotonic clock started when the tool starts.
@@ -233,6 +255,7 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
             };
             engine(common, Action::Search(settings))
         }
+        Command::Score { common, formula, ops } => engine(common, Action::Score(run::ScoreSettings { formula, ops })),
         Command::Compress { common, hidden, activation, epochs, batch_size, learning_rate, generations, no_linear } => {
             let activation = match activation.as_str() {
                 "relu" => Activation::Relu,
@@ -265,8 +288,8 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
             };
             let search = SearchSettings { seconds: if generations.is_some() { None } else { Some(seconds) }, generations, ..Default::default() };
             let networks = CompressSettings { hidden, ..Default::default() };
-            let Common { data, target, seed, threads, test_fraction, extrapolate, json, .. } = common;
-            let job = Job { seed, target, split: SplitSettings { test_fraction, extrapolate }, ..Job::new(read_csv(&data)?, Action::Describe) };
+            let Common { data, target, seed, threads, test_fraction, extrapolate, task, json, .. } = common;
+            let job = Job { seed, target, task, split: SplitSettings { test_fraction, extrapolate }, ..Job::new(read_csv(&data)?, Action::Describe) };
             let encoding = with_threads(threads, || {
                 run::encode(&job, choice, &search, &networks, &observer(), &Cancel::new(), &SystemClock(Instant::now()))
             })?
@@ -320,8 +343,8 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
 
 /// Runs an engine on a CSV and prints the front (or the JSON report), and the plot if asked.
 fn engine(common: Common, action: Action) -> anyhow::Result<()> {
-    let Common { data, target, seed, threads, test_fraction, extrapolate, json, plot } = common;
-    let job = Job { seed, target, split: SplitSettings { test_fraction, extrapolate }, ..Job::new(read_csv(&data)?, action) };
+    let Common { data, target, seed, threads, test_fraction, extrapolate, task, json, plot } = common;
+    let job = Job { seed, target, task, split: SplitSettings { test_fraction, extrapolate }, ..Job::new(read_csv(&data)?, action) };
     let report = with_threads(threads, || run::run(&job, &observer(), &Cancel::new(), &SystemClock(Instant::now())))?
         .with_context(|| data.display().to_string())?;
     if observer().show {

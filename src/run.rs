@@ -14,7 +14,7 @@ use crate::codec::{self, Program};
 use crate::data::{self, LoadError, LoadOptions, Loaded};
 use crate::examples;
 use crate::expr::OpSet;
-use crate::prepare::{self, Dataset, PrepareError, PrepareOptions, Split, Target};
+use crate::prepare::{self, Dataset, PrepareError, PrepareOptions, Split, Target, Task};
 use crate::report::{Baseline, Candidate, DatasetInfo, Report, SearchStats, TestScore};
 use crate::search::{self, SearchError, SearchOptions};
 
@@ -37,6 +37,9 @@ pub struct Job {
     pub target: Option<String>,
     #[serde(default)]
     pub split: SplitSettings,
+    /// Regression or classification, when the guess from the target column is not wanted.
+    #[serde(default)]
+    pub task: Option<Task>,
 }
 
 fn default_seed() -> u64 {
@@ -46,7 +49,7 @@ fn default_seed() -> u64 {
 impl Job {
     /// A job with the default seed, target and split.
     pub fn new(data: DataSource, action: Action) -> Job {
-        Job { data, action, seed: default_seed(), target: None, split: SplitSettings::default() }
+        Job { data, action, seed: default_seed(), target: None, split: SplitSettings::default(), task: None }
     }
 }
 
@@ -74,23 +77,40 @@ pub enum Action {
     Compress(CompressSettings),
     /// Feature importance in bits, and a refit on the chosen features.
     Select(SelectSettings),
+    /// The bits of one given formula (its constants as written, each sent in its cheapest
+    /// form), beside the null model: how long a law someone proposes is.
+    Score(ScoreSettings),
+}
+
+/// A formula to measure, over the features' names (or x0, x1, … in feature order, for names
+/// that are not identifiers), in the alphabet `ops`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ScoreSettings {
+    pub formula: String,
+    pub ops: String,
+}
+
+impl Default for ScoreSettings {
+    fn default() -> Self {
+        ScoreSettings { formula: String::new(), ops: "default".into() }
+    }
 }
 
 /// How the rows are split into training and test rows.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SplitSettings {
-    /// Share of rows held out for testing.
-    pub test_fraction: f64,
+    /// Share of rows held out for testing. None: [`DEFAULT_TEST_FRACTION`], except that a table of
+    /// fewer than [`prepare::SMALL_TABLE_ROWS`] rows fits on every row and is validated by
+    /// leave-one-out.
+    pub test_fraction: Option<f64>,
     /// Train on the low values of this column and test on the high ones (extrapolation).
     pub extrapolate: Option<String>,
 }
 
-impl Default for SplitSettings {
-    fn default() -> Self {
-        SplitSettings { test_fraction: 0.2, extrapolate: None }
-    }
-}
+/// The share of rows held out when a table is large enough and no share is given.
+pub const DEFAULT_TEST_FRACTION: f64 = 0.2;
 
 /// The formula search's settings a user chooses; the rest keep [`SearchOptions`]' defaults.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -208,7 +228,7 @@ pub fn run_with_programs(
             report.columns = data::describe(&loaded.table, observer, cancel).ok_or(RunError::Cancelled)?;
         }
         Action::Search(settings) => {
-            let mut dataset = prepare::prepare(&loaded.table, &prepare_options(job))?;
+            let mut dataset = prepare::prepare(&loaded.table, &search_prepare_options(job, &loaded.table)?)?;
             if let Some(k) = settings.top_features.filter(|&k| k < dataset.features.len()) {
                 let all = dataset.features.len();
                 let (kept, info) = crate::select::top_k(&dataset, k);
@@ -229,26 +249,45 @@ pub fn run_with_programs(
                 generations: found.generations,
                 evaluations: found.evaluations,
                 stop: format!("{:?}", found.stop).to_lowercase(),
+                exhaustive_length: found.exhaustive_length,
+                exhaustive_structures: found.exhaustive_structures,
+                exhaustive_seconds: found.exhaustive_seconds,
             });
             report.candidates = found.front.iter().map(formula_candidate).collect();
-            report.front = (0..report.candidates.len()).collect();
-            report.best = (!report.candidates.is_empty()).then_some(found.best);
             let features = feature_names(&dataset);
             programs = found
                 .front
                 .into_iter()
                 .map(|p| Some(Program::Formula { expr: p.expr, constants: p.constants, ops: options.ops, features: features.clone() }))
                 .collect();
+            with_null(&dataset, &mut report, &mut programs);
+        }
+        Action::Score(settings) => {
+            let dataset = prepare::prepare(&loaded.table, &search_prepare_options(job, &loaded.table)?)?;
+            describe_dataset(&mut report, &dataset);
+            report.baselines = baselines(&dataset);
+            let ops = OpSet::parse(&settings.ops).map_err(|e| RunError::Setting { name: "ops", message: e.to_string() })?;
+            let names = feature_names(&dataset);
+            let expr = parse_formula(&settings.formula, &names, ops)?;
+            let options = SearchOptions { ops, ..SearchOptions::default() };
+            let scorer = search::Scorer::new(&dataset, &options)?;
+            let polished = scorer.polish(&expr);
+            report.candidates.push(formula_candidate(&polished));
+            programs.push(Some(Program::Formula { expr: polished.expr, constants: polished.constants, ops, features: names }));
+            with_null(&dataset, &mut report, &mut programs);
         }
         Action::Compress(settings) => {
             let dataset = prepared(job, &mut report)?;
             let codes = networks::compress(&dataset, settings, job.seed, &mut report, observer, cancel, clock)?;
             let features = feature_names(&dataset);
             programs = codes.into_iter().map(|code| Some(Program::Network { code, features: features.clone() })).collect();
+            with_null(&dataset, &mut report, &mut programs);
         }
         Action::Select(settings) => {
             let dataset = prepared(job, &mut report)?;
             networks::select(&dataset, settings, job.seed, &mut report, observer, cancel)?;
+            programs.resize_with(report.candidates.len(), || None);
+            with_null(&dataset, &mut report, &mut programs);
         }
     }
     programs.resize_with(report.candidates.len(), || None);
@@ -308,6 +347,11 @@ pub fn encode(
 ) -> Result<Encoding, RunError> {
     let loaded = load(&job.data, &LoadOptions::default())?;
     let job = Job { data: DataSource::Loaded(loaded.clone()), ..job.clone() };
+    // A formula is asked for: the column is numbers, and the file is coded as such.
+    let job = match choice {
+        Choice::Formula => Job { task: search_prepare_options(&job, &loaded.table)?.task, ..job },
+        _ => job,
+    };
     let regression = matches!(prepare::target_and_task(&loaded.table, &prepare_options(&job))?.1, prepare::Task::Regression);
     let mut actions = Vec::new();
     if matches!(choice, Choice::Formula) || (choice == Choice::Best && regression) {
@@ -321,7 +365,15 @@ pub fn encode(
     let mut report = Report::default();
     let mut programs = Vec::new();
     for action in actions {
-        let (r, p) = run_with_programs(&Job { action, ..job.clone() }, observer, cancel, clock)?;
+        let (mut r, mut p) = run_with_programs(&Job { action, ..job.clone() }, observer, cancel, clock)?;
+        // Every engine brings the null model; keep the first.
+        if report.candidates.iter().any(|c| c.family == "null") {
+            let keep: Vec<bool> = r.candidates.iter().map(|c| c.family != "null").collect();
+            let mut k = keep.iter();
+            r.candidates.retain(|_| *k.next().unwrap_or(&true));
+            let mut k = keep.iter();
+            p.retain(|_| *k.next().unwrap_or(&true));
+        }
         let search = report.search.take().or(r.search.clone());
         let mut joined = r;
         joined.candidates = std::mem::take(&mut report.candidates).into_iter().chain(joined.candidates).collect();
@@ -383,12 +435,26 @@ fn prepare_options(job: &Job) -> PrepareOptions {
         DataSource::Example { id } => examples::find(id).map(|e| e.target.to_string()),
         _ => None,
     });
-    let test_fraction = job.split.test_fraction;
-    let split = match &job.split.extrapolate {
-        Some(column) => Split::Extrapolate { column: column.clone(), test_fraction },
-        None => Split::Random { test_fraction },
+    let split = match (&job.split.extrapolate, job.split.test_fraction) {
+        (Some(column), fraction) => Split::Extrapolate { column: column.clone(), test_fraction: fraction.unwrap_or(DEFAULT_TEST_FRACTION) },
+        (None, Some(test_fraction)) => Split::Random { test_fraction },
+        (None, None) => Split::Automatic { test_fraction: DEFAULT_TEST_FRACTION },
     };
-    PrepareOptions { target, split, seed: job.seed, ..Default::default() }
+    PrepareOptions { target, split, task: job.task, seed: job.seed, ..Default::default() }
+}
+
+/// The preparation for a formula search: a numeric target is searched as numbers even when its
+/// few whole values look like labels (unless the job says classification), since asking for a
+/// formula says what the column is.
+fn search_prepare_options(job: &Job, table: &data::Table) -> Result<PrepareOptions, RunError> {
+    let mut options = prepare_options(job);
+    if options.task.is_none() {
+        let (target, _) = prepare::target_and_task(table, &options)?;
+        if matches!(table.columns[target].data, data::ColumnData::Numeric { .. }) {
+            options.task = Some(Task::Regression);
+        }
+    }
+    Ok(options)
 }
 
 fn search_options(settings: &SearchSettings, seed: u64) -> Result<SearchOptions, RunError> {
@@ -412,6 +478,7 @@ fn describe_dataset(report: &mut Report, dataset: &Dataset) {
     d.task = Some(dataset.task.name().to_string());
     d.train_rows = dataset.train.len();
     d.test_rows = dataset.test.len();
+    d.validation = Some(dataset.validation);
     if let Target::Regression(t) = &dataset.target {
         d.precision = Some(t.precision());
     }
@@ -435,6 +502,122 @@ fn formula_candidate(p: &search::Polished) -> Candidate {
         test: TestScore { r2: p.test_r2, accuracy: None, bits_per_row: p.test_bits_per_row },
         ..Default::default()
     }
+}
+
+/// A formula over the features' names, or over x0, x1, … when it does not read with the names;
+/// every operator it uses must be in `ops` (its bits are counted in that alphabet).
+fn parse_formula(text: &str, names: &[String], ops: OpSet) -> Result<crate::expr::Expr, RunError> {
+    let named: Vec<&str> = names.iter().map(String::as_str).collect();
+    let aliases: Vec<String> = (0..names.len()).map(|j| format!("x{j}")).collect();
+    let aliased: Vec<&str> = aliases.iter().map(String::as_str).collect();
+    let expr = crate::expr::parse(text, &named)
+        .or_else(|e| crate::expr::parse(text, &aliased).map_err(|_| e))
+        .map_err(|e| RunError::Setting { name: "formula", message: e.to_string() })?;
+    for node in &expr.nodes {
+        if let crate::expr::Kind::Op(op) = node.kind {
+            if !ops.contains(op) {
+                return Err(RunError::Setting {
+                    name: "formula",
+                    message: format!("'{op}' is not among the operators {ops}; add it with --ops"),
+                });
+            }
+        }
+    }
+    Ok(expr)
+}
+
+/// Adds the null model as a candidate (and its program) and settles the front and the best:
+/// the mean, or the class frequencies, is a program too, and no candidate that costs more than
+/// it can be the best.
+fn with_null(dataset: &Dataset, report: &mut Report, programs: &mut Vec<Option<Program>>) {
+    programs.resize_with(report.candidates.len(), || None);
+    if let Some(null) = null_candidate(dataset) {
+        report.candidates.push(null);
+        programs.push(Some(Program::Null));
+    }
+    report.settle();
+}
+
+/// The null model on the training rows, measured as the .occam file codes it ([`Program::Null`]):
+/// the constant closest to the mean in its cheapest form and the residual code around it, or
+/// the class counts and each label at its frequency; tested like every other candidate.
+pub fn null_candidate(dataset: &Dataset) -> Option<Candidate> {
+    match &dataset.target {
+        Target::Regression(target) => {
+            let delta = target.precision();
+            let y: Vec<f64> = dataset.train.iter().map(|&r| target.values[r]).collect();
+            let null = crate::mdl::baselines::null_numeric(&y, delta).ok()?;
+            let c = null.constant.value();
+            let e = crate::expr::Expr::with_form(c, search::form_of(&null.constant));
+            let print = |syntax| e.print(syntax, &[]).ok();
+            let test = match dataset.validation {
+                prepare::Validation::LeaveOneOut => {
+                    // Each row predicted by the mean of the others.
+                    let (n, sum) = (y.len() as f64, y.iter().sum::<f64>());
+                    let others: Vec<f64> = y.iter().map(|v| (sum - v) / (n - 1.0)).collect();
+                    test_of(&y, &others, &null.residuals, delta)
+                }
+                _ => {
+                    let y_test: Vec<f64> = dataset.test.iter().map(|&r| target.values[r]).collect();
+                    test_of(&y_test, &vec![c; y_test.len()], &null.residuals, delta)
+                }
+            };
+            Some(Candidate {
+                family: "null".into(),
+                description: "the mean".into(),
+                formula: print(crate::expr::Syntax::Text),
+                latex: print(crate::expr::Syntax::Latex),
+                mathml: print(crate::expr::Syntax::MathMl),
+                python: print(crate::expr::Syntax::Python),
+                model_bits: null.constant.bits() as f64,
+                data_bits: null.residuals.total_bits,
+                total_bits: null.total_bits,
+                test,
+                ..Default::default()
+            })
+        }
+        Target::Classification { classes, labels } => {
+            let text: Vec<&str> = dataset.train.iter().map(|&r| classes[labels[r] as usize].as_str()).collect();
+            let (model_bits, data_bits) = crate::mdl::baselines::null_class_parts(&text).ok()?;
+            let mut counts = vec![0usize; classes.len()];
+            for &r in &dataset.train {
+                counts[labels[r] as usize] += 1;
+            }
+            let majority = (0..counts.len()).max_by_key(|&k| (counts[k], std::cmp::Reverse(k)))?;
+            let accuracy = match dataset.validation {
+                prepare::Validation::LeaveOneOut => {
+                    // The majority of the other rows, ties to the first class.
+                    let right = dataset.train.iter().filter(|&&r| {
+                        let mut others = counts.clone();
+                        others[labels[r] as usize] -= 1;
+                        let top = (0..others.len()).max_by_key(|&k| (others[k], std::cmp::Reverse(k)));
+                        top == Some(labels[r] as usize)
+                    });
+                    Some(right.count() as f64 / dataset.train.len() as f64)
+                }
+                _ if dataset.test.is_empty() => None,
+                _ => Some(dataset.test.iter().filter(|&&r| labels[r] as usize == majority).count() as f64 / dataset.test.len() as f64),
+            };
+            Some(Candidate {
+                family: "null".into(),
+                description: "the class frequencies".into(),
+                model_bits,
+                data_bits,
+                total_bits: model_bits + data_bits,
+                test: TestScore { r2: None, accuracy, bits_per_row: None },
+                ..Default::default()
+            })
+        }
+    }
+}
+
+/// R² (Q² for leave-one-out predictions) and bits per row of `y` given `mu` under `code`.
+fn test_of(y: &[f64], mu: &[f64], code: &crate::mdl::ResidualCode, delta: f64) -> TestScore {
+    if y.len() < 2 {
+        return TestScore::default();
+    }
+    let bits = code.evaluate(y, mu, delta).ok().map(|b| b / y.len() as f64).filter(|b| b.is_finite());
+    TestScore { r2: crate::compress::r2(y, mu), accuracy: None, bits_per_row: bits }
 }
 
 /// The code lengths that need no model of the features, on the training rows' target.

@@ -97,9 +97,10 @@ fn selection_keeps_the_informative_columns() {
     let noise = report.importance.iter().find(|f| f.feature == "noise").unwrap();
     let x1 = report.importance.iter().find(|f| f.feature == "x1").unwrap();
     assert!(x1.permutation_bits > 100.0 && noise.permutation_bits < x1.permutation_bits / 10.0, "{:?}", report.importance);
-    // All features and the refit on the chosen two, on the same scale.
-    assert_eq!(report.candidates.len(), 2);
+    // All features, the refit on the chosen two, and the null model, on the same scale.
+    assert_eq!(report.candidates.len(), 3);
     assert!(report.candidates[1].model_bits < report.candidates[0].model_bits);
+    assert_eq!(report.candidates[2].family, "null");
 }
 
 #[test]

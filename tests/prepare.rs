@@ -2,7 +2,7 @@
 
 use occam::data::{load, LoadOptions, Table};
 use occam::examples;
-use occam::prepare::{prepare, Origin, PrepareError, PrepareOptions, Split, Target, Task};
+use occam::prepare::{prepare, Origin, PrepareError, PrepareOptions, Split, Target, Task, Validation, SMALL_TABLE_ROWS};
 
 fn table(text: &str) -> Table {
     load("t.csv", text.as_bytes(), &LoadOptions::default()).unwrap().table
@@ -29,7 +29,22 @@ fn kepler_is_a_regression_on_a_with_the_names_left_out() {
     let Target::Regression(t) = &d.target else { panic!() };
     assert_eq!(t.precision(), 1e-5);
     assert_eq!(d.column(0)[4], 2.7675, "features stay in the file's units");
-    assert_eq!((d.train.len(), d.test.len()), (8, 2));
+    // Ten rows: a small table fits on every row and is validated by leave-one-out; asked for a
+    // random split, it holds out a fifth.
+    assert_eq!((d.train.len(), d.test.len(), d.validation), (10, 0, Validation::LeaveOneOut));
+    let split = PrepareOptions { split: Split::Random { test_fraction: 0.2 }, ..options("T") };
+    let d = prepare(&example("kepler"), &split).unwrap();
+    assert_eq!((d.train.len(), d.test.len(), d.validation), (8, 2, Validation::Holdout));
+}
+
+#[test]
+fn the_small_table_rule_switches_at_fifty_rows() {
+    assert_eq!(SMALL_TABLE_ROWS, 50);
+    let rows = |n: usize| (0..n).map(|i| format!("{i},{}.5\n", i * 3)).collect::<String>();
+    for (n, train, test, validation) in [(49, 49, 0, Validation::LeaveOneOut), (50, 40, 10, Validation::Holdout)] {
+        let d = prepare(&table(&format!("x,y\n{}", rows(n))), &options("y")).unwrap();
+        assert_eq!((d.train.len(), d.test.len(), d.validation), (train, test, validation), "{n} rows");
+    }
 }
 
 #[test]
@@ -86,6 +101,23 @@ fn a_numeric_column_of_few_integers_is_a_class_target_unless_told() {
     assert_eq!(prepare(&table(text), &options("y")).unwrap().task, Task::Classification);
     let told = PrepareOptions { task: Some(Task::Regression), ..options("y") };
     assert_eq!(prepare(&table(text), &told).unwrap().task, Task::Regression);
+    let ratings = "x,y\n1,1\n2,2\n3,3\n4,1\n5,2\n6,3\n7,2\n";
+    assert_eq!(prepare(&table(ratings), &options("y")).unwrap().task, Task::Classification);
+}
+
+#[test]
+fn whole_number_readings_are_numbers() {
+    // Decay counts (11 rows, every count its own), whole lux readings (9 rows), millimetres that
+    // repeat (few values, but far from label codes): all regression targets.
+    let counts = "t,A_cps\n0,1012\n2,817\n4,663\n6,540\n8,431\n10,352\n12,288\n14,229\n16,187\n18,151\n20,124\n";
+    let lux = "d_m,E_lux\n0.5,1580\n0.6,1101\n0.7,806\n0.8,618\n0.9,489\n1.0,395\n1.2,275\n1.4,202\n1.6,155\n";
+    let mm = "load,x_mm\n1,12\n2,12\n3,13\n4,13\n5,14\n6,14\n7,15\n8,15\n";
+    for (text, target) in [(counts, "A_cps"), (lux, "E_lux"), (mm, "x_mm")] {
+        let d = prepare(&table(text), &options(target)).unwrap();
+        assert_eq!(d.task, Task::Regression, "{target}");
+    }
+    let told = PrepareOptions { task: Some(Task::Classification), ..options("x_mm") };
+    assert_eq!(prepare(&table(mm), &told).unwrap().task, Task::Classification);
 }
 
 #[test]

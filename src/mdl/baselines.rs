@@ -128,6 +128,12 @@ pub fn literal_bits(values: &[f64], delta: f64) -> Result<f64, MdlError> {
 /// (in order of first appearance; the last follows from n, which the receiver knows) by the
 /// universal code, then each label at its empirical frequency, −Σ log₂(count/n).
 pub fn null_class_bits<S: AsRef<str>>(labels: &[S]) -> Result<f64, MdlError> {
+    null_class_parts(labels).map(|(model, data)| model + data)
+}
+
+/// The null model of a class column in two parts: the class counts (its model) and each label at
+/// its empirical frequency (its data).
+pub fn null_class_parts<S: AsRef<str>>(labels: &[S]) -> Result<(f64, f64), MdlError> {
     if labels.is_empty() {
         return Err(MdlError::Empty);
     }
@@ -145,7 +151,7 @@ pub fn null_class_bits<S: AsRef<str>>(labels: &[S]) -> Result<f64, MdlError> {
     let header = natural_bits_f64(counts.len() as f64 - 1.0)
         + counts[..counts.len() - 1].iter().map(|&c| natural_bits_f64(c as f64 - 1.0)).sum::<f64>();
     let data: f64 = counts.iter().map(|&c| c as f64 * libm::log2(n / c as f64)).sum();
-    Ok(header + data)
+    Ok((header, data))
 }
 
 /// 8 × the size of `text` compressed by raw deflate (RFC 1951) at miniz_oxide's best level.

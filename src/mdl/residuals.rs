@@ -163,8 +163,8 @@ impl ResidualCode {
             if bits.is_nan() { f64::INFINITY } else { bits.max(0.0) }
         };
         let laplace = |b: f64| (n * libm::log2(2.0 * b) + abs / (b * LN_2)).max(0.0);
-        let (g_scale, g_bits) = cheapest_scale((sq / n).sqrt(), gaussian);
-        let (l_scale, l_bits) = cheapest_scale(abs / n, laplace);
+        let (g_scale, g_bits) = cheapest_scale((sq / n).sqrt(), n, gaussian);
+        let (l_scale, l_bits) = cheapest_scale(abs / n, n, laplace);
         let flag = FAMILY_BITS as f64;
         Ok(if g_bits <= l_bits {
             FastEstimate { family: Family::Gaussian, scale: g_scale, total_bits: flag + g_bits }
@@ -445,12 +445,24 @@ pub(crate) fn scale_total(real: Real, data: f64) -> f64 {
     Constant::Real(real).bits() as f64 + data
 }
 
-/// The cheapest scale for [`ResidualCode::fast`]: `mle` at every mantissa width and the powers of
-/// two from 2⁻⁴ to 2³, by scale bits + `data(scale)`.
-fn cheapest_scale(mle: f64, data: impl Fn(f64) -> f64) -> (f64, f64) {
+/// The cheapest scale for [`ResidualCode::fast`]: `mle` at the mantissa widths that can pay for
+/// themselves and the powers of two from 2⁻⁴ to 2³, by scale bits + `data(scale)`.
+///
+/// Rounding the scale to m bits moves it by a relative ε ≤ 2^−(m+1) from its optimum, which
+/// costs n·ε²/ln 2 bits of data to second order; one more mantissa bit costs a bit and saves at
+/// most three quarters of that. So widths beyond ½·log₂(n/ln 2) cannot pay; three more are tried
+/// for the terms the second order leaves out.
+fn cheapest_scale(mle: f64, n: f64, data: impl Fn(f64) -> f64) -> (f64, f64) {
+    let widest = (0.5 * libm::log2(n / LN_2)).ceil().max(0.0) as usize + 3;
     let powers = (-4..=3).map(Real::power_of_two);
     let mut best = (1.0, f64::INFINITY);
-    for real in mantissa_roundings(mle).into_iter().chain(powers) {
+    let mut exact = false;
+    let roundings = (0..=widest.min(MAX_MANTISSA_BITS as usize) as u32).map_while(|width| {
+        let real = Real::new(mle, width).ok().filter(|_| !exact)?;
+        exact = real.value() == mle;
+        Some(real)
+    });
+    for real in roundings.chain(powers) {
         let total = scale_total(real, data(real.value()));
         if total < best.1 {
             best = (real.value(), total);

@@ -12,14 +12,15 @@ mod error;
 mod split;
 
 pub use error::PrepareError;
-pub use split::Split;
+pub use split::{Split, Validation, SMALL_TABLE_ROWS};
 
 use ndarray::{Array2, ShapeBuilder};
 
 use crate::data::{ColumnData, Kind, Table, MISSING};
 
-/// What is asked of the target column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What is asked of the target column. (A setting of a job too, so it crosses the boundary.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Task {
     Regression,
     Classification,
@@ -31,6 +32,11 @@ impl Task {
             Task::Regression => "regression",
             Task::Classification => "classification",
         }
+    }
+
+    /// The task named `name` ("regression" or "classification").
+    pub fn from_name(name: &str) -> Option<Task> {
+        [Task::Regression, Task::Classification].into_iter().find(|t| t.name() == name)
     }
 }
 
@@ -90,6 +96,8 @@ pub struct Dataset {
     pub x: Array2<f64>,
     pub train: Vec<usize>,
     pub test: Vec<usize>,
+    /// How the candidates are tested: on the test rows, or by leave-one-out on a small table.
+    pub validation: Validation,
     /// Rows of the table dropped because their target was missing.
     pub dropped_rows: usize,
     /// What preparing did that the user should know (columns left out, levels capped).
@@ -107,7 +115,8 @@ impl Dataset {
     }
 }
 
-/// Choices for [`prepare`]. The defaults follow the seed pipeline: 80/20 random split.
+/// Choices for [`prepare`]. The defaults follow the seed pipeline, an 80/20 random split, but
+/// a table of fewer than [`SMALL_TABLE_ROWS`] rows fits on every row.
 #[derive(Debug, Clone)]
 pub struct PrepareOptions {
     /// The column to explain (default: the last column that is not constant).
@@ -132,13 +141,13 @@ impl Default for PrepareOptions {
             features: None,
             clip: None,
             max_levels: 16,
-            split: Split::Random { test_fraction: 0.2 },
+            split: Split::Automatic { test_fraction: 0.2 },
             seed: 1,
         }
     }
 }
 
-/// A numeric target with at most this many distinct integer values is taken as class labels.
+/// A numeric target with at most this many distinct integer values may be class labels.
 const MAX_NUMERIC_CLASSES: usize = 10;
 
 /// The target column and the task it sets, without preparing the rest: what a caller needs to
@@ -190,6 +199,7 @@ pub fn prepare(table: &Table, options: &PrepareOptions) -> Result<Dataset, Prepa
         x,
         train,
         test,
+        validation: options.split.validation(rows.len()),
         dropped_rows: table.rows - rows.len(),
         notes,
     })
@@ -220,23 +230,32 @@ fn target_rows(table: &Table, target: usize) -> Vec<usize> {
     }
 }
 
-/// Regression for a numeric target with many values; classification for text, booleans and
-/// numeric columns of a few integers (0/1 labels, ratings).
+/// Classification for text and booleans, and for a numeric column that looks like labels;
+/// regression for every other numeric column, whole numbers included (counts, lux, millimetres).
 fn infer_task(column: &crate::data::Column) -> Task {
     match &column.data {
         ColumnData::Text { .. } => Task::Classification,
-        ColumnData::Numeric { values, .. } => {
-            let mut distinct: Vec<f64> = values.iter().copied().filter(|v| !v.is_nan()).collect();
-            distinct.sort_unstable_by(f64::total_cmp);
-            distinct.dedup();
-            let integers = distinct.iter().all(|v| v.fract() == 0.0);
-            if integers && distinct.len() <= MAX_NUMERIC_CLASSES {
-                Task::Classification
-            } else {
-                Task::Regression
-            }
-        }
+        ColumnData::Numeric { values, .. } if looks_like_labels(values) => Task::Classification,
+        ColumnData::Numeric { .. } => Task::Regression,
     }
+}
+
+/// Labels written as numbers are few codes near 0 that repeat: whole numbers, 2 to
+/// [`MAX_NUMERIC_CLASSES`] distinct values, at least two rows a value on average, and codes
+/// from −1, 0 or 1 up to at most one past their count (0/1, −1/1, ratings 1–5, classes 0–9).
+/// Eleven decay counts, nine lux readings or lengths in millimetres are none of that.
+fn looks_like_labels(values: &[f64]) -> bool {
+    let present: Vec<f64> = values.iter().copied().filter(|v| !v.is_nan()).collect();
+    let mut distinct = present.clone();
+    distinct.sort_unstable_by(f64::total_cmp);
+    distinct.dedup();
+    let k = distinct.len();
+    let (Some(&low), Some(&high)) = (distinct.first(), distinct.last()) else { return false };
+    distinct.iter().all(|v| v.fract() == 0.0)
+        && (2..=MAX_NUMERIC_CLASSES).contains(&k)
+        && present.len() >= 2 * k
+        && (-1.0..=1.0).contains(&low)
+        && high <= k as f64 + 1.0
 }
 
 fn build_target(table: &Table, target: usize, rows: &[usize], task: Task) -> Result<Target, PrepareError> {

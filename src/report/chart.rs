@@ -22,6 +22,7 @@ fn family_colour(family: &str) -> RGBColor {
     match family {
         "formula" => FORMULA,
         "linear" | "logistic" => LINEAR,
+        "null" => BASELINE,
         _ => NETWORK,
     }
 }
@@ -112,6 +113,8 @@ pub fn mdl_plot_with<DB: DrawingBackend>(
         let colour = family_colour(&c.family);
         match c.family.as_str() {
             "formula" => chart.draw_series(std::iter::once(Circle::new(at, 5, colour.filled())))?,
+            // The mean: a grey ring, on its own baseline.
+            "null" => chart.draw_series(std::iter::once(Circle::new(at, 6, colour.stroke_width(3))))?,
             "linear" | "logistic" => chart.draw_series(std::iter::once(
                 EmptyElement::at(at) + Rectangle::new([(-5, -5), (5, 5)], colour.filled()),
             ))?,

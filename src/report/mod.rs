@@ -50,6 +50,15 @@ pub struct SearchStats {
     pub evaluations: u64,
     /// "generations", "time", "converged" or "cancelled".
     pub stop: String,
+    /// Every formula of up to this many symbols was fitted by the exhaustive search that runs
+    /// first (alone and under a linear scaling b·f + a); 0 when it did not run.
+    #[serde(default)]
+    pub exhaustive_length: usize,
+    /// Structures the exhaustive search fitted, and the seconds it took.
+    #[serde(default)]
+    pub exhaustive_structures: u64,
+    #[serde(default)]
+    pub exhaustive_seconds: f64,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -64,6 +73,11 @@ pub struct DatasetInfo {
     pub task: Option<String>,
     /// The target's decimal step δ, for a numeric target.
     pub precision: Option<f64>,
+    /// How the candidates' test scores were measured: "holdout", "extrapolation",
+    /// "leave_one_out" (a small table: every row fits, each is predicted without itself) or
+    /// "none".
+    #[serde(default)]
+    pub validation: Option<crate::prepare::Validation>,
     /// The delimiter as text (",", ";", "\t", "|").
     pub delimiter: String,
     pub decimal_comma: bool,

@@ -1,5 +1,6 @@
 //! Reports as plain-text tables for the terminal.
 
+use crate::prepare::Validation;
 use super::Report;
 
 /// The dataset's columns as an aligned text table: name, kind, missing, distinct, precision,
@@ -66,7 +67,13 @@ pub fn front_table(report: &Report) -> String {
         "model bits".into(),
         "data bits".into(),
         "total".into(),
-        if d.task.as_deref() == Some("classification") { "accuracy" } else { "test R²" }.into(),
+        match (d.task.as_deref(), d.validation) {
+            (Some("classification"), Some(Validation::LeaveOneOut)) => "LOO accuracy",
+            (Some("classification"), _) => "accuracy",
+            (_, Some(Validation::LeaveOneOut)) => "LOO R²",
+            _ => "test R²",
+        }
+        .into(),
         "family".into(),
         "program".into(),
     ]];
@@ -89,7 +96,15 @@ pub fn front_table(report: &Report) -> String {
             out.push_str(&format!("baseline {:<10} {:>10.1} bits\n", b.name, b.total_bits));
         }
     }
-    if let Some(best) = report.best.and_then(|b| report.candidates.get(b)) {
+    if let Some(best) = report.best.and_then(|b| report.candidates.get(b)).filter(|b| b.family == "null") {
+        out.push_str(&format!(
+            "\nbest: {} (the null model, {:.1} bits): no program found is shorter than {}; with {} rows, a law must save more bits than its own symbols and constants cost\n",
+            best.formula.as_deref().unwrap_or(&best.description),
+            best.total_bits,
+            best.description,
+            d.train_rows
+        ));
+    } else if let Some(best) = report.best.and_then(|b| report.candidates.get(b)) {
         out.push_str(&format!(
             "\nbest: {} = {}  ({:.1} bits: {:.1} model + {:.1} data)\n",
             d.target.as_deref().unwrap_or("y"),
@@ -108,6 +123,12 @@ pub fn front_table(report: &Report) -> String {
             s.evaluations as f64 / report.elapsed_s.max(1e-9),
             s.stop
         ));
+        if s.exhaustive_length > 0 {
+            out.push_str(&format!(
+                "exhaustive: every formula of up to {} symbols was tried, alone and as b·f + a ({} structures, {:.2} s)\n",
+                s.exhaustive_length, s.exhaustive_structures, s.exhaustive_seconds
+            ));
+        }
     }
     for w in &report.warnings {
         out.push_str(&format!("note: {w}\n"));

@@ -4,12 +4,12 @@
 use std::collections::HashSet;
 
 use super::individual::Individual;
-use super::optimize::{fit_constants, Workspace};
-use super::score::Scorer;
+use super::optimize::fit_constants;
+use super::score::{Scorer, Scratch};
 use super::variation::{self, Grammar};
 use super::SearchOptions;
 use crate::control::Cancel;
-use crate::expr::{Evaluator, Expr};
+use crate::expr::Expr;
 use crate::random::Rng;
 
 /// What every island shares during a run.
@@ -23,27 +23,28 @@ pub struct Island {
     members: Vec<Individual>,
     hashes: HashSet<u64>,
     rng: Rng,
-    evaluator: Evaluator,
-    buffer: Vec<f64>,
-    workspace: Workspace,
+    scratch: Scratch,
     /// Formulas scored so far.
     pub evaluations: u64,
 }
 
 impl Island {
-    /// A population of random formulas (and every variable on its own), island `index` of a run
-    /// seeded with `seed`.
-    pub fn new(index: usize, seed: u64, ctx: &Context) -> Island {
+    /// A population of the exhaustive search's `seeds`, every variable on its own, and random
+    /// formulas: island `index` of a run seeded with `seed`.
+    pub fn new(index: usize, seed: u64, ctx: &Context, seeds: &[Individual]) -> Island {
         let mut island = Island {
             members: Vec::with_capacity(ctx.options.population),
             hashes: HashSet::new(),
             rng: Rng::stream(seed, index as u64),
-            evaluator: Evaluator::new(),
-            buffer: Vec::new(),
-            workspace: Workspace::default(),
+            scratch: Scratch::default(),
             evaluations: 0,
         };
         let mut attempts = 0;
+        for seed in seeds.iter().take(ctx.options.population / 2) {
+            if island.hashes.insert(seed.hash) {
+                island.members.push(seed.clone());
+            }
+        }
         for j in 0..ctx.grammar.vars.min(ctx.options.population as u16) {
             island.admit(Expr::var(j), ctx);
         }
@@ -83,19 +84,19 @@ impl Island {
         }
         let tuned = expr.num_constants() > 0 && self.rng.chance(ctx.options.optimize_probability);
         if tuned {
-            fit_constants(&mut expr, &ctx.scorer.fit_data(), ctx.options.lm_iterations, &mut self.workspace);
+            fit_constants(&mut expr, &ctx.scorer.fit_data(), ctx.options.lm_iterations, self.scratch.workspace());
         }
-        let (mut score, scaled) = ctx.scorer.score_scaled(&expr, &mut self.evaluator, &mut self.buffer);
+        let (mut score, scaled) = ctx.scorer.score_scaled(&expr, &mut self.scratch);
         self.evaluations += 1;
         match scaled {
             Some(scaled) if scaled.len() <= ctx.grammar.max_len => expr = scaled,
             // Too long to carry its scaling: scored as it is.
-            Some(_) => score = ctx.scorer.score(&expr, &mut self.evaluator, &mut self.buffer),
+            Some(_) => score = ctx.scorer.score(&expr, &mut self.scratch),
             None => {}
         }
         if tuned {
             // A tuned constant that lands on 3/2 or π is worth trying in that form.
-            score = ctx.scorer.snap(&mut expr, score, &mut self.evaluator, &mut self.buffer);
+            score = ctx.scorer.snap(&mut expr, score, &mut self.scratch);
         }
         let hash = expr.structural_hash();
         Some(Individual { expr, score, hash })

@@ -14,6 +14,8 @@
 //! the same front on one thread or many.
 
 mod archive;
+mod enumerate;
+mod exhaustive;
 mod individual;
 mod island;
 pub mod optimize;
@@ -21,7 +23,7 @@ mod score;
 pub mod variation;
 
 pub use individual::{Individual, Score};
-pub use score::{Polished, Scorer};
+pub use score::{form_of, Polished, Scorer, Scratch};
 
 use rayon::prelude::*;
 
@@ -61,6 +63,13 @@ pub struct SearchOptions {
     pub archive: usize,
     /// Stop after this many epochs without a shorter best, once the best fits exactly.
     pub patience: u64,
+    /// The exhaustive search that runs first: at most this many structures (a bound that does
+    /// not depend on the machine; 0 turns it off) ...
+    pub exhaustive_structures: u64,
+    /// ... within this share of a time budget ...
+    pub exhaustive_share: f64,
+    /// ... and of at most this many nodes.
+    pub exhaustive_length: usize,
     pub seed: u64,
 }
 
@@ -81,6 +90,9 @@ impl Default for SearchOptions {
             lm_rows: 128,
             archive: 48,
             patience: 8,
+            exhaustive_structures: 400_000,
+            exhaustive_share: 0.3,
+            exhaustive_length: 10,
             seed: 1,
         }
     }
@@ -137,6 +149,9 @@ impl SearchOptions {
         if !(0.0..=1.0).contains(&self.optimize_probability) {
             return bad("optimize_probability", "between 0 and 1");
         }
+        if !(0.0..=1.0).contains(&self.exhaustive_share) {
+            return bad("exhaustive_share", "between 0 and 1");
+        }
         Ok(())
     }
 }
@@ -159,6 +174,11 @@ pub struct Found {
     pub generations: u64,
     pub evaluations: u64,
     pub stop: Stop,
+    /// Every structure of up to this many nodes was fitted by the exhaustive search (0: none).
+    pub exhaustive_length: usize,
+    /// Structures the exhaustive search fitted, and the clock seconds it took.
+    pub exhaustive_structures: u64,
+    pub exhaustive_seconds: f64,
 }
 
 /// Searches for the shortest formula explaining the dataset's target from its features.
@@ -178,9 +198,33 @@ pub fn search(
     let grammar = Grammar::new(options.ops, dataset.features.len() as u16, options.max_length);
     let ctx = Context { scorer: &scorer, grammar: &grammar, options };
 
-    let mut islands: Vec<Island> =
-        (0..options.islands).into_par_iter().map(|i| Island::new(i, options.seed, &ctx)).collect();
     let mut archive = Archive::new(options.archive);
+    let budget = exhaustive::Budget {
+        max_length: options.exhaustive_length.min(options.max_length),
+        max_structures: options.exhaustive_structures,
+        deadline: options.seconds.map(|s| start + s * options.exhaustive_share),
+    };
+    let vars = grammar.vars;
+    let elites = options.islands * 4;
+    let found = exhaustive::run(&scorer, options.ops, vars, budget, options.archive, elites, options.seed, cancel, clock, &mut |front, structures, complete| {
+        let message = format!("exhaustive search: {structures} structures fitted, complete to {complete} symbols");
+        report_progress(observer, &scorer, front, message, options, 0, clock.seconds() - start);
+    });
+    let exhaustive_seconds = clock.seconds() - start;
+    for member in found.front.members() {
+        archive.offer(member);
+    }
+    let seeds = |i: usize| -> Vec<Individual> {
+        found
+            .elites
+            .iter()
+            .enumerate()
+            .filter(|(j, e)| (*j < 2 || j % options.islands == i) && e.expr.len() <= options.max_length)
+            .map(|(_, e)| e.clone())
+            .collect()
+    };
+    let mut islands: Vec<Island> =
+        (0..options.islands).into_par_iter().map(|i| Island::new(i, options.seed, &ctx, &seeds(i))).collect();
     let mut generations = 0u64;
     let mut best_total = f64::INFINITY;
     let mut quiet_epochs = 0u64;
@@ -191,7 +235,15 @@ pub fn search(
             }
         }
         let best = archive.best().map(|b| b.score);
-        report_progress(observer, &scorer, &archive, generations, options, clock.seconds() - start);
+        let message = match archive.best() {
+            Some(b) => format!(
+                "generation {generations}: {:.1} bits, {}",
+                b.score.total(),
+                scorer.text(&b.expr).unwrap_or_else(|| "?".into())
+            ),
+            None => format!("generation {generations}"),
+        };
+        report_progress(observer, &scorer, &archive, message, options, generations, clock.seconds() - start);
         match best {
             Some(b) if b.total() < best_total - 1e-9 => {
                 best_total = b.total();
@@ -221,7 +273,16 @@ pub fn search(
     };
 
     let evaluations = islands.iter().map(|i| i.evaluations).sum();
-    let polished: Vec<Polished> = archive.members().par_iter().flat_map_iter(|m| scorer.finish(&m.expr, options.ops)).collect();
+    // The exhaustive front is finished beside the archive: the archive ranks by the loop's
+    // estimates, and a formula found later that looked shorter there must not push out one
+    // that is shorter in exact bits.
+    let mut finishing: Vec<&Individual> = archive.members().iter().collect();
+    for m in found.front.members() {
+        if !finishing.iter().any(|f| f.hash == m.hash) {
+            finishing.push(m);
+        }
+    }
+    let polished: Vec<Polished> = finishing.par_iter().flat_map_iter(|m| scorer.finish(&m.expr, options.ops)).collect();
     // Finishing moves every point (snapped and exact constants, algebraic equals, the exact
     // residual code): keep those that are still on the front.
     let mut front: Vec<Polished> = polished
@@ -241,7 +302,16 @@ pub fn search(
     let best = (0..front.len())
         .min_by(|&a, &b| front[a].total_bits().total_cmp(&front[b].total_bits()).then(a.cmp(&b)))
         .unwrap_or(0);
-    Ok(Found { front, best, generations, evaluations, stop })
+    Ok(Found {
+        front,
+        best,
+        generations,
+        evaluations,
+        stop,
+        exhaustive_length: found.complete_length,
+        exhaustive_structures: found.structures,
+        exhaustive_seconds,
+    })
 }
 
 /// Island i sends its elites to island i+1 (a ring), all from the state before any arrives.
@@ -260,19 +330,11 @@ fn report_progress(
     observer: &dyn Observer,
     scorer: &Scorer,
     archive: &Archive,
-    generations: u64,
+    message: String,
     options: &SearchOptions,
+    generations: u64,
     elapsed: f64,
 ) {
-    let best = archive.best();
-    let message = match best {
-        Some(b) => format!(
-            "generation {generations}: {:.1} bits, {}",
-            b.score.total(),
-            scorer.text(&b.expr).unwrap_or_else(|| "?".into())
-        ),
-        None => format!("generation {generations}"),
-    };
     let (done, total) = match (options.generations, options.seconds) {
         (Some(g), _) => (generations, g),
         (None, Some(s)) => ((elapsed * 1000.0) as u64, (s * 1000.0) as u64),
@@ -301,4 +363,39 @@ fn partial_report(scorer: &Scorer, archive: &Archive) -> Report {
         .collect();
     let best = (0..candidates.len()).min_by(|&a, &b| candidates[a].total_bits.total_cmp(&candidates[b].total_bits));
     Report { front: (0..candidates.len()).collect(), candidates, best, ..Default::default() }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::control::{FrozenClock, Silent};
+
+    fn cooling() -> Dataset {
+        let mut text = String::from("t,T\n");
+        for (t, y) in [(0, 83.3), (5, 70.6), (10, 60.3), (15, 52.5), (20, 46.2), (25, 41.2), (30, 36.9), (35, 33.7), (40, 31.2), (45, 29.1), (50, 27.6), (55, 26.2)] {
+            text.push_str(&format!("{t},{y}\n"));
+        }
+        let loaded = crate::data::load("cooling", text.as_bytes(), &Default::default()).unwrap();
+        crate::prepare::prepare(&loaded.table, &Default::default()).unwrap()
+    }
+
+    #[test]
+    fn the_exhaustive_front_is_contained_in_the_final_front() {
+        let d = cooling();
+        let options = SearchOptions { generations: Some(3), seconds: None, exhaustive_structures: 20_000, ..Default::default() };
+        let scorer = Scorer::new(&d, &options).unwrap();
+        let budget = exhaustive::Budget { max_length: 10, max_structures: 20_000, deadline: None };
+        let alone = exhaustive::run(&scorer, options.ops, 1, budget, options.archive, 8, options.seed, &Cancel::new(), &FrozenClock, &mut |_, _, _| {});
+        assert!(alone.complete_length >= 5, "{}", alone.complete_length);
+        let found = search(&d, &options, &Silent, &Cancel::new(), &FrozenClock).unwrap();
+        assert_eq!(found.exhaustive_length, alone.complete_length);
+        for member in alone.front.members() {
+            for p in scorer.finish(&member.expr, options.ops) {
+                let covered = found.front.iter().any(|q| {
+                    archive::dominates((q.model_bits, q.data_bits), (p.model_bits, p.data_bits), true)
+                });
+                assert!(covered, "{} ({:.1} + {:.1}) is not covered by the final front", p.text, p.model_bits, p.data_bits);
+            }
+        }
+    }
 }

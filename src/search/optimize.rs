@@ -12,12 +12,17 @@ use crate::expr::{Expr, Kind, Op};
 /// At most this many constants are tuned (the normal equations are solved densely).
 pub const MAX_TUNED: usize = 16;
 
-/// Values and partial derivatives of one subtree on every row: `grad[c * rows + r]` is
-/// ∂value[r]/∂constant c.
+/// Values and partial derivatives of one subtree on every row. A subtree depends only on the
+/// constants inside it, which in postfix order are a contiguous run `lo..hi` of the formula's
+/// constants: `grad[(c − lo) * rows + r]` is ∂value[r]/∂constant c, for those alone. So a node
+/// costs work for its own constants, not for all of them, and the two operands of a binary
+/// node hold disjoint runs that the result simply places side by side.
 #[derive(Default)]
 struct Slot {
     value: Vec<f64>,
     grad: Vec<f64>,
+    lo: usize,
+    hi: usize,
 }
 
 /// Reusable buffers for forward-mode evaluation (one per island).
@@ -25,28 +30,46 @@ struct Slot {
 pub struct Workspace {
     slots: Vec<Slot>,
     residuals: Vec<f64>,
+    /// Per-row partial derivatives of the node being applied, by operand.
+    da: Vec<f64>,
+    db: Vec<f64>,
+    normal: Normal,
+}
+
+/// The buffers of one Levenberg–Marquardt step: JᵀJ and Jᵀr, the damped system being solved,
+/// its solution, and the constants the step starts from.
+#[derive(Default)]
+struct Normal {
+    jtj: Vec<f64>,
+    jtr: Vec<f64>,
+    system: Vec<f64>,
+    rhs: Vec<f64>,
+    step: Vec<f64>,
+    start: Vec<f64>,
 }
 
 /// Evaluates `expr` on every row of `data` with the gradient over its first `k` constants, into
-/// the workspace's slot 0. Values follow [`Op::apply`], so they equal the scalar oracle's.
+/// the workspace's slot 0 (whose run is then 0..k, so `grad[c * rows + r]`). Values follow
+/// [`apply`]: within a few ULP of [`Op::apply`], the same bits on every machine. Only the fit
+/// uses them; every figure in bits is computed again by the search's exact evaluator.
 fn eval_dual(expr: &Expr, data: &FitData, k: usize, ws: &mut Workspace) -> Option<()> {
     let rows = data.rows();
     let mut top = 0usize; // slots in use
     let mut constant = 0;
+    ws.da.resize(rows, 0.0);
+    ws.db.resize(rows, 0.0);
     for node in &expr.nodes {
         match node.kind {
             Kind::Var(j) => {
                 let column = data.columns.get(j as usize)?;
-                let slot = grow(&mut ws.slots, top, rows, k);
+                let slot = grow(&mut ws.slots, top, rows, constant.min(k), constant.min(k));
                 slot.value.copy_from_slice(column);
                 top += 1;
             }
             Kind::Const(value, _) => {
-                let slot = grow(&mut ws.slots, top, rows, k);
+                let slot = grow(&mut ws.slots, top, rows, constant.min(k), (constant + 1).min(k));
                 slot.value.fill(value);
-                if constant < k {
-                    slot.grad[constant * rows..(constant + 1) * rows].fill(1.0);
-                }
+                slot.grad.fill(1.0);
                 constant += 1;
                 top += 1;
             }
@@ -55,85 +78,163 @@ fn eval_dual(expr: &Expr, data: &FitData, k: usize, ws: &mut Workspace) -> Optio
                     return None;
                 }
                 let (left, right) = ws.slots.split_at_mut(top - 1);
-                binary(op, &mut left[top - 2], &right[0], rows, k);
+                binary(op, &mut left[top - 2], &right[0], rows, &mut ws.da, &mut ws.db);
                 top -= 1;
             }
             Kind::Op(op) => {
                 if top < 1 {
                     return None;
                 }
-                unary(op, &mut ws.slots[top - 1], rows, k);
+                unary(op, &mut ws.slots[top - 1], rows, &mut ws.da);
             }
         }
     }
     (top == 1).then_some(())
 }
 
-/// Slot `i`, sized for `rows` × (1 + k) and with zero gradients.
-fn grow(slots: &mut Vec<Slot>, i: usize, rows: usize, k: usize) -> &mut Slot {
+/// Slot `i`, sized for `rows` values and the constants `lo..hi` (gradients zeroed).
+fn grow(slots: &mut Vec<Slot>, i: usize, rows: usize, lo: usize, hi: usize) -> &mut Slot {
     if slots.len() <= i {
         slots.resize_with(i + 1, Slot::default);
     }
     let slot = &mut slots[i];
     slot.value.resize(rows, 0.0);
     slot.grad.clear();
-    slot.grad.resize(rows * k, 0.0);
+    slot.grad.resize(rows * (hi - lo), 0.0);
+    slot.lo = lo;
+    slot.hi = hi;
     slot
 }
 
-/// a ← a op b, with the gradient by the chain rule (a zero partial stays zero: 0·∞ must not
-/// poison it).
-fn binary(op: Op, a: &mut Slot, b: &Slot, rows: usize, k: usize) {
-    for r in 0..rows {
-        let (x, y) = (a.value[r], b.value[r]);
-        let v = op.apply(x, y);
-        let (da, db) = match op {
-            Op::Add => (1.0, 1.0),
-            Op::Sub => (1.0, -1.0),
-            Op::Mul => (y, x),
-            Op::Div => (1.0 / y, -x / (y * y)),
-            Op::Pow => (y * libm::pow(x, y - 1.0), if x > 0.0 { v * libm::log(x) } else { 0.0 }),
-            _ => (f64::NAN, f64::NAN),
-        };
-        for c in 0..k {
-            let i = c * rows + r;
-            let ga = if a.grad[i] == 0.0 { 0.0 } else { da * a.grad[i] };
-            let gb = if b.grad[i] == 0.0 { 0.0 } else { db * b.grad[i] };
-            a.grad[i] = ga + gb;
-        }
-        a.value[r] = v;
+/// `op` for fitting: exp, log, sin and cos by the branch-free approximations of
+/// [`approx`](crate::expr::approx) where they cover the argument (several times faster than
+/// libm's, within a few ULP of it, and without fused multiply-adds, so the same bits
+/// everywhere), a power of a positive base as e^(y·ln x), everything else by [`Op::apply`].
+#[inline]
+fn apply(op: Op, x: f64, y: f64) -> f64 {
+    use crate::expr::approx::f64 as fast;
+    match op {
+        // e^(y·ln x): a few ULP times |y·ln x| from pow, plenty for a fit, and much cheaper than
+        // the double-length logarithm an accurate pow needs.
+        Op::Pow if x > 0.0 && x.is_finite() && y.is_finite() => fast::exp::<false>(y * fast::ln::<false>(x)),
+        Op::Exp => fast::exp::<false>(x),
+        Op::Log => fast::ln::<false>(x),
+        Op::Sin if fast::trig_inline(x) => fast::sin::<false>(x),
+        Op::Cos if fast::trig_inline(x) => fast::cos::<false>(x),
+        _ => op.apply(x, y),
     }
 }
 
-fn unary(op: Op, a: &mut Slot, rows: usize, k: usize) {
-    for r in 0..rows {
-        let x = a.value[r];
-        let v = op.apply(x, 0.0);
-        let d = match op {
-            Op::Square => 2.0 * x,
-            Op::Cube => 3.0 * x * x,
-            Op::Sqrt => 0.5 / v,
-            Op::Exp => v,
-            Op::Log => 1.0 / x,
-            Op::Sin => libm::cos(x),
-            Op::Cos => -libm::sin(x),
-            Op::Tan => 1.0 + v * v,
-            Op::Asin => 1.0 / (1.0 - x * x).sqrt(),
-            Op::Acos => -1.0 / (1.0 - x * x).sqrt(),
-            Op::Atan => 1.0 / (1.0 + x * x),
-            Op::Tanh => 1.0 - v * v,
-            Op::Abs => x.signum(),
-            Op::Neg => -1.0,
-            Op::Inv => -v * v,
-            _ => f64::NAN,
-        };
-        for c in 0..k {
-            let g = &mut a.grad[c * rows + r];
-            if *g != 0.0 {
-                *g *= d;
+/// g ← d·g row by row, where a zero partial stays zero (0·∞ must not poison it).
+fn chain(grad: &mut [f64], d: &[f64]) {
+    for column in grad.chunks_exact_mut(d.len()) {
+        for (g, &d) in column.iter_mut().zip(d) {
+            *g = if *g == 0.0 { 0.0 } else { d * *g };
+        }
+    }
+}
+
+/// a ← a op b, with the gradient by the chain rule: a's constants scaled by ∂/∂a, then b's by
+/// ∂/∂b. The four arithmetic operators run as tight loops of their own.
+fn binary(op: Op, a: &mut Slot, b: &Slot, rows: usize, da: &mut [f64], db: &mut [f64]) {
+    let (x, y) = (&mut a.value[..rows], &b.value[..rows]);
+    let (da, db) = (&mut da[..rows], &mut db[..rows]);
+    match op {
+        Op::Add | Op::Sub => {
+            let sign = if op == Op::Add { 1.0 } else { -1.0 };
+            for (x, &y) in x.iter_mut().zip(y) {
+                *x = if op == Op::Add { *x + y } else { *x - y };
+            }
+            da.fill(1.0);
+            db.fill(sign);
+        }
+        Op::Mul => {
+            for r in 0..rows {
+                (da[r], db[r]) = (y[r], x[r]);
+                x[r] *= y[r];
             }
         }
-        a.value[r] = v;
+        Op::Div => {
+            for r in 0..rows {
+                (da[r], db[r]) = (1.0 / y[r], -x[r] / (y[r] * y[r]));
+                x[r] /= y[r];
+            }
+        }
+        _ => {
+            for r in 0..rows {
+                let (u, w) = (x[r], y[r]);
+                let v = apply(op, u, w);
+                // Pow: w·u^(w−1) is w·v/u, one power fewer a row, wherever u is not 0.
+                (da[r], db[r]) = match op {
+                    Op::Pow => (
+                        if u != 0.0 { w * v / u } else { w * libm::pow(u, w - 1.0) },
+                        if u > 0.0 { v * apply(Op::Log, u, 0.0) } else { 0.0 },
+                    ),
+                    _ => (f64::NAN, f64::NAN),
+                };
+                x[r] = v;
+            }
+        }
+    }
+    if a.hi > a.lo {
+        chain(&mut a.grad, da);
+    }
+    if b.hi > b.lo {
+        let start = a.grad.len();
+        a.grad.extend_from_slice(&b.grad);
+        chain(&mut a.grad[start..], db);
+    }
+    a.hi = b.hi;
+}
+
+fn unary(op: Op, a: &mut Slot, rows: usize, da: &mut [f64]) {
+    let (x, da) = (&mut a.value[..rows], &mut da[..rows]);
+    let track = a.hi > a.lo;
+    match op {
+        Op::Neg => {
+            x.iter_mut().for_each(|x| *x = -*x);
+            da.fill(-1.0);
+        }
+        Op::Square => {
+            for r in 0..rows {
+                da[r] = 2.0 * x[r];
+                x[r] *= x[r];
+            }
+        }
+        Op::Inv => {
+            for r in 0..rows {
+                let v = 1.0 / x[r];
+                da[r] = -v * v;
+                x[r] = v;
+            }
+        }
+        _ => {
+            for r in 0..rows {
+                let u = x[r];
+                let v = apply(op, u, 0.0);
+                if track {
+                    da[r] = match op {
+                        Op::Cube => 3.0 * u * u,
+                        Op::Sqrt => 0.5 / v,
+                        Op::Exp => v,
+                        Op::Log => 1.0 / u,
+                        Op::Sin => apply(Op::Cos, u, 0.0),
+                        Op::Cos => -apply(Op::Sin, u, 0.0),
+                        Op::Tan => 1.0 + v * v,
+                        Op::Asin => 1.0 / (1.0 - u * u).sqrt(),
+                        Op::Acos => -1.0 / (1.0 - u * u).sqrt(),
+                        Op::Atan => 1.0 / (1.0 + u * u),
+                        Op::Tanh => 1.0 - v * v,
+                        Op::Abs => u.signum(),
+                        _ => f64::NAN,
+                    };
+                }
+                x[r] = v;
+            }
+        }
+    }
+    if track {
+        chain(&mut a.grad, da);
     }
 }
 
@@ -167,18 +268,34 @@ fn residuals_and_jacobian(expr: &Expr, data: &FitData, k: usize, ws: &mut Worksp
     cost.is_finite().then_some(cost)
 }
 
+/// The root sum of squares over the rows of ∂μ/∂c for each constant c (at most [`MAX_TUNED`]),
+/// into `out`: how far the predictions move per unit of each constant. False if the formula or
+/// a derivative is not finite.
+pub fn sensitivities(expr: &Expr, data: &FitData, ws: &mut Workspace, out: &mut Vec<f64>) -> bool {
+    out.clear();
+    let k = expr.num_constants().min(MAX_TUNED);
+    if eval_dual(expr, data, k, ws).is_none() {
+        return false;
+    }
+    let rows = data.rows();
+    let grad = &ws.slots[0].grad;
+    out.extend((0..k).map(|c| grad[c * rows..(c + 1) * rows].iter().map(|g| g * g).sum::<f64>().sqrt()));
+    out.iter().all(|g| g.is_finite())
+}
+
 fn cost(expr: &Expr, data: &FitData, ws: &mut Workspace) -> Option<f64> {
     eval_dual(expr, data, 0, ws)?;
     let cost: f64 = data.y.iter().zip(&ws.slots[0].value).map(|(y, v)| (y - v) * (y - v)).sum();
     cost.is_finite().then_some(cost)
 }
 
-/// Solves the k×k system `a x = b` (row-major) by Gaussian elimination with partial pivoting.
-fn solve(mut a: Vec<f64>, mut b: Vec<f64>, k: usize) -> Option<Vec<f64>> {
+/// Solves the k×k system `a x = b` (row-major) by Gaussian elimination with partial pivoting,
+/// overwriting `a` and `b`; false if it is singular or the solution is not finite.
+fn solve(a: &mut [f64], b: &mut [f64], x: &mut Vec<f64>, k: usize) -> bool {
     for col in 0..k {
-        let pivot = (col..k).max_by(|&i, &j| a[i * k + col].abs().total_cmp(&a[j * k + col].abs()))?;
+        let Some(pivot) = (col..k).max_by(|&i, &j| a[i * k + col].abs().total_cmp(&a[j * k + col].abs())) else { return false };
         if a[pivot * k + col].abs() < 1e-300 {
-            return None;
+            return false;
         }
         if pivot != col {
             for c in 0..k {
@@ -194,12 +311,13 @@ fn solve(mut a: Vec<f64>, mut b: Vec<f64>, k: usize) -> Option<Vec<f64>> {
             b[row] -= f * b[col];
         }
     }
-    let mut x = vec![0.0; k];
+    x.clear();
+    x.resize(k, 0.0);
     for row in (0..k).rev() {
         let s: f64 = (row + 1..k).map(|c| a[row * k + c] * x[c]).sum();
         x[row] = (b[row] - s) / a[row * k + row];
     }
-    x.iter().all(|v| v.is_finite()).then_some(x)
+    x.iter().all(|v| v.is_finite())
 }
 
 /// Tunes the first [`MAX_TUNED`] constants of `expr` by Levenberg–Marquardt (Marquardt's
@@ -207,58 +325,77 @@ fn solve(mut a: Vec<f64>, mut b: Vec<f64>, k: usize) -> Option<Vec<f64>> {
 /// reached, or None if the formula is not finite on the data (the constants are then left as
 /// they were). Constants whose form is not Real are tuned too: a tuned constant becomes Real.
 pub fn fit_constants(expr: &mut Expr, data: &FitData, iterations: usize, ws: &mut Workspace) -> Option<f64> {
+    fit_constants_to(expr, data, iterations, 0.0, ws)
+}
+
+/// [`fit_constants`] that also stops once an accepted step lowers the sum of squares by less
+/// than `tolerance` of it (a converged fit: the exhaustive search fits every structure, and most
+/// converge in a few steps).
+pub fn fit_constants_to(expr: &mut Expr, data: &FitData, iterations: usize, tolerance: f64, ws: &mut Workspace) -> Option<f64> {
     let k = expr.num_constants().min(MAX_TUNED);
     let mut best = cost(expr, data, ws)?;
     let rows = data.rows();
     if k == 0 || rows == 0 {
         return Some(best);
     }
+    // A sum of squares at the rounding of the targets is an exact fit: nothing left to gain.
+    let exact = f64::EPSILON * f64::EPSILON * data.y.iter().map(|y| y * y).sum::<f64>();
     let mut lambda = 1e-3;
+    let mut n = std::mem::take(&mut ws.normal);
     for _ in 0..iterations {
-        residuals_and_jacobian(expr, data, k, ws)?;
+        if residuals_and_jacobian(expr, data, k, ws).is_none() {
+            ws.normal = n;
+            return None;
+        }
         // Normal equations: (JᵀJ + λ·diag(JᵀJ)) δ = Jᵀr.
         let jac = &ws.slots[0].grad;
-        let mut jtj = vec![0.0; k * k];
-        let mut jtr = vec![0.0; k];
+        n.jtj.clear();
+        n.jtj.resize(k * k, 0.0);
+        n.jtr.clear();
         for i in 0..k {
             let gi = &jac[i * rows..(i + 1) * rows];
-            jtr[i] = gi.iter().zip(&ws.residuals).map(|(g, r)| g * r).sum();
+            n.jtr.push(gi.iter().zip(&ws.residuals).map(|(g, r)| g * r).sum());
             for j in 0..=i {
                 let gj = &jac[j * rows..(j + 1) * rows];
                 let v: f64 = gi.iter().zip(gj).map(|(a, b)| a * b).sum();
-                jtj[i * k + j] = v;
-                jtj[j * k + i] = v;
+                n.jtj[i * k + j] = v;
+                n.jtj[j * k + i] = v;
             }
         }
-        let start: Vec<f64> = expr.constants().take(k).collect();
+        n.start.clear();
+        n.start.extend(expr.constants().take(k));
         let mut improved = false;
+        let mut converged = false;
         while lambda < 1e10 {
-            let mut a = jtj.clone();
+            n.system.clone_from(&n.jtj);
             for i in 0..k {
-                a[i * k + i] += lambda * jtj[i * k + i].max(1e-12);
+                n.system[i * k + i] += lambda * n.jtj[i * k + i].max(1e-12);
             }
-            let Some(step) = solve(a, jtr.clone(), k) else {
+            n.rhs.clone_from(&n.jtr);
+            if !solve(&mut n.system, &mut n.rhs, &mut n.step, k) {
                 lambda *= 10.0;
                 continue;
-            };
-            set_constants(expr, start.iter().zip(&step).map(|(c, s)| c + s));
+            }
+            set_constants(expr, n.start.iter().zip(&n.step).map(|(c, s)| c + s));
             match cost(expr, data, ws) {
                 Some(c) if c < best => {
+                    converged = best - c <= tolerance * best;
                     best = c;
                     lambda = (lambda / 3.0).max(1e-12);
                     improved = true;
                     break;
                 }
                 _ => {
-                    set_constants(expr, start.iter().copied());
+                    set_constants(expr, n.start.iter().copied());
                     lambda *= 4.0;
                 }
             }
         }
-        if !improved || best == 0.0 {
+        if !improved || converged || best <= exact {
             break;
         }
     }
+    ws.normal = n;
     Some(best)
 }
 

@@ -109,6 +109,7 @@ pub fn subset(dataset: &Dataset, keep: &[usize]) -> Dataset {
         x,
         train: dataset.train.clone(),
         test: dataset.test.clone(),
+        validation: dataset.validation,
         dropped_rows: dataset.dropped_rows,
         notes: dataset.notes.clone(),
     }

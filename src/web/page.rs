@@ -401,7 +401,9 @@ fn run_select() {
 /// engines' results stay on the plot.
 fn start_engine(engine: Engine, action: Action, status: &str) {
     let seed = number("seed").filter(|s| *s >= 0.0).map_or(1, |s| s as u64);
-    let test_fraction = number("test-fraction").map_or(0.2, |p| p / 100.0);
+    // Blank: the automatic split (every row on a small table).
+    let test_fraction = number("test-fraction").filter(|p| (0.0..100.0).contains(p)).map(|p| p / 100.0);
+    let task = crate::prepare::Task::from_name(&by_id::<HtmlSelectElement>("task-select").value());
     let extrapolate = Some(by_id::<HtmlSelectElement>("extrapolate-select").value()).filter(|c| !c.is_empty());
     let target = Some(by_id::<HtmlSelectElement>("target-select").value()).filter(|c| !c.is_empty());
     write_hash();
@@ -411,7 +413,8 @@ fn start_engine(engine: Engine, action: Action, status: &str) {
         if let Some(k) = kept.as_mut() {
             // Results for another target or split cannot share the plot.
             let same = k.dataset.target == target && k.seed == seed;
-            k.candidates.retain(|c| same && engine_of(c) != engine);
+            // Every engine brings the null model again.
+            k.candidates.retain(|c| same && engine_of(c) != engine && c.family != "null");
             if engine == Engine::Select || !same {
                 k.importance.clear();
             }
@@ -433,7 +436,7 @@ fn start_engine(engine: Engine, action: Action, status: &str) {
     set_running(true);
     set_text("status", status);
     let split = SplitSettings { test_fraction, extrapolate };
-    send(Outgoing { message: ToWorker::Run { action, seed, target, split }, bytes: None });
+    send(Outgoing { message: ToWorker::Run { action, seed, target, split, task }, bytes: None });
 }
 
 /// An engine's report joined with the other engines' results kept when it started.
@@ -556,7 +559,11 @@ fn on_worker_message(data: JsValue) {
             set_running(false);
             view::results(&report, table, false);
             let _ = Reflect::set(&by_id::<HtmlElement>("progress"), &"value".into(), &1.0.into());
-            set_text("status", &tf("status_done", &[("seconds", &format!("{:.1}", report.elapsed_s))]));
+            let mut status = tf("status_done", &[("seconds", &format!("{:.1}", report.elapsed_s))]);
+            if let Some(n) = report.search.as_ref().map(|s| s.exhaustive_length).filter(|&n| n > 0) {
+                status.push_str(&tf("status_exhaustive", &[("length", &n.to_string())]));
+            }
+            set_text("status", &status);
         }
         FromWorker::Encoded { name, bytes, total_bits } => {
             download_bytes(&name, &bytes);
@@ -798,13 +805,14 @@ fn describe_js(value: &JsValue) -> String {
 
 /// The settings the URL hash holds, so a link reproduces a run: the example and the search's
 /// settings (never the user's data). `#example=kepler&seconds=2&seed=1&ops=default&test=20`.
-const HASH_INPUTS: [(&str, &str); 7] = [
+const HASH_INPUTS: [(&str, &str); 8] = [
     ("seconds", "seconds"),
     ("hidden", "hidden"),
     ("generations", "generations"),
     ("seed", "seed"),
     ("ops", "ops-select"),
     ("test", "test-fraction"),
+    ("task", "task-select"),
     ("lang", "lang-select"),
 ];
 
@@ -823,7 +831,7 @@ fn example_from_hash() -> Option<String> {
     for (key, id) in HASH_INPUTS {
         if let Some((_, value)) = pairs.iter().find(|(k, _)| k == key) {
             match key {
-                "ops" | "lang" => by_id::<HtmlSelectElement>(id).set_value(value),
+                "ops" | "lang" | "task" => by_id::<HtmlSelectElement>(id).set_value(value),
                 _ => by_id::<HtmlInputElement>(id).set_value(value),
             }
         }
@@ -841,7 +849,7 @@ fn write_hash() {
     let mut parts: Vec<String> = example.map(|id| format!("example={id}")).into_iter().collect();
     for (key, id) in HASH_INPUTS {
         let value = match key {
-            "ops" | "lang" => by_id::<HtmlSelectElement>(id).value(),
+            "ops" | "lang" | "task" => by_id::<HtmlSelectElement>(id).value(),
             _ => by_id::<HtmlInputElement>(id).value(),
         };
         if !value.is_empty() {

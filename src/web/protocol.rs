@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::expr::throughput::Throughput;
 use crate::report::Report;
+use crate::prepare::Task;
 use crate::run::{Action, SplitSettings};
 
 /// Page → worker.
@@ -16,7 +17,7 @@ pub enum ToWorker {
     /// Load the file whose bytes come in the message's `bytes` field, and describe it.
     LoadFile { name: String },
     /// Run an engine on the loaded table.
-    Run { action: Action, seed: u64, target: Option<String>, split: SplitSettings },
+    Run { action: Action, seed: u64, target: Option<String>, split: SplitSettings, task: Option<Task> },
     /// Write the .occam file of the candidate with this key (`run::candidate_key`).
     Encode { key: String, name: String },
     /// Measure formula evaluation throughput in Operon's setup (`expr::throughput`). The page

@@ -193,6 +193,8 @@ fn table(report: &Report, view: TableView) {
     host.set_inner_html("");
     let table = element("table", None);
     let head = element("tr", None);
+    // A small table is validated by leave-one-out, and its columns say so.
+    let loo = report.dataset.validation == Some(crate::prepare::Validation::LeaveOneOut);
     let columns = [
         ("", None),
         (t("col_family"), None),
@@ -200,8 +202,8 @@ fn table(report: &Report, view: TableView) {
         (t("col_model"), Some("model")),
         (t("col_data"), Some("data")),
         (t("col_total"), Some("total")),
-        (t("col_test"), Some("test")),
-        (t("col_bits_per_row"), Some("bits-per-row")),
+        (t(if loo { "col_loo" } else { "col_test" }), Some("test")),
+        (t(if loo { "col_loo_bits_per_row" } else { "col_bits_per_row" }), Some("bits-per-row")),
         (t("col_copy"), None),
     ];
     for (title, key) in columns {
@@ -296,6 +298,11 @@ fn headline(report: &Report, live: bool) {
         return set_text("headline", if live { t("searching_alone") } else { "" });
     };
     let target = report.dataset.target.as_deref().unwrap_or("y");
+    if best.family == "null" && !live {
+        // Nothing beat the mean: say so, and why, rather than present the mean as a law.
+        let text = tf("headline_null", &[("rows", &report.dataset.train_rows.to_string()), ("bits", &format!("{:.0}", best.total_bits))]);
+        return set_text("headline", &text);
+    }
     let formula = best.formula.as_deref().unwrap_or(&best.description);
     let mut text = tf(
         if best.formula.is_some() { "headline" } else { "headline_model" },

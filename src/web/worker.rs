@@ -68,7 +68,7 @@ fn handle(data: JsValue) {
                 None => post(&FromWorker::Error { message: format!("{name}: the file's bytes did not arrive") }),
             }
         }
-        ToWorker::Run { action, seed, target, split } => run_engine(action, seed, target, split),
+        ToWorker::Run { action, seed, target, split, task } => run_engine(action, seed, target, split, task),
         ToWorker::Encode { key, name } => encode(&key, name),
         ToWorker::Throughput => {
             // performance.now(): microseconds, where Date.now() has only milliseconds.
@@ -107,11 +107,11 @@ fn load_and_describe(source: DataSource) {
 }
 
 /// Runs an engine on the loaded table. Cancelling is the page's: it ends this worker.
-fn run_engine(action: Action, seed: u64, target: Option<String>, split: run::SplitSettings) {
+fn run_engine(action: Action, seed: u64, target: Option<String>, split: run::SplitSettings, task: Option<crate::prepare::Task>) {
     let Some(loaded) = LOADED.with(|l| l.borrow().clone()) else {
         return post(&FromWorker::Error { message: "load a table first".into() });
     };
-    let job = Job { seed, target, split, ..Job::new(DataSource::Loaded(loaded), action) };
+    let job = Job { seed, target, split, task, ..Job::new(DataSource::Loaded(loaded), action) };
     match run::run_with_programs(&job, &PostProgress::new(), &Cancel::new(), &JsClock) {
         Ok((report, programs)) => {
             let options = run::codec_options(&job);

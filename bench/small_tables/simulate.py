@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Writes the simulated classroom tables of this set: each a textbook experiment as a class
+would measure it, with the instrument's resolution (whole lux, 0.01 s, 0.1 °C, whole counts)
+and realistic noise, from a fixed seed. The measured (historical and reference) tables are
+written by hand beside them; laws.json lists all of them with their laws and sources.
+
+    python3 bench/small_tables/simulate.py      # rewrites the simulated CSVs, byte for byte
+"""
+
+import math
+import os
+import random
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+rng = random.Random(20261201)
+
+
+def noisy(value, relative):
+    return value * (1.0 + relative * rng.gauss(0.0, 1.0))
+
+
+def poisson(mean):
+    # Knuth's method is slow for large means; a rounded normal is exact enough above 30.
+    if mean > 30:
+        return max(0, round(rng.gauss(mean, math.sqrt(mean))))
+    k, p, limit = 0, 1.0, math.exp(-mean)
+    while True:
+        p *= rng.random()
+        if p <= limit:
+            return k
+        k += 1
+
+
+def write(name, header, rows):
+    with open(os.path.join(HERE, name), "w") as f:
+        f.write(",".join(header) + "\n")
+        for r in rows:
+            f.write(",".join(r) + "\n")
+
+
+def table(name, header, xs, law, relative, fmt_x, fmt_y):
+    write(name, header, [(fmt_x(x), fmt_y(noisy(law(x), relative))) for x in xs])
+
+
+g = 9.81
+# A pendulum: ten swings timed by hand, divided by ten.
+table("pendulum.csv", ["L [cm]", "T [s]"], range(20, 101, 10),
+      lambda L: 2 * math.pi * math.sqrt(L / 100 / g), 0.005, str, lambda v: f"{v:.2f}")
+# Newton's cooling of a mug of water in a 21 °C room, read every five minutes.
+table("cooling.csv", ["t [min]", "T [C]"], range(0, 56, 5),
+      lambda t: 21 + 62 * math.exp(-0.045 * t), 0.002, str, lambda v: f"{v:.1f}")
+# A decaying source (half-life 5 min) with background, counts in 10 s every two minutes.
+write("decay_counts.csv", ["t [min]", "N [counts]"],
+      [(str(t), str(poisson(15 + 1000 * math.exp(-math.log(2) / 5 * t)))) for t in range(0, 21, 2)])
+# A lamp of 400 cd read with a lux meter at nine distances.
+table("lux_distance.csv", ["d [m]", "E [lx]"], [0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2, 1.4, 1.6],
+      lambda d: 400 / d ** 2, 0.02, lambda d: f"{d:.1f}", lambda v: f"{v:.0f}")
+# A 9 V supply charging a capacitor through a resistor, RC = 12 s.
+table("capacitor_charging.csv", ["t [s]", "V [V]"], range(0, 46, 5),
+      lambda t: 9.0 * (1 - math.exp(-t / 12)), 0.005, str, lambda v: f"{max(v, 0):.2f}")
+# Ohm's law for a 470 Ω resistor, current in mA.
+table("ohm_resistor.csv", ["V [V]", "I [mA]"], [0.5 * k for k in range(1, 11)],
+      lambda V: V / 470 * 1000, 0.01, lambda v: f"{v:.1f}", lambda v: f"{v:.2f}")
+# A ball launched at 5 m/s: range in whole centimetres against the angle in degrees.
+table("projectile_angle.csv", ["theta [deg]", "R [cm]"], [15 + 7.5 * k for k in range(9)],
+      lambda a: 100 * 5 ** 2 * math.sin(math.radians(2 * a)) / g, 0.005, lambda a: f"{a:g}", lambda v: f"{v:.0f}")
+# Bacteria doubling every 45 minutes, thousands of cells per plate, three figures.
+table("bacteria_growth.csv", ["t [min]", "N [k]"], range(0, 211, 30),
+      lambda t: 12 * 2 ** (t / 45), 0.02, str, lambda v: f"{v:.3g}")
+# An enzyme's rate against substrate (Michaelis–Menten, Vmax 42, Km 3.5 mM).
+table("enzyme_rate.csv", ["S [mM]", "v [umol/min]"], [0.5, 1, 2, 3, 5, 7.5, 10, 15, 20],
+      lambda S: 42 * S / (3.5 + S), 0.015, lambda s: f"{s:g}", lambda v: f"{v:.1f}")
+# Hooke's law: a spring's extension in whole millimetres under slotted masses.
+write("hooke_spring.csv", ["m [g]", "x [mm]"],
+      [(str(m), f"{0.12 * m + rng.gauss(0, 0.4):.0f}") for m in range(50, 401, 50)])
+# Free fall timed with a photogate from eight heights.
+table("free_fall.csv", ["h [m]", "t [s]"], [0.2 * k for k in range(1, 9)],
+      lambda h: math.sqrt(2 * h / g), 0.004, lambda h: f"{h:.1f}", lambda v: f"{v:.3f}")
+# A 10 cm lens: image distance against object distance, read to half a millimetre.
+table("lens_image.csv", ["u [cm]", "v [cm]"], [15, 18, 20, 25, 30, 40, 50, 60],
+      lambda u: u * 10 / (u - 10), 0.01, str, lambda v: f"{v:.2f}")
+# The speed of sound from a resonance tube at seven air temperatures.
+table("sound_speed.csv", ["T [C]", "c [m/s]"], range(-20, 41, 10),
+      lambda T: 331.3 * math.sqrt(1 + T / 273.15), 0.002, str, lambda v: f"{v:.1f}")

@@ -1,0 +1,446 @@
+//! The exhaustive search: every formula structure up to a length, its constants fitted, scored
+//! in occam's code. It runs before the genetic search and seeds its islands.
+//!
+//! Short laws are where a genetic search is least reliable and an exhaustive one cheapest: on a
+//! table of a dozen measured rows, the shortest description is usually a formula of five to
+//! nine symbols (c·a^c, c + c·e^(c·t), c/(c − c/n²)), and there are few enough such structures
+//! to fit them all (Exhaustive Symbolic Regression: Bartlett, Desmond & Ferreira, IEEE TEVC
+//! 2024). [`run`] walks the lengths in order ([`Levels`]), fits each structure's constants by
+//! Levenberg–Marquardt from a few starting points scaled to the variables they meet, scores it
+//! as the genetic search would, and keeps a Pareto [`Archive`]. It covers as many lengths as its
+//! [`Budget`] allows, deciding before each length from its exact count, and says which length
+//! it completed: within it, no formula in the alphabet is shorter in occam's code than its front
+//! (up to the local optima of the constant fits).
+//!
+//! Structures are fitted in parallel in batches, each with its own seeded starting points, and
+//! offered to the archive in enumeration order, so the result does not depend on the threads.
+
+use rayon::prelude::*;
+
+use super::archive::Archive;
+use super::enumerate::Levels;
+use super::individual::Individual;
+use super::optimize::{fit_constants_to, FitData};
+use super::score::{Scorer, Scratch};
+use crate::control::{Cancel, Clock};
+use crate::expr::{Expr, Kind, Op, OpSet};
+use crate::random::Rng;
+
+/// Structures fitted between progress reports and budget checks.
+const BATCH: usize = 1024;
+
+/// Levenberg–Marquardt steps for each start, and the relative decrease that ends a fit early.
+const LM_STEPS: usize = 16;
+const LM_TOLERANCE: f64 = 1e-5;
+
+/// The most structures held in memory for building the next length (two bytes a node plus
+/// their bookkeeping: about 60 MB at this cap for length-8 structures).
+const MAX_STORED: usize = 1_500_000;
+
+/// How far the exhaustive search may go.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Budget {
+    /// Longest structure, in nodes.
+    pub max_length: usize,
+    /// Most structures fitted in all: a bound that does not depend on the machine.
+    pub max_structures: u64,
+    /// Clock time by which the search must end, if any. A length is begun only if, at the rate
+    /// measured so far, it would end in time; one that overruns is abandoned at a batch.
+    pub deadline: Option<f64>,
+}
+
+/// What the exhaustive search found.
+#[derive(Debug, Clone)]
+pub struct Exhaustive {
+    /// The Pareto front of the structures fitted.
+    pub front: Archive,
+    /// The shortest totals found (at most `elites` formulas, distinct), shortest first: the
+    /// seeds of the genetic search.
+    pub elites: Vec<Individual>,
+    /// Every structure of up to this many nodes was fitted (0 if not even the leaves).
+    pub complete_length: usize,
+    /// Structures fitted.
+    pub structures: u64,
+}
+
+/// Fits every structure over the scorer's features and `ops`, length by length, within
+/// `budget`. `progress` is called after each batch with the front so far, the structures
+/// fitted and the length completed.
+#[allow(clippy::too_many_arguments)]
+pub fn run(
+    scorer: &Scorer,
+    ops: OpSet,
+    vars: u16,
+    budget: Budget,
+    archive_size: usize,
+    elites: usize,
+    seed: u64,
+    cancel: &Cancel,
+    clock: &dyn Clock,
+    progress: &mut dyn FnMut(&Archive, u64, usize),
+) -> Exhaustive {
+    let data = scorer.fit_data();
+    let scales = variable_scales(&data);
+    let mut state = State {
+        found: Exhaustive { front: Archive::new(archive_size), elites: Vec::new(), complete_length: 0, structures: 0 },
+        elites,
+    };
+    let start = clock.seconds();
+    let fit = |batch: &[Expr], first: u64| -> Vec<[Option<Individual>; 2]> {
+        batch
+            .par_iter()
+            .enumerate()
+            .map_init(Fitter::default, |f, (i, e)| {
+                let (plain, fitted) = f.fit(e, scorer, &data, &scales, seed, first + i as u64);
+                let scaled = if scalable(e) { f.fit_scaled(e, fitted.as_ref(), scorer, &data, &scales) } else { None };
+                [plain, scaled]
+            })
+            .collect()
+    };
+    let over = |clock: &dyn Clock| budget.deadline.is_some_and(|d| clock.seconds() >= d);
+
+    // Length 1: the variables and the constant.
+    let mut levels = Levels::new(ops, vars);
+    if budget.max_length == 0 || budget.max_structures < levels.count_stored(1) as u64 {
+        return state.found;
+    }
+    let leaves = levels.structures(1);
+    let scored = fit(&leaves, 0);
+    state.offer(scored);
+    state.found.complete_length = 1;
+    progress(&state.found.front, state.found.structures, state.found.complete_length);
+
+    for n in 2..=budget.max_length {
+        if cancel.is_cancelled() || over(clock) {
+            break;
+        }
+        // Store length n − 1 to build length n from it.
+        while levels.stored() < n - 1 {
+            if levels.count_stored(levels.stored()) > MAX_STORED || levels.bound_next() > 4.0 * MAX_STORED as f64 {
+                return state.found;
+            }
+            levels.extend();
+        }
+        let left = budget.max_structures - state.found.structures;
+        if levels.bound_next() > 8.0 * left as f64 + 1e4 {
+            break;
+        }
+        let count = levels.count_next();
+        if count > left {
+            break;
+        }
+        if let Some(deadline) = budget.deadline {
+            // The time a structure takes grows with its length; measured on the shorter ones.
+            let spent = clock.seconds() - start;
+            let rate = spent / state.found.structures.max(1) as f64 * n as f64 / (n - 1) as f64;
+            if clock.seconds() + rate * count as f64 > deadline {
+                break;
+            }
+        }
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut abandoned = false;
+        levels.visit(|e| {
+            batch.push(e);
+            if batch.len() == BATCH {
+                let scored = fit(&batch, state.found.structures);
+                batch.clear();
+                state.offer(scored);
+                progress(&state.found.front, state.found.structures, state.found.complete_length);
+                if cancel.is_cancelled() || over(clock) {
+                    abandoned = true;
+                    return false;
+                }
+            }
+            true
+        });
+        if abandoned {
+            break;
+        }
+        let scored = fit(&batch, state.found.structures);
+        state.offer(scored);
+        state.found.complete_length = n;
+        progress(&state.found.front, state.found.structures, state.found.complete_length);
+    }
+    state.found
+}
+
+struct State {
+    found: Exhaustive,
+    elites: usize,
+}
+
+impl State {
+    /// Offers a batch's results in enumeration order.
+    fn offer(&mut self, scored: Vec<[Option<Individual>; 2]>) {
+        self.found.structures += scored.len() as u64;
+        for ind in scored.into_iter().flatten().flatten() {
+            self.found.front.offer(&ind);
+            let elites = &mut self.found.elites;
+            if elites.iter().any(|e| e.hash == ind.hash) {
+                continue;
+            }
+            let at = elites.partition_point(|e| !ind.score.better_than(&e.score));
+            if at < self.elites {
+                elites.insert(at, ind);
+                elites.truncate(self.elites);
+            }
+        }
+    }
+}
+
+/// One thread's buffers for fitting structures.
+#[derive(Default)]
+struct Fitter {
+    scratch: Scratch,
+    /// f's values on the fitting rows, for its least-squares scaling.
+    values: Vec<f64>,
+}
+
+impl Fitter {
+    /// The structure with its constants fitted (the best of a few starts) and scored, or None if
+    /// it is not finite on the data, with the fitted formula (before snapping) for
+    /// [`fit_scaled`](Fitter::fit_scaled) to start from. Structure `index` draws its starts
+    /// from its own stream.
+    fn fit(&mut self, structure: &Expr, scorer: &Scorer, data: &FitData, scales: &[f64], seed: u64, index: u64) -> (Option<Individual>, Option<Expr>) {
+        let fitted = if structure.num_constants() == 0 {
+            Some(structure.clone())
+        } else {
+            let starts = starting_points(structure, scales, &mut Rng::stream(seed ^ 0x5eed_e4a5, index));
+            self.best_fit(starts.into_iter().map(|start| {
+                let mut e = structure.clone();
+                for (c, v) in e.constants_mut().zip(start) {
+                    *c = v;
+                }
+                e
+            }), data)
+        };
+        let Some(fitted) = fitted else { return (None, None) };
+        let mut expr = fitted.clone();
+        let score = scorer.score(&expr, &mut self.scratch);
+        if !score.total().is_finite() {
+            return (None, Some(fitted));
+        }
+        let score = if expr.num_constants() > 0 { scorer.snap(&mut expr, score, &mut self.scratch) } else { score };
+        let hash = expr.structural_hash();
+        (Some(Individual { expr, score, hash }), Some(fitted))
+    }
+
+    /// The lowest sum of squares reached by Levenberg–Marquardt from each of `starts`.
+    fn best_fit(&mut self, starts: impl Iterator<Item = Expr>, data: &FitData) -> Option<Expr> {
+        let mut best: Option<(f64, Expr)> = None;
+        for mut e in starts {
+            let Some(cost) = fit_constants_to(&mut e, data, LM_STEPS, LM_TOLERANCE, self.scratch.workspace()) else { continue };
+            if best.as_ref().is_none_or(|(b, _)| cost < *b) {
+                best = Some((cost, e));
+            }
+        }
+        best.map(|(_, e)| e)
+    }
+
+    /// The structure under its best linear scaling, b·f + a, b·f or f + a, with its constants
+    /// fitted together with a and b: what lets a kernel of length n stand for the laws of length
+    /// n + 4 around it (e^(c·t) for T_room + ΔT·e^(−kt)). The fit starts from f's own fitted
+    /// constants and from their natural sizes, a and b by least squares. None when the fit
+    /// fails.
+    fn fit_scaled(&mut self, structure: &Expr, alone: Option<&Expr>, scorer: &Scorer, data: &FitData, scales: &[f64]) -> Option<Individual> {
+        let natural = {
+            let mut e = structure.clone();
+            let start = starting_points(structure, scales, &mut Rng::new(0)).swap_remove(0);
+            for (c, v) in e.constants_mut().zip(start) {
+                *c = v;
+            }
+            e
+        };
+        let mut starts = Vec::with_capacity(2);
+        for f in alone.into_iter().cloned().chain(std::iter::once(natural)) {
+            if let Some((b, a)) = self.least_squares_scaling(&f, data) {
+                starts.push(Expr::binary(Op::Add, Expr::binary(Op::Mul, f, Expr::constant(b)), Expr::constant(a)));
+            }
+            if structure.num_constants() == 0 {
+                break; // one start is the only start
+            }
+        }
+        let fitted = self.best_fit(starts.into_iter(), data)?;
+        // The kernel with the jointly fitted constants: the last four nodes are b, ×, a, +.
+        let kernel = Expr { nodes: fitted.nodes[..fitted.len() - 4].to_vec() };
+        let (score, scaled) = scorer.score_scaled(&kernel, &mut self.scratch);
+        let mut expr = scaled.unwrap_or(kernel);
+        if !score.total().is_finite() {
+            return None;
+        }
+        let score = scorer.snap(&mut expr, score, &mut self.scratch);
+        let hash = expr.structural_hash();
+        Some(Individual { expr, score, hash })
+    }
+
+    /// b and a minimising Σ(y − b·f − a)² for f as it stands; None if f is not finite or flat.
+    fn least_squares_scaling(&mut self, f: &Expr, data: &FitData) -> Option<(f64, f64)> {
+        let rows = data.y.len();
+        let columns = crate::expr::Columns::new(data.columns.clone(), rows).ok()?;
+        let mut mu = std::mem::take(&mut self.values);
+        mu.resize(rows, 0.0);
+        let evaluated = self.scratch.evaluator().eval(f, &columns, &mut mu).is_ok();
+        let n = rows as f64;
+        let (mut sf, mut sff, mut sy, mut sfy) = (0.0, 0.0, 0.0, 0.0);
+        for (&y, &m) in data.y.iter().zip(&mu) {
+            sf += m;
+            sff += m * m;
+            sy += y;
+            sfy += m * y;
+        }
+        self.values = mu;
+        let var = n * sff - sf * sf;
+        if !(evaluated && var.is_finite() && var > 0.0) {
+            return None;
+        }
+        let b = (n * sfy - sf * sy) / var;
+        let a = (sy - b * sf) / n;
+        (a.is_finite() && b.is_finite() && b != 0.0).then_some((b, a))
+    }
+}
+
+/// Whether a structure is worth fitting under a scaling: it reads a variable and has no free
+/// constant factor or offset at its root (for those, b·f + a repeats constants f has).
+fn scalable(e: &Expr) -> bool {
+    !e.variables().is_empty() && !free_at(e, e.len() - 1, Op::Mul, Op::Div) && !free_at(e, e.len() - 1, Op::Add, Op::Sub) && !matches!(e.root().map(|r| r.kind), Some(Kind::Op(Op::Neg)))
+}
+
+/// Whether the subtree ending at node `i` is a chain of `chain` or `inverse` operators whose
+/// first operand is a free constant (c·x·y, (c·x)/y; c + x, (c − x) − y).
+fn free_at(e: &Expr, i: usize, chain: Op, inverse: Op) -> bool {
+    match e.nodes[i].kind {
+        Kind::Const(..) => true,
+        Kind::Op(op) if op == chain || op == inverse => match e.children(i) {
+            Ok(children) => free_at(e, children[0].end - 1, chain, inverse),
+            Err(_) => false,
+        },
+        _ => false,
+    }
+}
+
+/// The typical size of each variable on the fitting rows (root mean square, 1 if zero).
+fn variable_scales(data: &FitData) -> Vec<f64> {
+    data.columns
+        .iter()
+        .map(|c| {
+            let rms = (c.iter().map(|v| v * v).sum::<f64>() / c.len().max(1) as f64).sqrt();
+            if rms.is_finite() && rms > 0.0 { rms } else { 1.0 }
+        })
+        .collect()
+}
+
+/// Where each constant sits: what its natural size is, and whether the formula is linear in it
+/// (a linear constant is found from any start).
+#[derive(Debug, Clone, Copy)]
+enum Role {
+    /// Multiplies, divides or offsets something of this size: start near 1/size or size.
+    Scaled(f64),
+    /// The base of a power with an exponent of this size: start near e^(±1/size).
+    Base(f64),
+    Plain,
+}
+
+/// Starting values for a structure's constants: all at their natural size with a plus sign;
+/// when some constant enters nonlinearly, also all with a minus sign and one more with random
+/// signs and sizes within a factor of e of the natural one.
+fn starting_points(e: &Expr, scales: &[f64], rng: &mut Rng) -> Vec<Vec<f64>> {
+    let (roles, linear) = roles(e, scales);
+    let value = |role: &Role, sign: f64, factor: f64| match *role {
+        Role::Scaled(s) => sign * s * factor,
+        Role::Base(s) => libm::exp(sign * factor / s),
+        Role::Plain => sign * factor,
+    };
+    let mut starts = vec![roles.iter().map(|r| value(r, 1.0, 1.0)).collect::<Vec<f64>>()];
+    if !linear {
+        starts.push(roles.iter().map(|r| value(r, -1.0, 1.0)).collect());
+        for _ in 0..1 {
+            starts.push(
+                roles
+                    .iter()
+                    .map(|r| {
+                        let sign = if rng.chance(0.5) { 1.0 } else { -1.0 };
+                        value(r, sign, libm::exp(2.0 * rng.uniform() - 1.0))
+                    })
+                    .collect(),
+            );
+        }
+    }
+    starts
+}
+
+/// Each constant's role (in node order) and whether the formula is linear in every constant
+/// taken alone: reached from the root through sums, differences, negations, products and
+/// numerators only.
+fn roles(e: &Expr, scales: &[f64]) -> (Vec<Role>, bool) {
+    let n = e.nodes.len();
+    // parent[i]: the operator node whose operand node i is.
+    let mut parent = vec![usize::MAX; n];
+    let mut stack: Vec<usize> = Vec::new();
+    for (i, node) in e.nodes.iter().enumerate() {
+        let arity = node.arity();
+        for child in stack.drain(stack.len() - arity..) {
+            parent[child] = i;
+        }
+        stack.push(i);
+    }
+    let size_of = |i: usize| match e.nodes[i].kind {
+        Kind::Var(j) => scales.get(j as usize).copied().unwrap_or(1.0),
+        _ => 1.0,
+    };
+    let mut roles = Vec::new();
+    let mut linear = true;
+    for (i, node) in e.nodes.iter().enumerate() {
+        if !matches!(node.kind, Kind::Const(..)) {
+            continue;
+        }
+        let p = parent[i];
+        let role = if p == usize::MAX {
+            Role::Plain
+        } else {
+            // The sibling is the other operand: for a constant on the left, the subtree ending
+            // just before the parent; on the right, the subtree before the constant.
+            let on_left = i + 1 != p;
+            let sibling = if on_left { p - 1 } else { i - 1 };
+            match e.nodes[p].kind {
+                Kind::Op(Op::Mul) => Role::Scaled(1.0 / size_of(sibling)),
+                Kind::Op(Op::Add | Op::Sub) => Role::Scaled(size_of(sibling)),
+                Kind::Op(Op::Pow) if on_left => Role::Base(size_of(sibling)),
+                _ => Role::Plain,
+            }
+        };
+        roles.push(role);
+        let mut at = i;
+        while parent[at] != usize::MAX {
+            let p = parent[at];
+            let ok = match e.nodes[p].kind {
+                Kind::Op(Op::Add | Op::Sub | Op::Neg | Op::Mul) => true,
+                Kind::Op(Op::Div) => at + 1 != p, // the numerator
+                _ => false,
+            };
+            if !ok {
+                linear = false;
+                break;
+            }
+            at = p;
+        }
+    }
+    (roles, linear)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::expr::parse;
+
+    #[test]
+    fn constants_start_at_the_size_of_what_they_meet() {
+        let e = parse("1.0 + 1.0 * exp(1.0 * x)", &["x"]).unwrap();
+        let (found, linear) = roles(&e, &[50.0]);
+        assert!(!linear, "the rate inside exp is not linear");
+        assert!(matches!(found[2], Role::Scaled(s) if (s - 0.02).abs() < 1e-12), "{found:?}");
+        let e = parse("1.0 * x + 1.0", &["x"]).unwrap();
+        assert!(roles(&e, &[3.0]).1, "c·x + c is linear in each constant");
+        let e = parse("1.0 ** x", &["x"]).unwrap();
+        assert!(matches!(roles(&e, &[10.0]).0[0], Role::Base(s) if s == 10.0));
+    }
+}
