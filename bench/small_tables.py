@@ -12,6 +12,7 @@ the law's shape passes even when the noise moved its constants a little.
 
     python3 bench/small_tables.py                         # occam and pyoperon, 10 s, 2 threads
     python3 bench/small_tables.py --methods occam --seconds 2 --tables cooling.csv,boyle_1662.csv
+    python3 bench/small_tables.py --set bench/law_shapes    # the usual shapes, on tables that pay
 
 occam is target/release/occam (cargo build --release); pyoperon comes from PyPI (pip install
 pyoperon==0.6.2 numpy scipy sympy). Results go to a JSON file and a table on stdout.
@@ -141,18 +142,19 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--methods", default="occam,pyoperon")
+    ap.add_argument("--set", default=TABLES, help="the directory of tables and their laws.json (default: bench/small_tables; bench/law_shapes holds the usual shapes of measured laws)")
     ap.add_argument("--tables", default="", help="comma list of file names (default: all)")
     ap.add_argument("--occam", default=OCCAM, help="the occam binary (another build, to compare)")
     ap.add_argument("--out", default=os.path.join(ROOT, "target", "small-tables.json"))
     args = ap.parse_args()
-    with open(os.path.join(TABLES, "laws.json")) as f:
+    with open(os.path.join(args.set, "laws.json")) as f:
         tables = json.load(f)["tables"]
     if args.tables:
         wanted = set(args.tables.split(","))
         tables = [t for t in tables if t["file"] in wanted]
     results = []
     for t in tables:
-        path = os.path.join(TABLES, t["file"])
+        path = os.path.join(args.set, t["file"])
         X, y = read(path, t["inputs"], t["target"])
         law = law_fitted(t["law"], t["p0"], X, y)
         for method in args.methods.split(","):

@@ -252,6 +252,7 @@ pub fn run_with_programs(
                 exhaustive_length: found.exhaustive_length,
                 exhaustive_structures: found.exhaustive_structures,
                 exhaustive_seconds: found.exhaustive_seconds,
+                exhaustive_sums: found.exhaustive_sums,
             });
             report.candidates = found.front.iter().map(formula_candidate).collect();
             let features = feature_names(&dataset);

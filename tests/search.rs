@@ -73,6 +73,27 @@ fn a_product_law_is_recovered() {
 }
 
 #[test]
+fn a_sum_of_two_decays_is_reached() {
+    // y = 5·e^(−x/2) + 3·e^(−x/9) at four significant digits: twelve symbols written out, beyond
+    // the exhaustive lengths, and neither decay alone fits. The sums of two short kernels reach
+    // it; the check is where the two terms matter apart, beyond the measured range (x to 13.3).
+    let law = |x: f64| 5.0 * libm::exp(-x / 2.0) + 3.0 * libm::exp(-x / 9.0);
+    let rows = (0..20).map(|i| {
+        let x = 0.7 * i as f64;
+        format!("{x:.1},{}", format!("{:.4e}", law(x)).parse::<f64>().unwrap())
+    });
+    let report = search(csv("x,y", rows), "y", 5, 1).unwrap();
+    let formula = best(&report).formula.clone().unwrap();
+    let expr = occam::expr::parse(&formula, &["x"]).unwrap();
+    let far = [16.0, 20.0, 25.0];
+    let mut predicted = [0.0; 3];
+    occam::expr::eval_scalar(&expr, &[&far], &mut predicted).unwrap();
+    for (x, p) in far.iter().zip(predicted) {
+        assert!((p / law(*x) - 1.0).abs() < 0.02, "{formula}: {p} at x = {x}, the law {}", law(*x));
+    }
+}
+
+#[test]
 fn the_same_front_on_one_thread_and_on_four() {
     let on = |threads| {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();

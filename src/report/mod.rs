@@ -59,6 +59,10 @@ pub struct SearchStats {
     pub exhaustive_structures: u64,
     #[serde(default)]
     pub exhaustive_seconds: f64,
+    /// Pairs of the best short kernels whose sums and products it fitted (a + b·f + d·g and
+    /// a + b·f·g, each also without a).
+    #[serde(default)]
+    pub exhaustive_sums: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

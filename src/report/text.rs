@@ -125,8 +125,8 @@ pub fn front_table(report: &Report) -> String {
         ));
         if s.exhaustive_length > 0 {
             out.push_str(&format!(
-                "exhaustive: every formula of up to {} symbols was tried, alone and as b·f + a ({} structures, {:.2} s)\n",
-                s.exhaustive_length, s.exhaustive_structures, s.exhaustive_seconds
+                "exhaustive: every formula of up to {} symbols was tried, alone and as b·f + a ({} structures, {:.2} s), and the sums and products of {} pairs of short kernels\n",
+                s.exhaustive_length, s.exhaustive_structures, s.exhaustive_seconds, s.exhaustive_sums
             ));
         }
     }

@@ -22,6 +22,7 @@ use super::enumerate::Levels;
 use super::individual::Individual;
 use super::optimize::{fit_constants_to, FitData};
 use super::score::{Scorer, Scratch};
+use super::sums::{self, Kernel};
 use crate::control::{Cancel, Clock};
 use crate::expr::{Expr, Kind, Op, OpSet};
 use crate::random::Rng;
@@ -61,6 +62,9 @@ pub struct Exhaustive {
     pub complete_length: usize,
     /// Structures fitted.
     pub structures: u64,
+    /// Pairs of kernels whose sums and products were fitted ([`sums`]), each with and without
+    /// an offset.
+    pub sums: u64,
 }
 
 /// Fits every structure over the scorer's features and `ops`, length by length, within
@@ -82,22 +86,42 @@ pub fn run(
     let data = scorer.fit_data();
     let scales = variable_scales(&data);
     let mut state = State {
-        found: Exhaustive { front: Archive::new(archive_size), elites: Vec::new(), complete_length: 0, structures: 0 },
+        found: Exhaustive { front: Archive::new(archive_size), elites: Vec::new(), complete_length: 0, structures: 0, sums: 0 },
         elites,
+        pool: Vec::new(),
     };
     let start = clock.seconds();
-    let fit = |batch: &[Expr], first: u64| -> Vec<[Option<Individual>; 2]> {
+    let fit = |batch: &[Expr], first: u64| -> Vec<Fitted> {
         batch
             .par_iter()
             .enumerate()
             .map_init(Fitter::default, |f, (i, e)| {
                 let (plain, fitted) = f.fit(e, scorer, &data, &scales, seed, first + i as u64);
-                let scaled = if scalable(e) { f.fit_scaled(e, fitted.as_ref(), scorer, &data, &scales) } else { None };
-                [plain, scaled]
+                let (scaled, kernel) = if scalable(e) { f.fit_scaled(e, fitted.as_ref(), scorer, &data, &scales) } else { (None, None) };
+                let kernel = kernel.filter(|_| e.len() <= sums::KERNEL_LENGTH);
+                Fitted { found: [plain, scaled], kernel }
             })
             .collect()
     };
     let over = |clock: &dyn Clock| budget.deadline.is_some_and(|d| clock.seconds() >= d);
+    // Sums of two of the best short kernels, in batches while the budget lasts: once the
+    // kernels are complete, or at the end if they never were.
+    let mut summed = false;
+    let add_sums = |state: &mut State, progress: &mut dyn FnMut(&Archive, u64, usize)| {
+        if !sums::writable(ops) {
+            return;
+        }
+        let pool = std::mem::take(&mut state.pool);
+        for batch in sums::pairs(&pool).chunks(BATCH / 4) {
+            if cancel.is_cancelled() || over(clock) {
+                break;
+            }
+            let scored = sums::fit(&pool, batch, scorer, &data);
+            state.found.sums += scored.len() as u64;
+            state.offer_all(scored);
+            progress(&state.found.front, state.found.structures, state.found.complete_length);
+        }
+    };
 
     // Length 1: the variables and the constant.
     let mut levels = Levels::new(ops, vars);
@@ -110,14 +134,14 @@ pub fn run(
     state.found.complete_length = 1;
     progress(&state.found.front, state.found.structures, state.found.complete_length);
 
-    for n in 2..=budget.max_length {
+    'lengths: for n in 2..=budget.max_length {
         if cancel.is_cancelled() || over(clock) {
             break;
         }
         // Store length n − 1 to build length n from it.
         while levels.stored() < n - 1 {
             if levels.count_stored(levels.stored()) > MAX_STORED || levels.bound_next() > 4.0 * MAX_STORED as f64 {
-                return state.found;
+                break 'lengths;
             }
             levels.extend();
         }
@@ -160,19 +184,48 @@ pub fn run(
         state.offer(scored);
         state.found.complete_length = n;
         progress(&state.found.front, state.found.structures, state.found.complete_length);
+        if n == sums::KERNEL_LENGTH {
+            add_sums(&mut state, progress);
+            summed = true;
+        }
+    }
+
+    if !summed {
+        add_sums(&mut state, progress);
     }
     state.found
+}
+
+/// One structure's results: fitted alone and under a scaling, and the scaled fit's kernel for
+/// the sums when the structure is short enough.
+struct Fitted {
+    found: [Option<Individual>; 2],
+    kernel: Option<Kernel>,
 }
 
 struct State {
     found: Exhaustive,
     elites: usize,
+    /// The best short kernels so far, for the sums.
+    pool: Vec<Kernel>,
 }
 
 impl State {
     /// Offers a batch's results in enumeration order.
-    fn offer(&mut self, scored: Vec<[Option<Individual>; 2]>) {
+    fn offer(&mut self, scored: Vec<Fitted>) {
         self.found.structures += scored.len() as u64;
+        let mut found = Vec::with_capacity(scored.len());
+        for fitted in scored {
+            if let Some(kernel) = fitted.kernel {
+                sums::keep(&mut self.pool, kernel);
+            }
+            found.push(fitted.found);
+        }
+        self.offer_all(found);
+    }
+
+    /// Offers formulas to the front and the elites, in order.
+    fn offer_all<const N: usize>(&mut self, scored: Vec<[Option<Individual>; N]>) {
         for ind in scored.into_iter().flatten().flatten() {
             self.found.front.offer(&ind);
             let elites = &mut self.found.elites;
@@ -242,7 +295,9 @@ impl Fitter {
     /// n + 4 around it (e^(c·t) for T_room + ΔT·e^(−kt)). The fit starts from f's own fitted
     /// constants and from their natural sizes, a and b by least squares. None when the fit
     /// fails.
-    fn fit_scaled(&mut self, structure: &Expr, alone: Option<&Expr>, scorer: &Scorer, data: &FitData, scales: &[f64]) -> Option<Individual> {
+    /// Also returns the kernel with its jointly fitted constants, ranked by the scaled form's
+    /// bits, for the [`sums`].
+    fn fit_scaled(&mut self, structure: &Expr, alone: Option<&Expr>, scorer: &Scorer, data: &FitData, scales: &[f64]) -> (Option<Individual>, Option<Kernel>) {
         let natural = {
             let mut e = structure.clone();
             let start = starting_points(structure, scales, &mut Rng::new(0)).swap_remove(0);
@@ -260,17 +315,18 @@ impl Fitter {
                 break; // one start is the only start
             }
         }
-        let fitted = self.best_fit(starts.into_iter(), data)?;
+        let Some(fitted) = self.best_fit(starts.into_iter(), data) else { return (None, None) };
         // The kernel with the jointly fitted constants: the last four nodes are b, ×, a, +.
         let kernel = Expr { nodes: fitted.nodes[..fitted.len() - 4].to_vec() };
         let (score, scaled) = scorer.score_scaled(&kernel, &mut self.scratch);
-        let mut expr = scaled.unwrap_or(kernel);
         if !score.total().is_finite() {
-            return None;
+            return (None, None);
         }
+        let pooled = Kernel { bits: score.total(), expr: kernel.clone() };
+        let mut expr = scaled.unwrap_or(kernel);
         let score = scorer.snap(&mut expr, score, &mut self.scratch);
         let hash = expr.structural_hash();
-        Some(Individual { expr, score, hash })
+        (Some(Individual { expr, score, hash }), Some(pooled))
     }
 
     /// b and a minimising Σ(y − b·f − a)² for f as it stands; None if f is not finite or flat.

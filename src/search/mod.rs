@@ -16,6 +16,7 @@
 mod archive;
 mod enumerate;
 mod exhaustive;
+mod sums;
 mod individual;
 mod island;
 pub mod optimize;
@@ -179,6 +180,8 @@ pub struct Found {
     /// Structures the exhaustive search fitted, and the clock seconds it took.
     pub exhaustive_structures: u64,
     pub exhaustive_seconds: f64,
+    /// Pairs of short kernels whose sums and products it fitted.
+    pub exhaustive_sums: u64,
 }
 
 /// Searches for the shortest formula explaining the dataset's target from its features.
@@ -311,6 +314,7 @@ pub fn search(
         exhaustive_length: found.complete_length,
         exhaustive_structures: found.structures,
         exhaustive_seconds,
+        exhaustive_sums: found.sums,
     })
 }
 

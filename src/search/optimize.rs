@@ -291,7 +291,7 @@ fn cost(expr: &Expr, data: &FitData, ws: &mut Workspace) -> Option<f64> {
 
 /// Solves the k×k system `a x = b` (row-major) by Gaussian elimination with partial pivoting,
 /// overwriting `a` and `b`; false if it is singular or the solution is not finite.
-fn solve(a: &mut [f64], b: &mut [f64], x: &mut Vec<f64>, k: usize) -> bool {
+pub(crate) fn solve(a: &mut [f64], b: &mut [f64], x: &mut Vec<f64>, k: usize) -> bool {
     for col in 0..k {
         let Some(pivot) = (col..k).max_by(|&i, &j| a[i * k + col].abs().total_cmp(&a[j * k + col].abs())) else { return false };
         if a[pivot * k + col].abs() < 1e-300 {
