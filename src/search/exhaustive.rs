@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use super::archive::Archive;
 use super::enumerate::Levels;
 use super::individual::Individual;
-use super::optimize::{fit_constants_to, FitData};
+use super::optimize::{fit_constants_to, FitData, LineSums};
 use super::score::{Scorer, Scratch};
 use super::sums::{self, Kernel};
 use crate::control::{Cancel, Clock};
@@ -336,21 +336,9 @@ impl Fitter {
         let mut mu = std::mem::take(&mut self.values);
         mu.resize(rows, 0.0);
         let evaluated = self.scratch.evaluator().eval(f, &columns, &mut mu).is_ok();
-        let n = rows as f64;
-        let (mut sf, mut sff, mut sy, mut sfy) = (0.0, 0.0, 0.0, 0.0);
-        for (&y, &m) in data.y.iter().zip(&mu) {
-            sf += m;
-            sff += m * m;
-            sy += y;
-            sfy += m * y;
-        }
+        let line = LineSums::of(data.y, &mu).line();
         self.values = mu;
-        let var = n * sff - sf * sf;
-        if !(evaluated && var.is_finite() && var > 0.0) {
-            return None;
-        }
-        let b = (n * sfy - sf * sy) / var;
-        let a = (sy - b * sf) / n;
+        let (b, a) = line.filter(|_| evaluated)?;
         (a.is_finite() && b.is_finite() && b != 0.0).then_some((b, a))
     }
 }

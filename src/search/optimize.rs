@@ -238,6 +238,51 @@ fn unary(op: Op, a: &mut Slot, rows: usize, da: &mut [f64]) {
     }
 }
 
+/// The sums a least-squares line of y on one term f needs (Σf, Σf², Σy, Σf·y over the rows):
+/// the scaling b·f + a of Keijzer (2003), for the exhaustive search's starts and the scorer's
+/// scaled forms alike.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LineSums {
+    n: f64,
+    f: f64,
+    ff: f64,
+    y: f64,
+    fy: f64,
+}
+
+impl LineSums {
+    pub fn of(y: &[f64], f: &[f64]) -> LineSums {
+        let mut s = LineSums { n: y.len() as f64, ..Default::default() };
+        for (&y, &f) in y.iter().zip(f) {
+            s.f += f;
+            s.ff += f * f;
+            s.y += y;
+            s.fy += f * y;
+        }
+        s
+    }
+
+    /// b and a minimising Σ(y − b·f − a)²; None when f is flat or its sums are not finite.
+    pub fn line(&self) -> Option<(f64, f64)> {
+        let var = self.n * self.ff - self.f * self.f;
+        if !(var.is_finite() && var > 0.0) {
+            return None;
+        }
+        let b = (self.n * self.fy - self.f * self.y) / var;
+        Some((b, (self.y - b * self.f) / self.n))
+    }
+
+    /// b minimising Σ(y − b·f)² (0 when f is all zeros).
+    pub fn factor(&self) -> f64 {
+        if self.ff > 0.0 { self.fy / self.ff } else { 0.0 }
+    }
+
+    /// a minimising Σ(y − f − a)².
+    pub fn offset(&self) -> f64 {
+        (self.y - self.f) / self.n
+    }
+}
+
 /// Rows to fit on: column-major features (one slice per variable) and the target.
 pub struct FitData<'a> {
     pub columns: Vec<&'a [f64]>,

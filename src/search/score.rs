@@ -18,7 +18,7 @@ use crate::mdl::residuals::{ResidualCode, ResidualSums};
 use crate::prepare::{Dataset, Target, Validation};
 
 use super::individual::Score;
-use super::optimize::FitData;
+use super::optimize::{FitData, LineSums};
 use super::{SearchError, SearchOptions};
 
 /// √12: the standard deviation of a rounding error, in units of its step, is 1/√12.
@@ -215,18 +215,10 @@ impl<'a> Scorer<'a> {
         let mu = &s.mu;
         let y = &self.train.y;
         let n = y.len() as f64;
-        let (mut sm, mut smm, mut sy, mut sym) = (0.0, 0.0, 0.0, 0.0);
-        for (&yi, &mi) in y.iter().zip(mu.iter()) {
-            sm += mi;
-            smm += mi * mi;
-            sy += yi;
-            sym += yi * mi;
-        }
-        let var = n * smm - sm * sm;
-        let b_only = if smm > 0.0 { sym / smm } else { 0.0 };
-        let a_only = (sy - sm) / n;
-        let b_both = if var > 0.0 { (n * sym - sy * sm) / var } else { 0.0 };
-        let a_both = (sy - b_both * sm) / n;
+        let line = LineSums::of(y, mu);
+        let (b_only, a_only) = (line.factor(), line.offset());
+        // A flat f has no b; the variant is then skipped below (b = 0).
+        let (b_both, a_both) = line.line().unwrap_or((0.0, 0.0));
         // The residuals of every scaling in one pass (differences of large sums would lose an
         // exact law's last digits).
         let variants = [(1.0, 0.0), (b_only, 0.0), (1.0, a_only), (b_both, a_both)];
