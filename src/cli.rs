@@ -170,6 +170,11 @@ struct Common {
     /// Also write the MDL plot as SVG to this file.
     #[arg(long)]
     plot: Option<PathBuf>,
+    /// Also write the best candidate drawn over the data (the page's fit plot) as SVG to this
+    /// file: the target against the formula's input with its curve, or predicted against
+    /// measured for a formula of several inputs.
+    #[arg(long)]
+    fit_plot: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -343,7 +348,7 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
 
 /// Runs an engine on a CSV and prints the front (or the JSON report), and the plot if asked.
 fn engine(common: Common, action: Action) -> anyhow::Result<()> {
-    let Common { data, target, seed, threads, test_fraction, extrapolate, task, json, plot } = common;
+    let Common { data, target, seed, threads, test_fraction, extrapolate, task, json, plot, fit_plot } = common;
     let job = Job { seed, target, task, split: SplitSettings { test_fraction, extrapolate }, ..Job::new(read_csv(&data)?, action) };
     let report = with_threads(threads, || run::run(&job, &observer(), &Cancel::new(), &SystemClock(Instant::now())))?
         .with_context(|| data.display().to_string())?;
@@ -352,6 +357,15 @@ fn engine(common: Common, action: Action) -> anyhow::Result<()> {
     }
     if let Some(path) = plot {
         let svg = report::chart::mdl_plot_svg(&report, 900, 560);
+        std::fs::write(&path, svg).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    if let Some(path) = fit_plot {
+        // The sample of rows the page draws, from the table's own description.
+        let describe = Job { action: Action::Describe, ..job.clone() };
+        let sample = run::run(&describe, &run::Silent, &Cancel::new(), &SystemClock(Instant::now()))?.sample.unwrap_or_default();
+        let picture = report::fit::picture(&report, &sample, None)
+            .with_context(|| format!("{}: the target is not a numeric column, so there is no curve to draw", data.display()))?;
+        let svg = report::chart::fit_plot_svg(&picture, 720, 540);
         std::fs::write(&path, svg).with_context(|| format!("cannot write {}", path.display()))?;
     }
     let mut out = std::io::stdout().lock();

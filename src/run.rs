@@ -226,6 +226,7 @@ pub fn run_with_programs(
     match &job.action {
         Action::Describe => {
             report.columns = data::describe(&loaded.table, observer, cancel).ok_or(RunError::Cancelled)?;
+            report.sample = Some(crate::report::Sample::of(&loaded.table));
         }
         Action::Search(settings) => {
             let mut dataset = prepare::prepare(&loaded.table, &search_prepare_options(job, &loaded.table)?)?;
@@ -292,6 +293,18 @@ pub fn run_with_programs(
         }
     }
     programs.resize_with(report.candidates.len(), || None);
+    if job.action != Action::Describe {
+        report.rerun = Some(crate::report::Rerun {
+            data: loaded.table.name.clone(),
+            action: serde_json::to_value(&job.action).unwrap_or_default(),
+            seed: job.seed,
+            target: report.dataset.target.clone().or_else(|| job.target.clone()),
+            test_fraction: job.split.test_fraction,
+            extrapolate: job.split.extrapolate.clone(),
+            task: job.task.map(|t| t.name().to_string()),
+            version: env!("CARGO_PKG_VERSION").to_string(),
+        });
+    }
     report.seed = job.seed;
     report.threads = rayon::current_num_threads();
     report.elapsed_s = clock.seconds() - start;
@@ -476,6 +489,7 @@ fn search_options(settings: &SearchSettings, seed: u64) -> Result<SearchOptions,
 fn describe_dataset(report: &mut Report, dataset: &Dataset) {
     let d = &mut report.dataset;
     d.target = Some(dataset.target_name.clone());
+    d.features = feature_names(dataset);
     d.task = Some(dataset.task.name().to_string());
     d.train_rows = dataset.train.len();
     d.test_rows = dataset.test.len();
@@ -497,6 +511,7 @@ fn formula_candidate(p: &search::Polished) -> Candidate {
         latex: Some(p.latex.clone()),
         mathml: Some(p.mathml.clone()),
         python: Some(p.python.clone()),
+        expression: p.expr.print(crate::expr::Syntax::Text, &[]).ok(),
         model_bits: p.model_bits,
         data_bits: p.data_bits,
         total_bits: p.total_bits(),
@@ -570,6 +585,7 @@ pub fn null_candidate(dataset: &Dataset) -> Option<Candidate> {
                 latex: print(crate::expr::Syntax::Latex),
                 mathml: print(crate::expr::Syntax::MathMl),
                 python: print(crate::expr::Syntax::Python),
+                expression: print(crate::expr::Syntax::Text),
                 model_bits: null.constant.bits() as f64,
                 data_bits: null.residuals.total_bits,
                 total_bits: null.total_bits,

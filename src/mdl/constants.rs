@@ -289,6 +289,34 @@ pub fn round_mantissa(v: f64, m: u32) -> f64 {
     }
 }
 
+/// The shortest decimal within half a unit of the last of `width` mantissa bits of `v`: the
+/// digits a constant sent at that width carries, for showing it to people (0.2008351753680859
+/// sent with 9 bits shows as 0.2008). With `width` 52 or more, `v` itself.
+pub fn shortest_decimal(v: f64, width: u32) -> f64 {
+    if !v.is_finite() || v == 0.0 || width >= MAX_MANTISSA_BITS {
+        return v;
+    }
+    let Some((exponent, _)) = decompose(v) else { return v };
+    let half = libm::ldexp(0.5, exponent - width as i32);
+    for digits in 1..=17 {
+        if let Ok(d) = format!("{:.*e}", digits - 1, v).parse::<f64>() {
+            if (d - v).abs() <= half {
+                return d;
+            }
+        }
+    }
+    v
+}
+
+/// The width a value's mantissa needs: the bits after its leading one up to its last one (so
+/// a constant rounded to m bits needs at most m).
+pub fn needed_width(v: f64) -> u32 {
+    match decompose(v) {
+        Some((_, significand)) if significand != 0 => 52 - significand.trailing_zeros().min(52),
+        _ => 0,
+    }
+}
+
 /// The short forms near `v` worth trying, cheapest first, without two of the same value:
 /// - the nearest integer;
 /// - the continued-fraction convergents p/q of v with 2 ≤ q ≤ 1000 (the best approximations of
@@ -486,6 +514,25 @@ mod tests {
             assert_eq!(c.bits(), *bits, "bits of {c:?}");
             assert_eq!(c.value(), *value, "value of {c:?}");
         }
+    }
+
+    #[test]
+    fn a_constant_is_shown_with_the_digits_its_width_carries() {
+        // 0.2008351753680859 at 9 bits is 823·2^-12 = 0.200928…; half its quantum is 2^-13, and
+        // 0.201 is within it.
+        let v = round_mantissa(0.2008351753680859, 9);
+        assert_eq!(v, 823.0 / 4096.0);
+        assert!(needed_width(v) <= 9);
+        let shown = shortest_decimal(v, 9);
+        assert_eq!(shown, 0.201);
+        assert!((shown - v).abs() <= libm::ldexp(0.5, -3 - 9));
+        // More bits, more digits; full width is the value itself; small widths a digit or two.
+        assert_eq!(shortest_decimal(0.2008351753680859, 52), 0.2008351753680859);
+        assert_eq!(shortest_decimal(round_mantissa(1408.3, 10), 10), 1408.0);
+        assert_eq!(shortest_decimal(round_mantissa(-3.14159, 4), 4), -3.1);
+        assert_eq!(needed_width(1.0), 0);
+        assert_eq!(needed_width(1.5), 1);
+        assert_eq!(needed_width(0.1), 51); // 0x3FB999999999999A: its last fraction bit is 0
     }
 
     #[test]

@@ -3,12 +3,18 @@
 //! equal total length (a point below a baseline's line is a shorter description than it).
 //!
 //! [`mdl_plot`] draws on any plotters backend: the page passes a canvas, the CLI and the
-//! downloads an SVG ([`mdl_plot_svg`]), and the native tests read the SVG.
+//! downloads an SVG ([`mdl_plot_svg`]), and the native tests read the SVG. [`fit_plot`] draws
+//! the law over the data ([`fit::Picture`](super::fit::Picture)) the same way.
+//!
+//! Every size (fonts, markers, margins) is given in CSS pixels and multiplied by a `scale`: the
+//! page draws on a canvas of its box's size times the device pixel ratio, so the plot is sharp
+//! on any screen and its words stay as large as the page's own text.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use super::fit::{Mode, Picture};
 use super::{Candidate, Report};
 
 /// Colours of the families, and of the highlight.
@@ -41,6 +47,16 @@ impl Labels<'static> {
         Labels { x: "model bits (the program)", y: "data bits (given the program)", shortest: "shortest: {bits} bits" };
 }
 
+/// A size in CSS pixels at `scale`, in the backend's pixels.
+fn px(size: f64, scale: f64) -> i32 {
+    (size * scale).round().max(1.0) as i32
+}
+
+/// Font sizes in CSS pixels: tick labels, axis titles and notes on the plot.
+const TICK_FONT: f64 = 15.0;
+const AXIS_FONT: f64 = 16.0;
+const NOTE_FONT: f64 = 14.0;
+
 /// Draws the MDL plot of `report` on `area`. `selected` marks one candidate (the table's
 /// selection) with a ring.
 pub fn mdl_plot<DB: DrawingBackend>(
@@ -48,31 +64,33 @@ pub fn mdl_plot<DB: DrawingBackend>(
     report: &Report,
     selected: Option<usize>,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    mdl_plot_with(area, report, selected, &Labels::ENGLISH)
+    mdl_plot_with(area, report, selected, &Labels::ENGLISH, 1.0)
 }
 
-/// [`mdl_plot`] with the words of `labels`.
+/// [`mdl_plot`] with the words of `labels`, every size times `scale`.
 pub fn mdl_plot_with<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     report: &Report,
     selected: Option<usize>,
     labels: &Labels,
+    scale: f64,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     area.fill(&WHITE)?;
     let Ranges { x_min, x_max, y_min, y_max } = Ranges::of(report);
-    let mut chart = chart_on(area, report)?;
+    let (width, _) = area.dim_in_pixel();
+    let mut chart = chart_on(area, report, scale)?;
     chart
         .configure_mesh()
         .x_desc(labels.x)
         .y_desc(labels.y)
         .light_line_style(WHITE)
         .bold_line_style(RGBColor(232, 232, 232))
-        .y_labels(10)
+        .y_labels(8)
         .y_label_formatter(&|v| format!("{v:.0}"))
         .x_label_formatter(&|v| format!("{v:.0}"))
-        .x_labels(12)
-        .label_style(("sans-serif", 13))
-        .axis_desc_style(("sans-serif", 14))
+        .x_labels(((width as f64 / scale) / 110.0).clamp(3.0, 10.0) as usize)
+        .label_style(("sans-serif", px(TICK_FONT, scale)))
+        .axis_desc_style(("sans-serif", px(AXIS_FONT, scale)))
         .draw()?;
 
     // Lines of equal total: x + y = b, sampled evenly on the log x axis.
@@ -80,18 +98,26 @@ pub fn mdl_plot_with<DB: DrawingBackend>(
         let (lo, hi) = (libm::log(x_min), libm::log(total.min(x_max)));
         (0..=200).map(move |i| libm::exp(lo + (hi - lo) * i as f64 / 200.0)).map(move |x| (x, total - x)).filter(move |p| p.1 >= y_min)
     };
-    for b in &report.baselines {
-        if b.total_bits.is_finite() {
-            chart.draw_series(LineSeries::new(iso(b.total_bits), BASELINE.mix(0.6).stroke_width(1)))?;
-            chart.draw_series(std::iter::once(Text::new(
-                format!("{} {:.0}", b.name, b.total_bits),
-                (x_min * 1.05, b.total_bits.min(y_max / 1.2) * 0.88),
-                ("sans-serif", 12).into_font().color(&BASELINE),
-            )))?;
-        }
+    let mut baselines: Vec<_> = report.baselines.iter().filter(|b| b.total_bits.is_finite()).collect();
+    baselines.sort_by(|a, b| a.total_bits.total_cmp(&b.total_bits));
+    // Each label sits at its line's left end; a label that would overprint the one below it
+    // (two baselines of nearly equal length, such as the null model and the literal numbers)
+    // moves up by a line of text.
+    let (_, plot_height) = chart.plotting_area().dim_in_pixel();
+    let line = (NOTE_FONT * 1.3 * scale) / plot_height.max(1) as f64 * (libm::log(y_max) - libm::log(y_min));
+    let mut last_label = f64::NEG_INFINITY;
+    for b in baselines {
+        chart.draw_series(LineSeries::new(iso(b.total_bits), BASELINE.mix(0.6).stroke_width(px(1.0, scale) as u32)))?;
+        let at = libm::log(b.total_bits.min(y_max / 1.2) * 0.88).max(last_label + line);
+        last_label = at;
+        chart.draw_series(std::iter::once(Text::new(
+            format!("{} {:.0}", b.name, b.total_bits),
+            (x_min * 1.05, libm::exp(at)),
+            ("sans-serif", px(NOTE_FONT, scale)).into_font().color(&BASELINE),
+        )))?;
     }
     if let Some(best) = report.best.and_then(|b| report.candidates.get(b)) {
-        chart.draw_series(LineSeries::new(iso(best.total_bits), BEST.mix(0.35).stroke_width(1)))?;
+        chart.draw_series(LineSeries::new(iso(best.total_bits), BEST.mix(0.35).stroke_width(px(1.0, scale) as u32)))?;
     }
 
     // The Pareto front, joined in order of model bits.
@@ -103,7 +129,8 @@ pub fn mdl_plot_with<DB: DrawingBackend>(
         .filter(|(x, y)| x.is_finite() && y.is_finite())
         .collect();
     front.sort_by(|a, b| a.0.total_cmp(&b.0));
-    chart.draw_series(LineSeries::new(front, FORMULA.mix(0.5).stroke_width(2)))?;
+    chart.draw_series(LineSeries::new(front, FORMULA.mix(0.5).stroke_width(px(2.0, scale) as u32)))?;
+    let r = |size: f64| px(size, scale);
 
     for (i, c) in report.candidates.iter().enumerate() {
         if !(c.model_bits.is_finite() && c.data_bits.is_finite()) {
@@ -112,38 +139,141 @@ pub fn mdl_plot_with<DB: DrawingBackend>(
         let at = (c.model_bits, c.data_bits.max(1.0));
         let colour = family_colour(&c.family);
         match c.family.as_str() {
-            "formula" => chart.draw_series(std::iter::once(Circle::new(at, 5, colour.filled())))?,
+            "formula" => chart.draw_series(std::iter::once(Circle::new(at, r(5.0), colour.filled())))?,
             // The mean: a grey ring, on its own baseline.
-            "null" => chart.draw_series(std::iter::once(Circle::new(at, 6, colour.stroke_width(3))))?,
+            "null" => chart.draw_series(std::iter::once(Circle::new(at, r(6.0), colour.stroke_width(r(3.0) as u32))))?,
             "linear" | "logistic" => chart.draw_series(std::iter::once(
-                EmptyElement::at(at) + Rectangle::new([(-5, -5), (5, 5)], colour.filled()),
+                EmptyElement::at(at) + Rectangle::new([(-r(5.0), -r(5.0)), (r(5.0), r(5.0))], colour.filled()),
             ))?,
             // Networks by how they were compressed: the float32 original hollow, quantised a
             // triangle, pruned a diamond, low rank a cross, the searched settings a large triangle.
             _ => match c.compression.as_deref() {
-                Some("float32") => chart.draw_series(std::iter::once(TriangleMarker::new(at, 7, colour.stroke_width(2))))?,
+                Some("float32") => chart.draw_series(std::iter::once(TriangleMarker::new(at, r(7.0), colour.stroke_width(r(2.0) as u32))))?,
                 Some("pruned") => chart.draw_series(std::iter::once(
-                    EmptyElement::at(at) + Polygon::new(vec![(0, -6), (6, 0), (0, 6), (-6, 0)], colour.filled()),
+                    EmptyElement::at(at) + Polygon::new(vec![(0, -r(6.0)), (r(6.0), 0), (0, r(6.0)), (-r(6.0), 0)], colour.filled()),
                 ))?,
-                Some("low rank") => chart.draw_series(std::iter::once(Cross::new(at, 5, colour.stroke_width(2))))?,
-                Some("searched") => chart.draw_series(std::iter::once(TriangleMarker::new(at, 9, colour.filled())))?,
-                _ => chart.draw_series(std::iter::once(TriangleMarker::new(at, 6, colour.filled())))?,
+                Some("low rank") => chart.draw_series(std::iter::once(Cross::new(at, r(5.0), colour.stroke_width(r(2.0) as u32))))?,
+                Some("searched") => chart.draw_series(std::iter::once(TriangleMarker::new(at, r(9.0), colour.filled())))?,
+                _ => chart.draw_series(std::iter::once(TriangleMarker::new(at, r(6.0), colour.filled())))?,
             },
         };
         if selected == Some(i) {
-            chart.draw_series(std::iter::once(Circle::new(at, 10, BLACK.stroke_width(2))))?;
+            chart.draw_series(std::iter::once(Circle::new(at, r(10.0), BLACK.stroke_width(r(2.0) as u32))))?;
         }
     }
     if let Some(best) = report.best.and_then(|b| report.candidates.get(b)) {
         let at = (best.model_bits, best.data_bits.max(1.0));
-        chart.draw_series(std::iter::once(Circle::new(at, 8, BEST.stroke_width(3))))?;
+        chart.draw_series(std::iter::once(Circle::new(at, r(8.0), BEST.stroke_width(r(3.0) as u32))))?;
         chart.draw_series(std::iter::once(Text::new(
             labels.shortest.replace("{bits}", &format!("{:.0}", best.total_bits)),
             (at.0 * 1.08, at.1 * 1.25),
-            ("sans-serif", 13).into_font().color(&BEST),
+            ("sans-serif", r(NOTE_FONT)).into_font().color(&BEST),
         )))?;
     }
     area.present()
+}
+
+/// The words of the fit plot.
+#[derive(Debug, Clone, Copy)]
+pub struct FitLabels<'a> {
+    /// "{name}, predicted" for the vertical axis of a parity plot.
+    pub predicted: &'a str,
+    /// "{name}, measured" for its horizontal axis.
+    pub measured: &'a str,
+}
+
+impl FitLabels<'static> {
+    pub const ENGLISH: FitLabels<'static> = FitLabels { predicted: "{name}, predicted", measured: "{name}, measured" };
+}
+
+/// Draws `picture` on `area`: the measured points, and the candidate's curve through them (or,
+/// in a parity plot, the diagonal where prediction equals measurement).
+pub fn fit_plot<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    picture: &Picture,
+    labels: &FitLabels,
+    scale: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    area.fill(&WHITE)?;
+    let all = picture.points.iter().chain(&picture.curve);
+    let (mut x0, mut x1, mut y0, mut y1) = (f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY);
+    for &(x, y) in all {
+        (x0, x1, y0, y1) = (x0.min(x), x1.max(x), y0.min(y), y1.max(y));
+    }
+    if picture.mode == Mode::Parity {
+        // The same range on both axes, so the diagonal is at 45°.
+        (x0, x1) = (x0.min(y0), x1.max(y1));
+        (y0, y1) = (x0, x1);
+    }
+    let pad = |lo: f64, hi: f64| {
+        if !(lo.is_finite() && hi.is_finite()) {
+            return (0.0, 1.0);
+        }
+        let span = if hi > lo { hi - lo } else { lo.abs().max(1.0) };
+        (lo - 0.06 * span, hi + 0.06 * span)
+    };
+    let ((x0, x1), (y0, y1)) = (pad(x0, x1), pad(y0, y1));
+    let (x_desc, y_desc) = match picture.mode {
+        Mode::Curve => (picture.x_name.clone(), picture.y_name.clone()),
+        Mode::Parity => (labels.measured.replace("{name}", &picture.y_name), labels.predicted.replace("{name}", &picture.y_name)),
+    };
+    let (width, _) = area.dim_in_pixel();
+    let mut chart = ChartBuilder::on(area)
+        .margin(px(12.0, scale))
+        .x_label_area_size(px(48.0, scale))
+        .y_label_area_size(px(72.0, scale))
+        .build_cartesian_2d(x0..x1, y0..y1)?;
+    chart
+        .configure_mesh()
+        .x_desc(x_desc)
+        .y_desc(y_desc)
+        .light_line_style(WHITE)
+        .bold_line_style(RGBColor(232, 232, 232))
+        .x_labels(((width as f64 / scale) / 90.0).clamp(3.0, 10.0) as usize)
+        .y_labels(7)
+        .x_label_formatter(&|v| tick(*v))
+        .y_label_formatter(&|v| tick(*v))
+        .label_style(("sans-serif", px(TICK_FONT, scale)))
+        .axis_desc_style(("sans-serif", px(AXIS_FONT, scale)))
+        .draw()?;
+    if picture.mode == Mode::Parity {
+        chart.draw_series(LineSeries::new([(x0, x0), (x1, x1)], BASELINE.mix(0.7).stroke_width(px(1.5, scale) as u32)))?;
+    }
+    // The curve in pieces: a gap where the formula is not finite (a pole) stays a gap.
+    let step = (x1 - x0) / super::fit::CURVE_POINTS as f64 * 1.5;
+    let mut piece: Vec<(f64, f64)> = Vec::new();
+    for &(x, y) in &picture.curve {
+        if piece.last().is_some_and(|&(px, _)| x - px > step) {
+            chart.draw_series(LineSeries::new(std::mem::take(&mut piece), BEST.stroke_width(px(3.0, scale) as u32)))?;
+        }
+        piece.push((x, y));
+    }
+    chart.draw_series(LineSeries::new(piece, BEST.stroke_width(px(3.0, scale) as u32)))?;
+    let r = px(5.0, scale);
+    chart.draw_series(picture.points.iter().map(|&p| Circle::new(p, r, FORMULA.mix(0.85).filled())))?;
+    area.present()
+}
+
+/// A tick label without trailing zeros: 250, 2.5, 0.25, 1e-5.
+fn tick(v: f64) -> String {
+    if v == 0.0 {
+        return "0".into();
+    }
+    if !(1e-4..1e6).contains(&v.abs()) {
+        return format!("{v:.1e}");
+    }
+    let text = format!("{v:.4}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// The fit plot as an SVG document.
+pub fn fit_plot_svg(picture: &Picture, width: u32, height: u32) -> String {
+    let mut svg = String::new();
+    {
+        let area = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        let _ = fit_plot(&area, picture, &FitLabels::ENGLISH, 1.0);
+    }
+    svg
 }
 
 /// The plot as an SVG document.
@@ -157,21 +287,22 @@ pub fn mdl_plot_svg(report: &Report, width: u32, height: u32) -> String {
     svg
 }
 
-/// Where each candidate is drawn on a plot of `width` × `height` (None if not drawn).
-pub fn positions(report: &Report, width: u32, height: u32) -> Vec<Option<(i32, i32)>> {
+/// Where each candidate is drawn on a plot of `width` × `height` at `scale` (None if not
+/// drawn).
+pub fn positions(report: &Report, width: u32, height: u32, scale: f64) -> Vec<Option<(i32, i32)>> {
     let mut svg = String::new();
     let area = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
-    match layout(&area, report) {
+    match layout(&area, report, scale) {
         Some(spec) => report.candidates.iter().map(|c| spec.to_pixel(c)).collect(),
         None => vec![None; report.candidates.len()],
     }
 }
 
 /// The point of `report` nearest to pixel (px, py) on a plot of `width` × `height` drawn by
-/// [`mdl_plot`] (within `radius` pixels), for hover and click in the page.
-pub fn hit(report: &Report, width: u32, height: u32, px: i32, py: i32, radius: i32) -> Option<usize> {
+/// [`mdl_plot_with`] at `scale` (within `radius` pixels), for hover and click in the page.
+pub fn hit(report: &Report, width: u32, height: u32, scale: f64, px: i32, py: i32, radius: i32) -> Option<usize> {
     let mut best: Option<(i32, usize)> = None;
-    for (i, at) in positions(report, width, height).into_iter().enumerate() {
+    for (i, at) in positions(report, width, height, scale).into_iter().enumerate() {
         let Some((x, y)) = at else { continue };
         let d = (x - px).pow(2) + (y - py).pow(2);
         if d <= radius * radius && best.is_none_or(|(bd, _)| d < bd) {
@@ -236,18 +367,19 @@ type Chart<'a, DB> = ChartContext<'a, DB, Cartesian2d<LogCoord<f64>, LogCoord<f6
 fn chart_on<'a, DB: DrawingBackend>(
     area: &'a DrawingArea<DB, Shift>,
     report: &Report,
+    scale: f64,
 ) -> Result<Chart<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
     let Ranges { x_min, x_max, y_min, y_max } = Ranges::of(report);
     ChartBuilder::on(area)
-        .margin(12)
-        .x_label_area_size(38)
-        .y_label_area_size(64)
+        .margin(px(12.0, scale))
+        .x_label_area_size(px(48.0, scale))
+        .y_label_area_size(px(72.0, scale))
         .build_cartesian_2d((x_min..x_max).log_scale(), (y_min..y_max).log_scale())
 }
 
-fn layout<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, report: &Report) -> Option<Layout> {
+fn layout<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, report: &Report, scale: f64) -> Option<Layout> {
     let Ranges { x_min, x_max, y_min, y_max } = Ranges::of(report);
-    let chart = chart_on(area, report).ok()?;
+    let chart = chart_on(area, report, scale).ok()?;
     let (xr, yr) = chart.plotting_area().get_pixel_range();
     Some(Layout { x_min, x_max, y_min, y_max, left: xr.start, top: yr.start, width: xr.end - xr.start, height: yr.end - yr.start })
 }
@@ -259,6 +391,7 @@ pub fn importance_plot<DB: DrawingBackend>(
     report: &Report,
     x_label: &str,
     max_bars: usize,
+    scale: f64,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     area.fill(&WHITE)?;
     let mut bars: Vec<&super::FeatureImportance> = report.importance.iter().collect();
@@ -271,16 +404,18 @@ pub fn importance_plot<DB: DrawingBackend>(
     let low = bars.iter().map(|b| b.permutation_bits).fold(0.0f64, f64::min);
     let n = bars.len();
     let mut chart = ChartBuilder::on(area)
-        .margin(10)
-        .x_label_area_size(36)
-        .y_label_area_size(10)
+        .margin(px(10.0, scale))
+        .x_label_area_size(px(44.0, scale))
+        .y_label_area_size(px(10.0, scale))
         .build_cartesian_2d(low..top, 0f64..n as f64)?;
     chart
         .configure_mesh()
         .x_desc(x_label)
         .disable_y_mesh()
         .y_labels(0)
-        .label_style(("sans-serif", 12))
+        .x_labels(6)
+        .label_style(("sans-serif", px(TICK_FONT, scale)))
+        .axis_desc_style(("sans-serif", px(AXIS_FONT, scale)))
         .draw()?;
     // Each feature's bar (light, the selected ones in colour) with its name written on it.
     for (i, b) in bars.iter().enumerate() {
@@ -288,7 +423,7 @@ pub fn importance_plot<DB: DrawingBackend>(
         let colour = if b.selected { FORMULA.mix(0.45) } else { BASELINE.mix(0.3) };
         chart.draw_series(std::iter::once(Rectangle::new([(0.0, y + 0.1), (b.permutation_bits, y + 0.9)], colour.filled())))?;
         let label = format!("{}  {:.1} bits", b.feature, b.permutation_bits);
-        let style = ("sans-serif", 13).into_font().color(&BLACK).pos(Pos::new(HPos::Left, VPos::Center));
+        let style = ("sans-serif", px(NOTE_FONT, scale)).into_font().color(&BLACK).pos(Pos::new(HPos::Left, VPos::Center));
         chart.draw_series(std::iter::once(Text::new(label, (low + (top - low) * 0.01, y + 0.5), style)))?;
     }
     area.present()
@@ -307,7 +442,7 @@ mod tests {
             let mut svg = String::new();
             {
                 let area = SVGBackend::with_string(&mut svg, (600, 300)).into_drawing_area();
-                importance_plot(&area, &report, "bits", 10).unwrap();
+                importance_plot(&area, &report, "bits", 10, 1.0).unwrap();
             }
             for x in &features {
                 assert!(svg.contains(&format!("{}  {:.1} bits", x.feature, x.permutation_bits)), "{} missing: {svg}", x.feature);
@@ -342,10 +477,57 @@ mod tests {
         assert!(svg.contains("model bits (the program)"));
     }
 
+    /// The y coordinate of the SVG text element that holds `needle`.
+    fn text_y(svg: &str, needle: &str) -> f64 {
+        let at = svg.find(needle).unwrap_or_else(|| panic!("{needle} missing"));
+        let start = svg[..at].rfind("<text").unwrap();
+        let tag = &svg[start..at];
+        let y = tag.split("y=\"").nth(1).unwrap();
+        y[..y.find('"').unwrap()].parse().unwrap()
+    }
+
+    #[test]
+    fn baselines_of_nearly_equal_length_are_labelled_apart() {
+        let mut r = report();
+        r.baselines = vec![
+            Baseline { name: "null".into(), total_bits: 300.0 },
+            Baseline { name: "literal".into(), total_bits: 302.0 },
+            Baseline { name: "deflate".into(), total_bits: 416.0 },
+        ];
+        for scale in [1.0, 2.0] {
+            let mut svg = String::new();
+            {
+                let area = SVGBackend::with_string(&mut svg, (900, 520)).into_drawing_area();
+                mdl_plot_with(&area, &r, None, &Labels::ENGLISH, scale).unwrap();
+            }
+            let (null, literal) = (text_y(&svg, "null 300"), text_y(&svg, "literal 302"));
+            assert!((null - literal).abs() >= NOTE_FONT * scale, "labels {null} and {literal} overprint at scale {scale}");
+        }
+    }
+
+    #[test]
+    fn the_fit_plot_draws_every_point_and_the_curve() {
+        let picture = Picture {
+            mode: Mode::Curve,
+            x_name: "a".into(),
+            y_name: "T".into(),
+            points: vec![(1.0, 1.0), (4.0, 8.0), (9.0, 27.0)],
+            curve: (0..=80).map(|i| 1.0 + i as f64 * 0.1).map(|x: f64| (x, x.powf(1.5))).collect(),
+            candidate: Some(0),
+        };
+        let svg = fit_plot_svg(&picture, 640, 480);
+        assert_eq!(svg.matches("<circle").count(), 3, "{svg}");
+        assert!(svg.contains("<polyline"));
+        assert!(svg.contains(">\na\n</text>") && svg.contains(">\nT\n</text>"), "axis titles");
+        let parity = Picture { mode: Mode::Parity, curve: Vec::new(), ..picture };
+        let svg = fit_plot_svg(&parity, 640, 480);
+        assert!(svg.contains("T, measured") && svg.contains("T, predicted"));
+    }
+
     #[test]
     fn positions_and_hits_agree() {
         let r = report();
-        let at = positions(&r, 900, 520);
+        let at = positions(&r, 900, 520, 1.0);
         assert!(at.iter().all(Option::is_some));
         // More model bits is further right; more data bits is higher (smaller y).
         let (x0, y0) = at[0].unwrap();
@@ -353,8 +535,8 @@ mod tests {
         assert!(x0 < x2 && y0 < y2, "{at:?}");
         for (i, p) in at.iter().enumerate() {
             let (x, y) = p.unwrap();
-            assert_eq!(hit(&r, 900, 520, x + 2, y - 1, 6), Some(i));
+            assert_eq!(hit(&r, 900, 520, 1.0, x + 2, y - 1, 6), Some(i));
         }
-        assert_eq!(hit(&r, 900, 520, 5, 5, 6), None);
+        assert_eq!(hit(&r, 900, 520, 1.0, 5, 5, 6), None);
     }
 }

@@ -6,6 +6,7 @@
 //! field names are a contract: DESIGN.md shows them and the page and users' scripts read them.
 
 pub mod chart;
+pub mod fit;
 mod text;
 
 pub use text::{candidates_csv, front_table, importance_table, schema_table};
@@ -42,6 +43,86 @@ pub struct Report {
     /// For a search: generations run per island, formulas scored, and why it stopped.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search: Option<SearchStats>,
+    /// The table's numeric columns on a sample of rows, for the fit plot: only a description of
+    /// the table (`Action::Describe`) carries it, so the page receives it once per table.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sample: Option<Sample>,
+    /// Everything needed to run this again: the table, the engine and its settings, the seed,
+    /// the target and split, and occam's version.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rerun: Option<Rerun>,
+}
+
+/// A run's inputs, except the table's bytes: with the same table, these give the same report
+/// (a time budget aside, which depends on the machine; `generations` does not).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Rerun {
+    /// The table's name (an example's id, or the file's name).
+    pub data: String,
+    /// The engine and its settings, as the job gave them (`{"search": {"seconds": 10, …}}`).
+    pub action: serde_json::Value,
+    pub seed: u64,
+    pub target: Option<String>,
+    pub test_fraction: Option<f64>,
+    pub extrapolate: Option<String>,
+    pub task: Option<String>,
+    pub version: String,
+}
+
+/// Numeric columns on evenly spaced rows (all of them for a small table), for drawing the
+/// data: at most [`Sample::MAX_ROWS`] rows and [`Sample::MAX_CELLS`] cells.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Sample {
+    pub columns: Vec<SampleColumn>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SampleColumn {
+    pub name: String,
+    /// One value a sampled row; None where the cell is missing.
+    pub values: Vec<Option<f64>>,
+}
+
+impl Sample {
+    /// Rows a sample keeps at most: more points than a plot can show apart.
+    pub const MAX_ROWS: usize = 2_000;
+    /// Cells at most, so that a wide table's sample stays a small message.
+    pub const MAX_CELLS: usize = 40_000;
+
+    /// The numeric columns of `table` on evenly spaced rows.
+    pub fn of(table: &crate::data::Table) -> Sample {
+        use crate::data::{ColumnData, Kind};
+        let numeric: Vec<(&str, &[f64])> = table
+            .columns
+            .iter()
+            .filter(|c| c.kind == Kind::Numeric)
+            .filter_map(|c| match &c.data {
+                ColumnData::Numeric { values, .. } => Some((c.name.as_str(), values.as_slice())),
+                ColumnData::Text { .. } => None,
+            })
+            .collect();
+        let keep = table.rows.min(Sample::MAX_ROWS).min(Sample::MAX_CELLS / numeric.len().max(1)).max(1);
+        // Row i of the sample is row ⌊i·rows/keep⌋ of the table: the whole range, in order.
+        let rows: Vec<usize> = (0..keep.min(table.rows)).map(|i| i * table.rows / keep).collect();
+        let columns = numeric
+            .into_iter()
+            .map(|(name, values)| SampleColumn {
+                name: name.to_string(),
+                values: rows.iter().map(|&r| Some(values[r]).filter(|v| v.is_finite())).collect(),
+            })
+            .collect();
+        Sample { columns }
+    }
+
+    /// A column's values, NaN where missing.
+    pub fn column(&self, name: &str) -> Option<Vec<f64>> {
+        let c = self.columns.iter().find(|c| c.name == name)?;
+        Some(c.values.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
+    }
+
+    pub fn rows(&self) -> usize {
+        self.columns.first().map_or(0, |c| c.values.len())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -73,6 +154,9 @@ pub struct DatasetInfo {
     pub train_rows: usize,
     pub test_rows: usize,
     pub target: Option<String>,
+    /// The features the models read, in order: a candidate's `expression` reads feature j as xj.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub features: Vec<String>,
     /// "regression" or "classification".
     pub task: Option<String>,
     /// The target's decimal step δ, for a numeric target.
@@ -126,6 +210,10 @@ pub struct Candidate {
     /// adds it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mathml: Option<String>,
+    /// The formula exactly (every constant to the last bit), over x0, x1, … for the features
+    /// in `dataset.features`' order: what the fit plot evaluates.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expression: Option<String>,
     /// The formula as Python (numpy) code, to paste.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub python: Option<String>,

@@ -114,8 +114,10 @@ impl std::fmt::Display for SearchError {
             SearchError::Option { field, message } => write!(f, "search setting '{field}': {message}"),
             SearchError::NotRegression { target } => write!(
                 f,
-                "formula search needs a numeric target, and '{target}' holds classes; \
-                 use the networks (occam compress) for classification"
+                "formula search needs a numeric target, and '{target}' holds classes: to predict \
+                 them, train the networks (\"Train and compress networks\" on the page, `occam \
+                 compress` on the command line); if they are numbers, choose numbers (regression) \
+                 as the task (--task regression)"
             ),
         }
     }
@@ -359,6 +361,7 @@ fn partial_report(scorer: &Scorer, archive: &Archive) -> Report {
             description: format!("{} nodes", m.expr.len()),
             formula: scorer.text(&m.expr),
             mathml: scorer.mathml(&m.expr),
+            expression: m.expr.print(crate::expr::Syntax::Text, &[]).ok(),
             model_bits: m.score.model_bits,
             data_bits: m.score.data_bits,
             total_bits: m.score.total(),

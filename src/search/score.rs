@@ -385,10 +385,11 @@ impl<'a> Scorer<'a> {
         };
         let names = self.names();
         let print = |syntax| e.print(syntax, &names).unwrap_or_default();
+        let widths: Vec<Option<u32>> = sent.iter().map(|c| if let Constant::Real(r) = c { Some(r.width()) } else { None }).collect();
         Polished {
             text: print(Syntax::Text),
             latex: print(Syntax::Latex),
-            mathml: print(Syntax::MathMl),
+            mathml: shown(&e, |i, _, _| widths.get(i).copied().flatten()).print(Syntax::MathMl, &names).unwrap_or_default(),
             python: print(Syntax::Python),
             expr: e,
             model_bits,
@@ -464,9 +465,10 @@ impl<'a> Scorer<'a> {
         expr.print(Syntax::Text, &self.names()).ok()
     }
 
-    /// The formula as MathML (without `<math>`) with the dataset's feature names.
+    /// The formula as MathML (without `<math>`) with the dataset's feature names, each real
+    /// constant shown with the digits its mantissa holds.
     pub fn mathml(&self, expr: &Expr) -> Option<String> {
-        expr.print(Syntax::MathMl, &self.names()).ok()
+        shown(expr, |_, v, form| (form == Form::Real).then(|| constants::needed_width(v))).print(Syntax::MathMl, &self.names()).ok()
     }
 
     fn names(&self) -> Vec<&str> {
@@ -475,6 +477,23 @@ impl<'a> Scorer<'a> {
 }
 
 /// `f·b + a`, with the constants in their short forms when they sit on one.
+/// `expr` as people read it: each constant for which `width(i, value, form)` gives the mantissa
+/// it was sent with becomes the shortest decimal within that precision; the exact formula stays
+/// in the text, the Python and the .occam file.
+fn shown(expr: &Expr, width: impl Fn(usize, f64, Form) -> Option<u32>) -> Expr {
+    let mut e = expr.clone();
+    let constants = e.nodes.iter_mut().filter_map(|n| match &mut n.kind {
+        Kind::Const(value, form) => Some((value, *form)),
+        _ => None,
+    });
+    for (i, (v, form)) in constants.enumerate() {
+        if let Some(m) = width(i, *v, form) {
+            *v = constants::shortest_decimal(*v, m);
+        }
+    }
+    e
+}
+
 fn scale(expr: &Expr, b: Option<f64>, a: Option<f64>) -> Expr {
     let constant = |v: f64| {
         let (v, form) = near_simple(v).unwrap_or((v, Form::Real));

@@ -5,13 +5,14 @@
 //! the page keeps what it needs for that (the example's id or a copy of the file's bytes) and
 //! the results drawn so far, so cancel is immediate whatever the engine is doing.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
 
 use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    DragEvent, Event, HtmlButtonElement, HtmlCanvasElement, HtmlElement, HtmlInputElement, HtmlOptionElement,
+    DragEvent, Event, HtmlButtonElement, KeyboardEvent, HtmlCanvasElement, HtmlElement, HtmlInputElement, HtmlOptionElement,
     HtmlSelectElement, MessageEvent, MouseEvent, Worker, WorkerOptions, WorkerType,
 };
 
@@ -22,7 +23,7 @@ use super::view::{self, SortKey, TableView};
 use super::MAX_FILE_BYTES;
 use crate::data::{LoadError, LoadErrorKind, Position};
 use crate::examples::{self, EXAMPLES};
-use crate::report::{chart, Report};
+use crate::report::{chart, Report, Sample};
 use crate::run::{Action, CompressSettings, SearchSettings, SelectSettings, SplitSettings};
 
 #[wasm_bindgen]
@@ -34,6 +35,14 @@ extern "C" {
 }
 
 const DEFAULT_EXAMPLE: &str = "kepler";
+
+/// Whether a load replaces the table (clearing the results once it succeeds) or reloads the
+/// same one into a fresh worker after a cancel (the results stay).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reload {
+    NewTable,
+    SameTable,
+}
 
 /// Where the loaded table came from, to load it again into a new worker.
 #[derive(Clone)]
@@ -50,9 +59,14 @@ struct Page {
     queue: Vec<Outgoing>,
     /// The target to select when the next table arrives (the example's own target).
     preferred_target: Option<String>,
-    /// The table loaded now, and the one being loaded (it replaces the first on success).
+    /// The table loaded now, and the one being loaded (it replaces the first on success; a
+    /// reload after a cancel keeps the results on screen, a new table clears them).
     source: Option<Source>,
-    pending: Option<Source>,
+    pending: Option<(Source, Reload)>,
+    /// The loaded table's numeric columns on a sample of rows, for the fit plot.
+    sample: Option<Rc<Sample>>,
+    /// The test column a link asks for, taken by the first table that has it.
+    preferred_test: Option<String>,
     running: bool,
     /// The latest results (partial while running), every engine's candidates together, and
     /// the candidate selected in them.
@@ -93,10 +107,12 @@ pub fn start() {
             preferred_target: None,
             source: None,
             pending: None,
+            sample: None,
+            preferred_test: None,
             running: false,
             results: None,
             kept: None,
-            table: TableView::default(),
+            table: TableView { front_only: true, ..TableView::default() },
             preview: None,
             pool: None,
         })
@@ -107,9 +123,17 @@ pub fn start() {
     set_text("threads", "starting threads");
     let example = example_from_hash().unwrap_or_else(|| DEFAULT_EXAMPLE.to_string());
     i18n::set(i18n::Lang::parse(&by_id::<HtmlSelectElement>("lang-select").value()).unwrap_or(i18n::Lang::En));
-    fill_examples();
+    fill_examples(None);
     by_id::<HtmlSelectElement>("example-select").set_value(&example);
+    let (hash_target, hash_test) = (hash_value("target"), hash_value("test_on"));
     load(Source::Example(example));
+    // A link's target and test column win over the example's own.
+    with_page(|p| {
+        if hash_target.is_some() {
+            p.preferred_target = hash_target;
+        }
+        p.preferred_test = hash_test;
+    });
 }
 
 /// Starts web/worker.js as a module worker and sends it this module to instantiate.
@@ -139,9 +163,15 @@ fn spawn_worker() -> Result<Worker, JsValue> {
     Ok(worker)
 }
 
-fn fill_examples() {
+/// Fills the lesson menu with the built-in tables, and the user's own file first when one is
+/// loaded (so the menu never names a table that is not the one shown).
+fn fill_examples(own: Option<&str>) {
     let select: HtmlSelectElement = by_id("example-select");
     select.set_inner_html("");
+    if let Some(name) = own {
+        let option = HtmlOptionElement::new_with_text_and_value(&tf("own_file", &[("name", name)]), "").expect("an option");
+        select.add_with_html_option_element(&option).expect("adding an option");
+    }
     for example in EXAMPLES {
         let title = i18n::t_dynamic(&format!("example_{}", example.id), example.title);
         let option = HtmlOptionElement::new_with_text_and_value(title, example.id).expect("an option");
@@ -149,10 +179,37 @@ fn fill_examples() {
     }
 }
 
+/// Shows the loaded table in the lesson menu and the lesson's story, and makes the lesson's own
+/// engine the large button.
+fn show_source(source: &Source) {
+    let select: HtmlSelectElement = by_id("example-select");
+    match source {
+        Source::Example(id) => {
+            fill_examples(None);
+            select.set_value(id);
+            let example = examples::find(id);
+            let story = example.map_or("", |e| i18n::t_dynamic(&format!("story_{}", e.id), e.story));
+            set_text("story", story);
+            let networks = example.is_some_and(|e| e.engine == examples::Engine::Networks);
+            by_id::<HtmlElement>("run-search").class_list().toggle_with_force("primary", !networks).ok();
+            by_id::<HtmlElement>("run-compress").class_list().toggle_with_force("primary", networks).ok();
+        }
+        Source::File { name, .. } => {
+            fill_examples(Some(name));
+            select.set_value("");
+            set_text("story", t("story_own"));
+            by_id::<HtmlElement>("run-search").class_list().toggle_with_force("primary", true).ok();
+            by_id::<HtmlElement>("run-compress").class_list().toggle_with_force("primary", false).ok();
+        }
+    }
+}
+
 fn wire_controls() {
     listen("example-select", "change", |_| {
         let id = by_id::<HtmlSelectElement>("example-select").value();
-        load(Source::Example(id));
+        if examples::find(&id).is_some() {
+            load(Source::Example(id));
+        }
     });
     listen("file-input", "change", |_| {
         let input: HtmlInputElement = by_id("file-input");
@@ -170,13 +227,18 @@ fn wire_controls() {
         if let Ok(Some(first)) = dom::document().query_selector("#extrapolate-select option[value='']") {
             first.set_text_content(Some(t("random_rows")));
         }
-        let example = by_id::<HtmlSelectElement>("example-select").value();
-        fill_examples();
-        by_id::<HtmlSelectElement>("example-select").set_value(&example);
+        if let Some(source) = with_page(|p| p.source.clone()).flatten() {
+            show_source(&source);
+        }
         show_threads();
         if let Some((report, load_s)) = with_page(|p| p.preview.clone()).flatten() {
             view::preview(&report, load_s);
         }
+        redraw(|_| {});
+        write_hash();
+    });
+    // Before a run, the fit plot shows the chosen column's measurements.
+    listen("target-select", "change", |_| {
         redraw(|_| {});
         write_hash();
     });
@@ -185,6 +247,23 @@ fn wire_controls() {
         redraw(|t| t.front_only = front_only);
     });
     listen("cancel", "click", |_| cancel());
+    listen("copy-link", "click", |_| {
+        write_hash();
+        let href = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+        copy_to_clipboard(&href);
+    });
+    // Rows and sort headers answer Enter and Space as they answer a click.
+    listen("front-table", "keydown", |e| {
+        let Some(key) = e.dyn_ref::<KeyboardEvent>().map(|k| k.key()) else { return };
+        if key != "Enter" && key != " " {
+            return;
+        }
+        let Some(target) = e.target().and_then(|t| t.dyn_into::<HtmlElement>().ok()) else { return };
+        if target.tag_name() == "TR" || target.tag_name() == "TH" {
+            e.prevent_default();
+            target.click();
+        }
+    });
     listen("download-report", "click", |_| download_report());
     listen("download-svg", "click", |_| download_svg());
     listen("download-png", "click", |_| download_png());
@@ -220,6 +299,13 @@ fn wire_controls() {
         }
     });
 
+    // The plots follow their boxes' size (a window resized, a phone turned).
+    if let Some(window) = web_sys::window() {
+        let resize = Closure::<dyn FnMut(Event)>::new(|_: Event| redraw(|_| {}));
+        let _ = window.add_event_listener_with_callback("resize", resize.as_ref().unchecked_ref());
+        resize.forget();
+    }
+
     let body: HtmlElement = dom::document().body().expect("a body");
     let on = |kind: &str, handler: Box<dyn FnMut(Event)>| {
         let closure = Closure::<dyn FnMut(Event)>::new(handler);
@@ -250,26 +336,23 @@ fn listen(id: &str, kind: &str, handler: impl FnMut(Event) + 'static) {
     closure.forget();
 }
 
-/// Loads a new table: a running engine is stopped, results are cleared.
+/// Loads a new table: a running engine is stopped; the results are cleared once the new table
+/// has loaded (a file that fails to load leaves the table and results on screen).
 fn load(source: Source) {
     if with_page(|p| p.running).unwrap_or(false) {
         stop_worker(false);
     }
-    view::clear_results();
     with_page(|p| {
-        p.results = None;
-        p.table.selected = None;
         p.preferred_target = match &source {
             Source::Example(id) => examples::find(id).map(|e| e.target.to_string()),
             Source::File { .. } => None,
         };
     });
-    send_load(source);
-    write_hash();
+    send_load(source, Reload::NewTable);
 }
 
 /// Asks the worker to load `source`; it becomes the page's source when the worker succeeds.
-fn send_load(source: Source) {
+fn send_load(source: Source, reload: Reload) {
     let outgoing = match &source {
         Source::Example(id) => {
             set_text("status", &tf("status_loading_example", &[("id", id)]));
@@ -281,7 +364,7 @@ fn send_load(source: Source) {
             Outgoing { message: ToWorker::LoadFile { name: name.clone() }, bytes: Some(bytes.slice(0)) }
         }
     };
-    with_page(|p| p.pending = Some(source));
+    with_page(|p| p.pending = Some((source, reload)));
     send(outgoing);
 }
 
@@ -293,6 +376,9 @@ fn read_file(file: web_sys::File) {
         // Refused before reading: a file this size would take the tab down with it.
         let error = LoadError::new(LoadErrorKind::TooLarge { bytes, limit: MAX_FILE_BYTES }, Position::default());
         return view::error(&format!("{name}: {error}"));
+    }
+    if bytes == 0 {
+        return view::error(&tf("empty_file", &[("name", &name)]));
     }
     set_text("status", &tf("status_reading", &[("name", &name)]));
     wasm_bindgen_futures::spawn_local(async move {
@@ -354,15 +440,40 @@ enum Engine {
     Select,
 }
 
-fn number(id: &str) -> Option<f64> {
-    by_id::<HtmlInputElement>(id).value().trim().parse::<f64>().ok()
+/// A number typed in a settings field: None when blank, else the value if `valid` accepts it,
+/// else a message that names the field and says what to type (`hint`). A mistyped field is
+/// refused, never silently replaced by a default.
+fn setting(id: &str, label: &'static str, valid: impl Fn(f64) -> bool, hint: &'static str) -> Result<Option<f64>, String> {
+    let input: HtmlInputElement = by_id(id);
+    let text = input.value();
+    // A number input holds "" both when blank and when what was typed is not a number.
+    let bad_input = Reflect::get(&input.validity(), &"badInput".into()).ok().is_some_and(|b| b.is_truthy());
+    let text = text.trim();
+    if text.is_empty() && !bad_input {
+        return Ok(None);
+    }
+    match text.parse::<f64>() {
+        Ok(v) if v.is_finite() && valid(v) => Ok(Some(v)),
+        _ => {
+            let _ = input.focus();
+            Err(tf("bad_setting", &[("field", t(label)), ("value", text), ("hint", t(hint))]))
+        }
+    }
+}
+
+fn whole(v: f64) -> bool {
+    v.fract() == 0.0
 }
 
 /// Starts the formula search with the page's settings.
 fn run_search() {
-    let seconds = number("seconds").filter(|s| *s > 0.0).unwrap_or(10.0);
+    let budget = setting("seconds", "time_budget", |s| s > 0.0 && s <= 86_400.0, "hint_seconds");
     // A number of generations makes the run the same on every machine (a time budget does not).
-    let generations = number("generations").filter(|g| *g >= 1.0).map(|g| g as u64);
+    let generations = setting("generations", "or_generations", |g| whole(g) && (1.0..=1e9).contains(&g), "hint_generations");
+    let (seconds, generations) = match (budget, generations) {
+        (Ok(s), Ok(g)) => (s.unwrap_or(10.0), g.map(|g| g as u64)),
+        (Err(m), _) | (_, Err(m)) => return view::error(&m),
+    };
     let settings = SearchSettings {
         seconds: if generations.is_some() { None } else { Some(seconds) },
         generations,
@@ -399,10 +510,14 @@ fn run_select() {
 
 /// Sends an engine's job with the page's shared settings (seed, target, split); the other
 /// engines' results stay on the plot.
-fn start_engine(engine: Engine, action: Action, status: &str) {
-    let seed = number("seed").filter(|s| *s >= 0.0).map_or(1, |s| s as u64);
+fn start_engine(engine: Engine, action: Action, status_text: &str) {
+    let seed = setting("seed", "seed", |s| whole(s) && (0.0..9.0e15).contains(&s), "hint_seed");
     // Blank: the automatic split (every row on a small table).
-    let test_fraction = number("test-fraction").filter(|p| (0.0..100.0).contains(p)).map(|p| p / 100.0);
+    let test = setting("test-fraction", "test_rows", |p| (0.0..=90.0).contains(&p), "hint_test");
+    let (seed, test_fraction) = match (seed, test) {
+        (Ok(s), Ok(p)) => (s.map_or(1, |s| s as u64), p.map(|p| p / 100.0)),
+        (Err(m), _) | (_, Err(m)) => return view::error(&m),
+    };
     let task = crate::prepare::Task::from_name(&by_id::<HtmlSelectElement>("task-select").value());
     let extrapolate = Some(by_id::<HtmlSelectElement>("extrapolate-select").value()).filter(|c| !c.is_empty());
     let target = Some(by_id::<HtmlSelectElement>("target-select").value()).filter(|c| !c.is_empty());
@@ -426,15 +541,16 @@ fn start_engine(engine: Engine, action: Action, status: &str) {
         kept
     })
     .flatten();
+    let (sample, table) = with_page(|p| (p.sample.clone(), p.table)).unwrap_or_default();
     match kept.filter(|k| !k.candidates.is_empty() || !k.importance.is_empty()) {
         Some(k) => {
             with_page(|p| p.results = Some(k.clone()));
-            view::results(&k, TableView::default(), true);
+            view::results(&k, sample.as_deref(), TableView { selected: None, ..table }, true);
         }
-        None => view::clear_results(),
+        None => view::clear_results(sample.as_deref(), &table_report()),
     }
     set_running(true);
-    set_text("status", status);
+    status(status_text);
     let split = SplitSettings { test_fraction, extrapolate };
     send(Outgoing { message: ToWorker::Run { action, seed, target, split, task }, bytes: None });
 }
@@ -481,20 +597,29 @@ fn stop_worker(reload: bool) {
         }
         Err(e) => return view::error(&format!("cannot restart the compute worker: {}", describe_js(&e))),
     }
-    if let Some(report) = with_page(|p| p.results.clone()).flatten() {
-        view::results(&report, with_page(|p| p.table).unwrap_or_default(), false);
-    }
+    redraw(|_| {});
     if let Some(source) = source.filter(|_| reload) {
-        send_load(source);
+        // The same table into the new worker, keeping the column to explain and the test column.
+        let target = Some(by_id::<HtmlSelectElement>("target-select").value()).filter(|t| !t.is_empty());
+        with_page(|p| p.preferred_target = target);
+        send_load(source, Reload::SameTable);
     }
-    set_text("status", t("status_cancelled"));
+    status(t("status_cancelled"));
 }
 
+/// Enables what can be used now: the run buttons once a table is loaded and while nothing
+/// runs, cancel and the progress bar only while something runs.
 fn set_running(running: bool) {
+    let loaded = with_page(|p| p.source.is_some()).unwrap_or(false);
     for id in ["run-search", "run-compress", "run-select"] {
-        by_id::<HtmlButtonElement>(id).set_disabled(running);
+        by_id::<HtmlButtonElement>(id).set_disabled(running || !loaded);
     }
     by_id::<HtmlButtonElement>("cancel").set_disabled(!running);
+    let progress: HtmlElement = by_id("progress");
+    let _ = progress.style().set_property("visibility", if running { "visible" } else { "hidden" });
+    if !running {
+        let _ = Reflect::set(&progress, &"value".into(), &0.0.into());
+    }
     let has_results = with_page(|p| p.results.is_some()).unwrap_or(false);
     by_id::<HtmlButtonElement>("download-report").set_disabled(running || !has_results);
     for id in ["download-svg", "download-png", "download-csv"] {
@@ -518,57 +643,40 @@ fn on_worker_message(data: JsValue) {
             let progress: HtmlElement = by_id("progress");
             let fraction = if total > 0 { done as f64 / total as f64 } else { 0.0 };
             let _ = Reflect::set(&progress, &"value".into(), &fraction.into());
-            set_text("status", &progress_text(&stage, done, total, &message, elapsed_s, fraction));
+            status(&progress_text(&stage, done, total, &message, elapsed_s, fraction));
             if let Some(report) = partial.filter(|_| with_page(|p| p.running).unwrap_or(false)) {
                 let report = joined(&report);
-                let table = with_page(|p| {
-                    p.results = Some(report.clone());
-                    p.table
-                })
-                .unwrap_or_default();
-                view::results(&report, table, true);
+                with_page(|p| p.results = Some(report));
+                redraw(|_| {});
             }
         }
-        FromWorker::Loaded { report, load_s, memory_bytes } => {
-            view::error("");
-            view::preview(&report, load_s);
-            let preferred = with_page(|p| {
-                p.preview = Some(((*report).clone(), load_s));
-                if let Some(source) = p.pending.take() {
-                    p.source = Some(source);
-                }
-                p.preferred_target.clone()
-            })
-            .flatten();
-            view::column_options("target-select", &report, preferred.as_deref(), None, false);
-            view::column_options("extrapolate-select", &report, None, Some(t("random_rows")), true);
-            let preview: HtmlElement = by_id("data-preview");
-            let _ = preview.set_attribute("data-load-ms", &format!("{:.1}", load_s * 1000.0));
-            let _ = preview.set_attribute("data-memory-bytes", &format!("{memory_bytes}"));
-            set_text("status", t("status_ready"));
-        }
+        FromWorker::Loaded { report, load_s, memory_bytes } => on_loaded(*report, load_s, memory_bytes),
         FromWorker::Finished { report } => {
             let report = joined(&report);
-            let table = with_page(|p| {
+            let warnings = report.warnings.clone();
+            with_page(|p| {
                 p.running = false;
                 p.kept = None;
                 p.results = Some(report.clone());
-                p.table
-            })
-            .unwrap_or_default();
+            });
             set_running(false);
-            view::results(&report, table, false);
-            let _ = Reflect::set(&by_id::<HtmlElement>("progress"), &"value".into(), &1.0.into());
-            let mut status = tf("status_done", &[("seconds", &format!("{:.1}", report.elapsed_s))]);
-            if let Some(n) = report.search.as_ref().map(|s| s.exhaustive_length).filter(|&n| n > 0) {
-                status.push_str(&tf("status_exhaustive", &[("length", &n.to_string())]));
+            redraw(|_| {});
+            if !warnings.is_empty() {
+                view::warnings(&warnings);
             }
-            set_text("status", &status);
+            let mut text = tf("status_done", &[("seconds", &format!("{:.1}", report.elapsed_s))]);
+            if let Some(n) = report.search.as_ref().map(|s| s.exhaustive_length).filter(|&n| n > 0) {
+                text.push_str(&tf("status_exhaustive", &[("length", &n.to_string())]));
+            }
+            status(&text);
+            // The result is what the reader wants next: focus moves there (and a screen reader
+            // reads it once).
+            let _ = by_id::<HtmlElement>("headline").focus();
         }
         FromWorker::Encoded { name, bytes, total_bits } => {
             download_bytes(&name, &bytes);
             let text = tf("status_encoded", &[("name", &name), ("bytes", &bytes.len().to_string()), ("bits", &format!("{total_bits:.0}"))]);
-            set_text("status", &text);
+            status(&text);
         }
         // Only bench/browser_eval.mjs asks for these, from a worker of its own.
         FromWorker::Throughput { .. } => {}
@@ -579,9 +687,79 @@ fn on_worker_message(data: JsValue) {
                 p.pending = None;
             });
             set_running(false);
-            set_text("status", t("status_ready"));
+            status(t("status_ready"));
             view::error(&message);
         }
+    }
+}
+
+/// A table arrived from the worker: a new one replaces the table and clears the results; the
+/// same one reloaded after a cancel keeps them.
+fn on_loaded(report: Report, load_s: f64, memory_bytes: f64) {
+    view::error("");
+    view::preview(&report, load_s);
+    let sample = report.sample.clone().map(Rc::new);
+    let (preferred, source, reload, test) = with_page(|p| {
+        p.preview = Some((report.clone(), load_s));
+        p.sample = sample;
+        let reload = match p.pending.take() {
+            Some((source, reload)) => {
+                p.source = Some(source);
+                reload
+            }
+            None => Reload::SameTable,
+        };
+        if reload == Reload::NewTable {
+            p.results = None;
+            p.table.selected = None;
+        }
+        (p.preferred_target.clone(), p.source.clone(), reload, p.preferred_test.take())
+    })
+    .unwrap_or((None, None, Reload::NewTable, None));
+    let extrapolate = by_id::<HtmlSelectElement>("extrapolate-select").value();
+    view::column_options("target-select", &report, preferred.as_deref(), None, false);
+    let keep = if reload == Reload::SameTable { Some(extrapolate).filter(|e| !e.is_empty()) } else { test };
+    view::column_options("extrapolate-select", &report, keep.as_deref(), Some(t("random_rows")), true);
+    if let Some(source) = &source {
+        show_source(source);
+    }
+    let preview: HtmlElement = by_id("data-preview");
+    let _ = preview.set_attribute("data-load-ms", &format!("{:.1}", load_s * 1000.0));
+    let _ = preview.set_attribute("data-memory-bytes", &format!("{memory_bytes}"));
+    if reload == Reload::NewTable {
+        let sample = with_page(|p| p.sample.clone()).flatten();
+        view::clear_results(sample.as_deref(), &table_report());
+        write_hash();
+    }
+    set_running(false);
+    status(t("status_ready"));
+}
+
+/// The loaded table as a report without candidates, for the fit plot before a run: the target
+/// chosen in the menu against the other numeric columns.
+fn table_report() -> Report {
+    let target = by_id::<HtmlSelectElement>("target-select").value();
+    let columns = with_page(|p| p.sample.as_ref().map(|s| s.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>())).flatten().unwrap_or_default();
+    let mut report = Report::default();
+    report.dataset.features = columns.into_iter().filter(|c| *c != target).collect();
+    report.dataset.target = Some(target).filter(|t| !t.is_empty());
+    report
+}
+
+thread_local! {
+    /// When the live region last spoke (ms since the epoch).
+    static ANNOUNCED: Cell<f64> = const { Cell::new(0.0) };
+}
+
+/// Shows `text` on the status line; a screen reader hears it through `#announce`, at most once
+/// a second (progress arrives ten times a second) and always when a run ends.
+fn status(text: &str) {
+    set_text("status", text);
+    let now = js_sys::Date::now();
+    let running = with_page(|p| p.running).unwrap_or(false);
+    if !running || now - ANNOUNCED.with(Cell::get) >= 1000.0 {
+        ANNOUNCED.with(|a| a.set(now));
+        set_text("announce", text);
     }
 }
 
@@ -632,7 +810,7 @@ fn on_ready(threads: usize, isolated: bool) {
 /// "2 threads, cross-origin isolated", in the page's language.
 fn show_threads() {
     let Some((threads, isolated)) = with_page(|p| p.pool).flatten() else { return };
-    let mode = match (isolated, isolated && service_worker_controls_page()) {
+    let mode = match (isolated, isolated && isolated_by_service_worker()) {
         (true, true) => t("mode_isolated_sw"),
         (true, false) => t("mode_isolated"),
         (false, _) => t("mode_fallback"),
@@ -641,13 +819,13 @@ fn show_threads() {
     set_text("threads", &tf(key, &[("n", &threads.to_string()), ("mode", mode)]));
 }
 
-fn service_worker_controls_page() -> bool {
-    let navigator = web_sys::window().map(|w| w.navigator());
-    navigator
-        .and_then(|n| Reflect::get(&n, &"serviceWorker".into()).ok())
-        .filter(|sw| !sw.is_undefined())
-        .and_then(|sw| Reflect::get(&sw, &"controller".into()).ok())
-        .is_some_and(|c| c.is_truthy())
+/// Whether web/sw.js, not the host, gave this page its COOP/COEP headers: it says so in a
+/// Server-Timing entry of the page's own navigation.
+fn isolated_by_service_worker() -> bool {
+    let Some(performance) = web_sys::window().and_then(|w| w.performance()) else { return false };
+    let entries = performance.get_entries_by_type("navigation");
+    let timing = Reflect::get(&entries.get(0), &"serverTiming".into()).ok().map(|t| Array::from(&t)).unwrap_or_default();
+    timing.iter().any(|e| Reflect::get(&e, &"name".into()).ok().and_then(|n| n.as_string()).as_deref() == Some("sw-isolated"))
 }
 
 /// The candidate under the mouse on the plot, if any.
@@ -660,7 +838,8 @@ fn hit_candidate(event: &MouseEvent) -> Option<usize> {
     let x = ((event.client_x() as f64 - rect.left()) * sx) as i32;
     let y = ((event.client_y() as f64 - rect.top()) * sy) as i32;
     let report = with_page(|p| p.results.clone()).flatten()?;
-    chart::hit(&report, canvas.width(), canvas.height(), x, y, 10)
+    let scale = view::scale_of(&canvas);
+    chart::hit(&report, canvas.width(), canvas.height(), scale, x, y, (10.0 * scale) as i32)
 }
 
 fn select_candidate(index: Option<usize>) {
@@ -685,8 +864,16 @@ fn redraw(change: impl FnOnce(&mut TableView)) {
         change(&mut p.table);
         (p.results.clone(), p.table, p.running)
     });
-    if let Some((Some(report), table, running)) = state {
-        view::results(&report, table, running);
+    match state {
+        Some((Some(report), table, running)) => {
+            let sample = with_page(|p| p.sample.clone()).flatten();
+            view::results(&report, sample.as_deref(), table, running);
+        }
+        Some((None, _, _)) => {
+            let sample = with_page(|p| p.sample.clone()).flatten();
+            view::clear_results(sample.as_deref(), &table_report());
+        }
+        None => {}
     }
 }
 
@@ -699,7 +886,7 @@ fn copy_to_clipboard(text: &str) {
     match (clipboard, write) {
         (Some(c), Some(f)) => {
             let _ = f.call1(&c, &JsValue::from_str(text));
-            set_text("status", t("status_copied"));
+            status(t("status_copied"));
         }
         _ => view::error("this browser does not let the page write to the clipboard"),
     }
@@ -726,7 +913,7 @@ fn download_code() {
     let Some(c) = code_candidate() else { return };
     let stem = with_page(|p| p.results.as_ref().map(stem)).flatten().unwrap_or_else(|| "occam".into());
     let name = format!("{stem}-{}.occam", c.family);
-    set_text("status", t("status_encoding"));
+    status(t("status_encoding"));
     send(Outgoing { message: ToWorker::Encode { key: crate::run::candidate_key(&c), name }, bytes: None });
 }
 
@@ -839,14 +1026,28 @@ fn example_from_hash() -> Option<String> {
     pairs.into_iter().find(|(k, _)| k == "example").map(|(_, v)| v).filter(|id| examples::find(id).is_some())
 }
 
-/// Writes the example (if the table is one) and the current settings into the hash.
+/// A value of the URL hash.
+fn hash_value(key: &str) -> Option<String> {
+    hash_pairs().into_iter().find(|(k, _)| k == key).map(|(_, v)| v).filter(|v| !v.is_empty())
+}
+
+/// Writes the example (if the table is one), the column to explain, the test column, the
+/// current settings and occam's version into the hash.
 fn write_hash() {
-    let example = with_page(|p| match &p.pending.clone().or(p.source.clone()) {
+    let example = with_page(|p| match p.pending.clone().map(|(s, _)| s).or(p.source.clone()) {
         Some(Source::Example(id)) => Some(id.clone()),
         _ => None,
     })
     .flatten();
     let mut parts: Vec<String> = example.map(|id| format!("example={id}")).into_iter().collect();
+    let encode = |v: &str| String::from(js_sys::encode_uri_component(v));
+    for (key, id) in [("target", "target-select"), ("test_on", "extrapolate-select")] {
+        let value = by_id::<HtmlSelectElement>(id).value();
+        if !value.is_empty() {
+            parts.push(format!("{key}={}", encode(&value)));
+        }
+    }
+    parts.push(format!("v={}", env!("CARGO_PKG_VERSION")));
     for (key, id) in HASH_INPUTS {
         let value = match key {
             "ops" | "lang" | "task" => by_id::<HtmlSelectElement>(id).value(),

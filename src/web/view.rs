@@ -7,7 +7,7 @@ use web_sys::{Element, HtmlCanvasElement, HtmlElement, HtmlOptionElement, HtmlSe
 
 use super::dom::{append, by_id, element, set_text};
 use super::i18n::{t, t_dynamic, tf};
-use crate::report::{chart, Candidate, ColumnSummary, Report};
+use crate::report::{chart, fit, Candidate, ColumnSummary, Report, Sample};
 
 /// Shows a loaded table: its columns, kinds and first rows.
 pub fn preview(report: &Report, load_s: f64) {
@@ -146,24 +146,52 @@ pub struct TableView {
     pub front_only: bool,
 }
 
-/// The results of an engine: plot, table and headline. `live` marks a search still running.
-pub fn results(report: &Report, view: TableView, live: bool) {
+/// The results of an engine: plots, legend, table and headline. `live` marks a search still
+/// running; `sample` is the loaded table's, for the fit plot.
+pub fn results(report: &Report, sample: Option<&Sample>, view: TableView, live: bool) {
     plot(report, view.selected);
+    fit_plot(report, sample, view.selected);
+    legend(report);
     importance(report);
     table(report, view);
     headline(report, live);
 }
 
+/// Sizes a canvas's pixels to its box on the page times the device pixel ratio, and returns
+/// that ratio: the scale the plot is drawn at, so that it is sharp on any screen and its words
+/// keep their size in CSS pixels. A hidden canvas keeps its size.
+pub fn fit_to_box(canvas: &HtmlCanvasElement) -> f64 {
+    let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).clamp(1.0, 4.0);
+    let (width, height) = (canvas.client_width(), canvas.client_height());
+    if width > 0 && height > 0 {
+        let (w, h) = ((width as f64 * ratio).round() as u32, (height as f64 * ratio).round() as u32);
+        if canvas.width() != w {
+            canvas.set_width(w);
+        }
+        if canvas.height() != h {
+            canvas.set_height(h);
+        }
+    }
+    let _ = canvas.set_attribute("data-scale", &ratio.to_string());
+    ratio
+}
+
+/// The scale a canvas was last drawn at (see [`fit_to_box`]).
+pub fn scale_of(canvas: &HtmlCanvasElement) -> f64 {
+    canvas.get_attribute("data-scale").and_then(|s| s.parse().ok()).unwrap_or(1.0)
+}
+
 /// Draws the MDL plot on the canvas.
 pub fn plot(report: &Report, selected: Option<usize>) {
     let canvas: HtmlCanvasElement = by_id("mdl-plot");
+    let scale = fit_to_box(&canvas);
     let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else { return };
     let area = backend.into_drawing_area();
     let labels = chart::Labels { x: t("plot_x"), y: t("plot_y"), shortest: t("plot_shortest") };
-    if chart::mdl_plot_with(&area, report, selected, &labels).is_ok() {
+    if chart::mdl_plot_with(&area, report, selected, &labels, scale).is_ok() {
         let _ = canvas.set_attribute("data-points", &report.candidates.len().to_string());
         // Where the points are, in canvas pixels ("x,y x,y ..."), for scripts and tests.
-        let xy: Vec<String> = chart::positions(report, canvas.width(), canvas.height())
+        let xy: Vec<String> = chart::positions(report, canvas.width(), canvas.height(), scale)
             .into_iter()
             .map(|p| p.map_or_else(|| "-".to_string(), |(x, y)| format!("{x},{y}")))
             .collect();
@@ -171,17 +199,111 @@ pub fn plot(report: &Report, selected: Option<usize>) {
     }
 }
 
+/// The selected candidate (else the best) drawn over the measured data on `#fit-plot`, with a
+/// caption in words; the measured points alone before a run.
+pub fn fit_plot(report: &Report, sample: Option<&Sample>, selected: Option<usize>) {
+    let canvas: HtmlCanvasElement = by_id("fit-plot");
+    let figure: HtmlElement = by_id("fit-figure");
+    let picture = sample.and_then(|s| fit::picture(report, s, selected));
+    let _ = figure.style().set_property("display", if picture.is_some() { "" } else { "none" });
+    let Some(picture) = picture else { return };
+    let scale = fit_to_box(&canvas);
+    let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else { return };
+    let labels = chart::FitLabels { predicted: t("fit_predicted"), measured: t("fit_measured") };
+    let _ = chart::fit_plot(&backend.into_drawing_area(), &picture, &labels, scale);
+    let mode = match picture.mode {
+        fit::Mode::Curve => "curve",
+        fit::Mode::Parity => "parity",
+    };
+    let _ = canvas.set_attribute("data-mode", mode);
+    let _ = canvas.set_attribute("data-x", &picture.x_name);
+    let _ = canvas.set_attribute("data-points", &picture.points.len().to_string());
+    let _ = canvas.set_attribute("data-curve", &picture.curve.len().to_string());
+    let _ = canvas.set_attribute("data-candidate", &picture.candidate.map_or_else(String::new, |i| i.to_string()));
+    let drawn = !picture.curve.is_empty() || (picture.mode == fit::Mode::Parity && !picture.points.is_empty());
+    let caption = match (picture.mode, drawn) {
+        (fit::Mode::Curve, true) => tf("fit_caption_curve", &[("y", &picture.y_name), ("x", &picture.x_name)]),
+        (fit::Mode::Curve, false) => tf("fit_caption_points", &[("y", &picture.y_name), ("x", &picture.x_name)]),
+        (fit::Mode::Parity, true) => tf("fit_caption_parity", &[("y", &picture.y_name)]),
+        (fit::Mode::Parity, false) => t("fit_caption_none").to_string(),
+    };
+    set_text("fit-caption", &caption);
+    let _ = canvas.set_attribute("aria-label", &caption);
+    data_table(&picture);
+}
+
+/// The fit plot's points as a table for assistive technology (visually hidden).
+fn data_table(picture: &fit::Picture) {
+    let host: HtmlElement = by_id("fit-data");
+    host.set_inner_html("");
+    let table = element("table", None);
+    let head = element("tr", None);
+    let (x, y) = match picture.mode {
+        fit::Mode::Curve => (picture.x_name.clone(), picture.y_name.clone()),
+        fit::Mode::Parity => (tf("fit_measured", &[("name", &picture.y_name)]), tf("fit_predicted", &[("name", &picture.y_name)])),
+    };
+    append(&head, &element("th", Some(&x)));
+    append(&head, &element("th", Some(&y)));
+    append(&table, &head);
+    for (a, b) in picture.points.iter().take(200) {
+        let tr = element("tr", None);
+        append(&tr, &element("td", Some(&short(*a))));
+        append(&tr, &element("td", Some(&short(*b))));
+        append(&table, &tr);
+    }
+    append(&host, &table);
+}
+
+/// What the marks on the MDL plot mean, for the families and baselines it shows.
+fn legend(report: &Report) {
+    let host: HtmlElement = by_id("mdl-legend");
+    host.set_inner_html("");
+    let has = |f: &dyn Fn(&Candidate) -> bool| report.candidates.iter().any(f);
+    let mut entries: Vec<(&str, &str, &str)> = Vec::new();
+    if has(&|c| c.family == "formula") {
+        entries.push(("●", "formula", "legend_formula"));
+    }
+    if has(&|c| c.family == "linear" || c.family == "logistic") {
+        entries.push(("■", "linear", "legend_linear"));
+    }
+    if has(&|c| c.family == "mlp") {
+        entries.push(("▲", "network", "legend_network"));
+        entries.push(("◆", "network", "legend_pruned"));
+        entries.push(("✕", "network", "legend_low_rank"));
+    }
+    if has(&|c| c.family == "null") {
+        entries.push(("○", "null", "legend_null"));
+    }
+    if report.best.is_some() {
+        entries.push(("◯", "best", "legend_best"));
+    }
+    if !report.baselines.is_empty() {
+        entries.push(("╲", "baseline", "legend_baselines"));
+    }
+    for (mark, class, key) in entries {
+        let li = element("li", None);
+        let m = element("span", Some(mark));
+        m.set_class_name(&format!("mark {class}"));
+        let _ = m.set_attribute("aria-hidden", "true");
+        append(&li, &m);
+        append(&li, &element("span", Some(t_dynamic(key, key))));
+        append(&host, &li);
+    }
+}
+
 /// Feature importance in bits as bars on `#importance-plot`, shown only when there is some.
 pub fn importance(report: &Report) {
     let canvas: HtmlCanvasElement = by_id("importance-plot");
     let shown = !report.importance.is_empty();
-    let _ = canvas.style().set_property("display", if shown { "block" } else { "none" });
+    let figure: HtmlElement = by_id("importance-figure");
+    let _ = figure.style().set_property("display", if shown { "" } else { "none" });
     let _ = canvas.set_attribute("data-bars", &report.importance.len().min(IMPORTANCE_BARS).to_string());
     if !shown {
         return;
     }
+    let scale = fit_to_box(&canvas);
     let Some(backend) = CanvasBackend::with_canvas_object(canvas) else { return };
-    let _ = chart::importance_plot(&backend.into_drawing_area(), report, t("importance_x"), IMPORTANCE_BARS);
+    let _ = chart::importance_plot(&backend.into_drawing_area(), report, t("importance_x"), IMPORTANCE_BARS, scale);
 }
 
 /// Bars on the importance plot at most.
@@ -210,10 +332,13 @@ fn table(report: &Report, view: TableView) {
         let th = element("th", Some(title));
         if let Some(key) = key {
             let _ = th.set_attribute("data-sort", key);
-            let _ = th.set_attribute("title", "sort by this column");
-            if let Some((sorted, ascending)) = view.sort.filter(|(k, _)| SortKey::parse(key) == Some(*k)) {
-                let _ = sorted;
+            let _ = th.set_attribute("title", t("sort_by"));
+            // Reachable by keyboard; Enter or Space sorts (the page listens).
+            let _ = th.set_attribute("tabindex", "0");
+            let _ = th.set_attribute("aria-sort", "none");
+            if let Some((_, ascending)) = view.sort.filter(|(k, _)| SortKey::parse(key) == Some(*k)) {
                 th.set_text_content(Some(&format!("{title} {}", if ascending { "▲" } else { "▼" })));
+                let _ = th.set_attribute("aria-sort", if ascending { "ascending" } else { "descending" });
             }
         }
         append(&head, &th);
@@ -245,6 +370,8 @@ fn table(report: &Report, view: TableView) {
             class.push_str("selected");
         }
         tr.set_class_name(class.trim());
+        let _ = tr.set_attribute("tabindex", "0");
+        let _ = tr.set_attribute("aria-selected", if view.selected == Some(i) { "true" } else { "false" });
         let cells = [
             if report.best == Some(i) { "★".to_string() } else { String::new() },
             t_dynamic(&format!("family_{}", c.family), &c.family).to_string(),
@@ -269,7 +396,7 @@ fn table(report: &Report, view: TableView) {
                 button.set_class_name("copy");
                 let _ = button.set_attribute("type", "button");
                 let _ = button.set_attribute("data-copy", text);
-                let _ = button.set_attribute("aria-label", &format!("copy the formula as {label}"));
+                let _ = button.set_attribute("aria-label", &tf("copy_as", &[("format", label)]));
                 append(&copy, &button);
             }
         }
@@ -292,38 +419,91 @@ fn formula_cell(td: &Element, c: &Candidate, text: &str) {
     }
 }
 
-/// "T = sqrt(a)**3: 12 bits of formula + 129 bits of data, 3.0× shorter than deflate"
+/// The law in mathematical notation, large, and a sentence a student reads: how much of what
+/// the average leaves it explains, and its bits against the average's.
 fn headline(report: &Report, live: bool) {
+    let host: HtmlElement = by_id("headline");
+    let law: HtmlElement = by_id("headline-law");
     let Some(best) = report.best.and_then(|b| report.candidates.get(b)) else {
-        return set_text("headline", if live { t("searching_alone") } else { "" });
+        let _ = host.remove_attribute("data-formula");
+        law.set_inner_html("");
+        return set_text("headline-words", if live { t("searching_alone") } else { "" });
     };
     let target = report.dataset.target.as_deref().unwrap_or("y");
-    if best.family == "null" && !live {
-        // Nothing beat the mean: say so, and why, rather than present the mean as a law.
-        let text = tf("headline_null", &[("rows", &report.dataset.train_rows.to_string()), ("bits", &format!("{:.0}", best.total_bits))]);
-        return set_text("headline", &text);
+    let _ = host.set_attribute("data-formula", best.formula.as_deref().unwrap_or(&best.description));
+    let _ = host.set_attribute("data-family", &best.family);
+    match (&best.mathml, &best.formula) {
+        (Some(mathml), Some(_)) => {
+            let name = crate::expr::Expr::var(0).print(crate::expr::Syntax::MathMl, &[target]).unwrap_or_default();
+            law.set_inner_html(&format!("<math>{name}<mo>=</mo>{mathml}</math>"));
+        }
+        // A network or a linear model: its description names it ("logistic 4-3, 76% pruned").
+        _ => law.set_text_content(Some(&format!("{target}: {}", best.description))),
     }
-    let formula = best.formula.as_deref().unwrap_or(&best.description);
-    let mut text = tf(
-        if best.formula.is_some() { "headline" } else { "headline_model" },
-        &[
-            ("target", target),
-            ("formula", formula),
-            ("model", &format!("{:.0}", best.model_bits)),
-            ("data", &format!("{:.0}", best.data_bits)),
-        ],
-    );
-    if let Some(deflate) = report.baselines.iter().find(|b| b.name == "deflate") {
-        if best.total_bits > 0.0 {
-            text.push_str(&tf("shorter_than_deflate", &[("ratio", &format!("{:.1}", deflate.total_bits / best.total_bits))]));
+    let mut words = if best.family == "null" {
+        // Nothing beat the mean: say so, and why, rather than present the mean as a law.
+        tf("headline_null", &[("rows", &report.dataset.train_rows.to_string()), ("bits", &format!("{:.0}", best.total_bits))])
+    } else {
+        explained(report, best)
+    };
+    if live {
+        words.push_str(t("searching"));
+    } else if report.cancelled {
+        words.push_str(t("cancelled_best"));
+    }
+    set_text("headline-words", &words);
+}
+
+/// "It explains 99.97 % of what the average leaves, each row predicted from the others. 12 bits
+/// of law + 155 bits of corrections = 167 bits; the average alone needs 277."
+fn explained(report: &Report, best: &Candidate) -> String {
+    let loo = report.dataset.validation == Some(crate::prepare::Validation::LeaveOneOut);
+    let mut text = String::new();
+    if let Some(r2) = best.test.r2 {
+        let how = t(if loo { "checked_loo" } else { "checked_test" });
+        text = if r2 > 0.0 {
+            match percent(r2) {
+                Percent::Shown(p) => tf("explains", &[("percent", &p), ("how", how)]),
+                Percent::Over(p) => tf("explains_over", &[("percent", &p), ("how", how)]),
+            }
+        } else {
+            tf("explains_nothing", &[("how", how)])
+        };
+    } else if let Some(accuracy) = best.test.accuracy {
+        let how = t(if loo { "checked_loo" } else { "checked_test" });
+        text = tf("right_share", &[("percent", &format!("{:.1}", accuracy * 100.0)), ("how", how)]);
+    }
+    let null = report.candidates.iter().find(|c| c.family == "null").map(|c| c.total_bits);
+    let parts = [("model", format!("{:.0}", best.model_bits)), ("data", format!("{:.0}", best.data_bits)), ("total", format!("{:.0}", best.total_bits))];
+    let parts: Vec<(&str, &str)> = parts.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    text.push_str(&tf(if best.formula.is_some() { "bits_law" } else { "bits_model" }, &parts));
+    if let Some(null) = null {
+        text.push_str(&tf("bits_average", &[("bits", &format!("{null:.0}"))]));
+    }
+    text
+}
+
+/// A share as the headline says it.
+enum Percent {
+    Shown(String),
+    /// Closer to 100 % than three decimals show: "more than 99.999".
+    Over(String),
+}
+
+/// R² as a percentage with as many decimals as it takes not to round up to 100 (99.97, not
+/// 100.0), at most three; above 99.999 %, "more than 99.999".
+fn percent(r2: f64) -> Percent {
+    let p = r2 * 100.0;
+    if p >= 100.0 {
+        return Percent::Shown("100".into());
+    }
+    for decimals in 1..=3 {
+        let text = format!("{p:.decimals$}");
+        if text.parse::<f64>().is_ok_and(|v| v < 100.0) {
+            return Percent::Shown(text);
         }
     }
-    if live {
-        text.push_str(t("searching"));
-    } else if report.cancelled {
-        text.push_str(t("cancelled_best"));
-    }
-    set_text("headline", &text);
+    Percent::Over("99.999".into())
 }
 
 pub fn error(message: &str) {
@@ -344,11 +524,14 @@ pub fn warnings(warnings: &[String]) {
 /// Clears the results area (a new table or a new run) and draws empty axes. Drawing them also
 /// compiles the chart code before the first results arrive, so a live update never stalls the
 /// page on the first draw (that first draw once took ~100 ms on the main thread).
-pub fn clear_results() {
+pub fn clear_results(sample: Option<&Sample>, table: &Report) {
     by_id::<HtmlElement>("front-table").set_inner_html("");
-    set_text("headline", "");
+    headline(&Report::default(), false);
     importance(&Report::default());
     plot(&Report::default(), None);
+    legend(&Report::default());
+    // The measured points alone, against the table's own target (none yet: the last column).
+    fit_plot(table, sample, None);
     let canvas: HtmlCanvasElement = by_id("mdl-plot");
     let _ = canvas.set_attribute("data-points", "0");
 }

@@ -20,9 +20,14 @@ const TYPES = {
 
 /** Serves DIST on 127.0.0.1 at a free port. `isolate` adds COOP/COEP as `make serve` does;
  *  `extra` maps further URL paths to files (benchmarks serve their data and peers this way). */
-export async function serve({ isolate, extra = {} }) {
+export async function serve({ isolate, extra = {}, prefix = "/" }) {
   const server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    let path = decodeURIComponent(new URL(req.url, "http://x").pathname);
+    // A project page: the site lives under `prefix`, and nothing outside it exists.
+    if (!extra[path]) {
+      if (!path.startsWith(prefix)) { res.writeHead(404).end("not found"); return; }
+      path = "/" + path.slice(prefix.length);
+    }
     const file = extra[path] || normalize(join(DIST, path.endsWith("/") ? path + "index.html" : path));
     if (!extra[path] && !file.startsWith(DIST)) { res.writeHead(403).end(); return; }
     try {
@@ -38,12 +43,14 @@ export async function serve({ isolate, extra = {} }) {
     }
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const url = `http://127.0.0.1:${server.address().port}/`;
-  return { url, close: () => new Promise((resolve) => server.close(resolve)) };
+  const url = `http://127.0.0.1:${server.address().port}${prefix}`;
+  // `cut` plays a network that fails: the server stops and drops every open connection.
+  const cut = () => { server.close(); server.closeAllConnections(); };
+  return { url, cut, close: () => new Promise((resolve) => { server.close(() => resolve()); server.closeAllConnections(); }) };
 }
 
 /** A fresh headless Chromium profile. `serviceWorkers: false` plays a browser without service
- *  workers (as in some private modes): coi-serviceworker then cannot isolate the page. */
+ *  workers (as in some private modes): web/sw.js then cannot isolate the page. */
 export async function browser({ serviceWorkers = true } = {}) {
   const profile = await mkdtemp(join(tmpdir(), "occam-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
@@ -68,10 +75,13 @@ export async function browser({ serviceWorkers = true } = {}) {
   return { context, page, errors, requests, close: () => context.close() };
 }
 
-/** Waits for the worker to report its pool and for the preview of a table to appear. */
-export async function waitForPreview(page, timeout = 60_000) {
+/** Waits for the worker to report its pool and for the preview of a table to appear. The
+ *  settings (folded under "More settings" for a class) are opened for the tests that fill them,
+ *  unless `settings` is false. */
+export async function waitForPreview(page, timeout = 60_000, { settings = true } = {}) {
   await page.waitForFunction(() => document.querySelector("#threads")?.dataset.threads, null, { timeout });
   await page.waitForSelector("#data-preview table", { timeout });
+  if (settings) await page.$eval("#more-settings", (d) => { d.open = true; });
 }
 
 /** The requests that went anywhere but the page's own origin (blob: and data: URLs are local). */

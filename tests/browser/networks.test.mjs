@@ -26,14 +26,19 @@ test("iris: compress draws every variant, select draws the importance, and both 
     assert.deepEqual(disabled, [true, true, true, false], "the run buttons are disabled and cancel enabled while running");
     await done(b.page);
     const seconds = (Date.now() - t0) / 1000;
+    await b.page.uncheck("#front-only");
     const rows = await b.page.$$eval("#front-table tbody tr", (trs) => trs.map((tr) => [...tr.children].map((td) => td.textContent)));
     const families = new Set(rows.map((r) => r[1]));
     assert.ok(families.has("network") && families.has("logistic"), [...families].join(", "));
     assert.ok(rows.length > 20, `${rows.length} variants`);
     const points = Number(await b.page.$eval("#mdl-plot", (c) => c.dataset.points));
     assert.equal(points, rows.length, "one point per candidate");
-    const headline = await b.page.textContent("#headline");
-    assert.match(headline, /^species by (MLP|logistic)/, headline);
+    const family = await b.page.getAttribute("#headline", "data-family");
+    assert.match(family, /^(mlp|logistic)$/, family);
+    assert.match(await b.page.textContent("#headline-law"), /^species: (MLP|logistic) /);
+    assert.match(await b.page.textContent("#headline-words"), /^It names \d+\.\d % of the rows right \(on rows it was not fitted on\)\. Model \d+ bits \+ corrections \d+ = \d+ bits/);
+    // A classification has no curve to draw.
+    assert.equal(await b.page.$eval("#fit-figure", (f) => getComputedStyle(f).display), "none");
     const best = rows.find((r) => r[0] === "★");
     assert.ok(Number(best[6]) > 0.85, `best test accuracy ${best[6]}`);
     console.log(`# iris compress: ${rows.length} candidates in ${seconds.toFixed(1)} s; best: ${best[2]} (${best[5]} bits, accuracy ${best[6]})`);
@@ -65,7 +70,7 @@ test("iris: compress draws every variant, select draws the importance, and both 
 
     await b.page.click("#run-select");
     await done(b.page);
-    assert.equal(await b.page.$eval("#importance-plot", (c) => getComputedStyle(c).display), "block");
+    assert.equal(await b.page.$eval("#importance-figure", (c) => getComputedStyle(c).display), "block");
     assert.equal(await b.page.$eval("#importance-plot", (c) => c.dataset.bars), "4");
     const after = await b.page.$$eval("#front-table tbody tr", (trs) => trs.length);
     assert.ok(after > rows.length, "the refit joins the networks on the plot");
@@ -100,6 +105,7 @@ test("the same seed trains and compresses the same networks in the browser as na
     await waitForPreview(b.page);
     await b.page.click("#run-compress");
     await done(b.page);
+    await b.page.uncheck("#front-only");
     const rows = await b.page.$$eval("#front-table tbody tr", (trs) => trs.map((tr) => [tr.cells[2].textContent, tr.cells[5].textContent]));
     const expected = native.candidates.map((c) => [c.description, c.total_bits.toFixed(1)]);
     assert.deepEqual(rows, expected);

@@ -32,15 +32,20 @@ test("Kepler: the search finds T = a^(3/2) and draws it", async () => {
     await b.page.waitForFunction(() => /\(\d+\.\d s, about \d+ s left\)$/.test(document.querySelector("#status").textContent), null, { timeout: 10_000, polling: 10 });
     // a^(3/2), or a^1.4998: on all ten rows the outer planets' periods sit 0.06 % below a^(3/2),
     // which five-digit data can pay for (tests/search.rs says the same natively).
-    await b.page.waitForFunction(() => /^T = (sqrt\(a\)\*\*3|a\*\*\(3\/2\)|a\*\*1\.49\d+)/.test(document.querySelector("#headline").textContent), null, { timeout: 30_000, polling: 10 });
+    const law = /^(sqrt\(a\)\*\*3|a\*\*\(3\/2\)|a\*sqrt\(a\)|sqrt\(a\)\*a|a\*\*1\.49\d+)/;
+    await b.page.waitForFunction((re) => new RegExp(re).test(document.querySelector("#headline").dataset.formula || ""), law.source, { timeout: 30_000, polling: 10 });
     const found = (Date.now() - t0) / 1000;
     await b.page.waitForFunction(() => document.querySelector("#status").textContent.startsWith("done"), null, { timeout: 30_000 });
     const elapsed = (Date.now() - t0) / 1000;
-    const headline = await b.page.textContent("#headline");
-    assert.match(headline, /^T = (sqrt\(a\)\*\*3|a\*\*\(3\/2\)|a\*sqrt\(a\)|sqrt\(a\)\*a|a\*\*1\.49\d+)/, headline);
-    assert.match(headline, /shorter than deflate/);
+    const formula = await b.page.getAttribute("#headline", "data-formula");
+    assert.match(formula, law, formula);
+    // The law as mathematics, and in words a student reads: against the average, in bits.
+    assert.ok(await b.page.$("#headline-law math msup, #headline-law math msqrt"), "the headline's law is MathML with its power");
+    const words = await b.page.textContent("#headline-words");
+    assert.match(words, /^It explains (more than )?99\.\d+ % of what the average leaves \(each row predicted from the others\)\. Law \d+ bits \+ corrections \d+ = \d+ bits; the average alone: \d+\.$/, words);
+    const headline = `T = ${formula}: ${words}`;
     const best = await b.page.$eval("#front-table tr.best td.formula", (td) => td.dataset.text);
-    assert.ok(best && headline.includes(best), `${best} is the best row`);
+    assert.equal(best, formula, "the headline's law is the best row");
     // The table shows the formula in mathematical notation (MathML): a power as <msup> (a root
     // as <msqrt> when the law is written a*sqrt(a)).
     const shown = await b.page.$eval("#front-table tr.best td.formula", (td) => ({
@@ -48,6 +53,16 @@ test("Kepler: the search finds T = a^(3/2) and draws it", async () => {
     }));
     assert.ok(shown.math, "the best formula is rendered as MathML");
     assert.ok(best.includes("**") ? shown.msup : shown.msqrt, `${best} shows its power (or root) in MathML`);
+    // The law over the data: ten planets and the curve through them.
+    const fit = await b.page.$eval("#fit-plot", (c) => ({ ...c.dataset }));
+    assert.equal(fit.mode, "curve");
+    assert.equal(fit.x, "a");
+    assert.equal(fit.points, "10");
+    assert.ok(Number(fit.curve) > 100, `${fit.curve} points on the curve`);
+    assert.match(await b.page.textContent("#fit-caption"), /^The measured T against a \(dots\), and the formula's curve \(the line\)\.$/);
+    // Every candidate is a point; the table shows the front until asked for all.
+    assert.equal(await b.page.isChecked("#front-only"), true, "the front only, by default");
+    await b.page.uncheck("#front-only");
     assert.ok(await painted(b.page) > 5000, "the plot is drawn");
     const points = Number(await b.page.$eval("#mdl-plot", (c) => c.dataset.points));
     assert.equal(points, (await b.page.$$("#front-table tbody tr")).length, "one point per candidate");
@@ -78,6 +93,9 @@ test("Kepler: the search finds T = a^(3/2) and draws it", async () => {
     assert.equal(json.name, "kepler-report.json");
     const report = JSON.parse(json.body.toString());
     assert.equal(report.dataset.target, "T");
+    // The report holds what reruns it.
+    assert.deepEqual([report.rerun.data, report.rerun.target, report.rerun.seed, report.rerun.action.search.seconds], ["kepler", "T", 1, 2]);
+    assert.match(report.rerun.version, /^\d+\.\d+\.\d+/);
     assert.ok(report.candidates[report.best].formula.length > 0);
     const csv = await save("#download-csv");
     assert.match(csv.body.toString(), /^best,family,description,formula,latex,python,model_bits/);
@@ -161,10 +179,11 @@ test("the same seed and generations give the same front in the browser as native
     assert.equal(await b.page.inputValue("#seed"), "9");
     await b.page.click("#run-search");
     await b.page.waitForFunction(() => document.querySelector("#status").textContent.startsWith("done"), null, { timeout: 60_000 });
+    await b.page.uncheck("#front-only");
     const rows = await b.page.$$eval("#front-table tbody tr", (trs) => trs.map((tr) => [tr.cells[2].dataset.text, tr.cells[5].textContent]));
     const expected = native.candidates.map((c) => [c.formula, c.total_bits.toFixed(1)]);
     assert.deepEqual(rows, expected);
-    assert.match(b.page.url(), /example=kepler&seconds=10&hidden=64%2C32&generations=12&seed=9&ops=default&test=20&lang=en$/);
+    assert.match(b.page.url(), /example=kepler&target=T&v=[\d.]+&seconds=10&hidden=64%2C32&generations=12&seed=9&ops=default&test=20&lang=en$/);
     console.log(`# wasm and native agree on ${rows.length} formulas: best ${native.candidates[native.best].formula}`);
     assert.deepEqual(b.errors, []);
   } finally {
@@ -178,17 +197,18 @@ test("the page speaks Chinese: the switch, the URL, and a search's headline", as
     await b.page.goto(app.url);
     await waitForPreview(b.page);
     await b.page.selectOption("#lang-select", "zh");
-    assert.equal(await b.page.textContent("#run-search"), "寻找最短的公式");
+    assert.equal(await b.page.textContent("#run-search"), "寻找定律");
     assert.equal(await b.page.getAttribute("html", "lang"), "zh-CN");
     assert.match(b.page.url(), /lang=zh/);
     await b.page.reload();
     await waitForPreview(b.page);
     assert.equal(await b.page.inputValue("#lang-select"), "zh");
-    assert.equal(await b.page.textContent("#run-search"), "寻找最短的公式");
+    assert.equal(await b.page.textContent("#run-search"), "寻找定律");
     await b.page.fill("#seconds", "1");
     await b.page.click("#run-search");
     await b.page.waitForFunction(() => document.querySelector("#status").textContent.startsWith("完成"), null, { timeout: 30_000 });
-    assert.match(await b.page.textContent("#headline"), /^T = .+：公式 \d+ 比特 \+ 数据 \d+ 比特，比 deflate 短/);
+    assert.match(await b.page.textContent("#headline-words"), /^它解释了平均值无法解释部分的 99\.\d+%( 以上)?（每一行都由其余各行来预测）。定律 \d+ 比特 \+ 修正 \d+ 比特 = \d+ 比特；单用平均值：\d+ 比特。$/);
+    assert.match(await b.page.textContent("#fit-caption"), /^测量到的 T 随 a 的变化/);
     assert.equal(await b.page.textContent('#front-table th[data-sort="total"]'), "总比特");
     await screenshot(b.page, "kepler-chinese");
     assert.deepEqual(b.errors, []);
