@@ -72,9 +72,11 @@ def run_pyoperon(X, y, seconds, threads, seed):
 
 
 def safe_names(formula, names):
-    """occam writes formulas in the table's column names ('T [C]'): x0, x1, ... for sympy."""
+    """occam writes formulas in the table's column names ('T [C]'): x0, x1, ... for sympy. A name
+    is replaced only where it stands alone, so that 'x' does not rewrite 'exp'."""
+    import re
     for i, name in sorted(enumerate(names), key=lambda p: -len(p[1])):
-        formula = formula.replace(name, f"x{i}")
+        formula = re.sub(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])", f"x{i}", formula)
     return formula
 
 

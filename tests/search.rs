@@ -94,6 +94,27 @@ fn a_sum_of_two_decays_is_reached() {
 }
 
 #[test]
+fn a_damped_oscillation_is_reached() {
+    // y = 2.5·e^(−0.3x)·cos(1.7x) over 1.6 periods at four significant digits: the frequency
+    // starts at the periodogram's peak and the envelope e^(c·x), which explains nothing alone,
+    // is always among the kernels multiplied. Checked beyond the measured range (x to 5.7).
+    let law = |x: f64| 2.5 * libm::exp(-0.3 * x) * libm::cos(1.7 * x);
+    let rows = (0..20).map(|i| {
+        let x = 0.3 * i as f64;
+        format!("{x:.1},{}", format!("{:.4e}", law(x)).parse::<f64>().unwrap())
+    });
+    let report = search(csv("x,y", rows), "y", 5, 1).unwrap();
+    let formula = best(&report).formula.clone().unwrap();
+    let expr = occam::expr::parse(&formula, &["x"]).unwrap();
+    let far = [6.5, 7.0, 7.5, 8.0];
+    let mut predicted = [0.0; 4];
+    occam::expr::eval_scalar(&expr, &[&far], &mut predicted).unwrap();
+    for (x, p) in far.iter().zip(predicted) {
+        assert!((p - law(*x)).abs() < 0.02 * 2.5, "{formula}: {p} at x = {x}, the law {}", law(*x));
+    }
+}
+
+#[test]
 fn the_same_front_on_one_thread_and_on_four() {
     let on = |threads| {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();

@@ -84,11 +84,12 @@ pub fn run(
     progress: &mut dyn FnMut(&Archive, u64, usize),
 ) -> Exhaustive {
     let data = scorer.fit_data();
-    let scales = variable_scales(&data);
+    let scales = Sizes::of(&data);
     let mut state = State {
         found: Exhaustive { front: Archive::new(archive_size), elites: Vec::new(), complete_length: 0, structures: 0, sums: 0 },
         elites,
         pool: Vec::new(),
+        factors: Vec::new(),
     };
     let start = clock.seconds();
     let fit = |batch: &[Expr], first: u64| -> Vec<Fitted> {
@@ -111,7 +112,7 @@ pub fn run(
         if !sums::writable(ops) {
             return;
         }
-        let pool = std::mem::take(&mut state.pool);
+        let pool = sums::with_factors(std::mem::take(&mut state.pool), &state.factors);
         for batch in sums::pairs(&pool).chunks(BATCH / 4) {
             if cancel.is_cancelled() || over(clock) {
                 break;
@@ -206,8 +207,10 @@ struct Fitted {
 struct State {
     found: Exhaustive,
     elites: usize,
-    /// The best short kernels so far, for the sums.
+    /// The best short kernels so far, for the sums, and the factors (e^(c·x), sin(c·x),
+    /// cos(c·x)), which join them whatever their rank.
     pool: Vec<Kernel>,
+    factors: Vec<Kernel>,
 }
 
 impl State {
@@ -217,6 +220,9 @@ impl State {
         let mut found = Vec::with_capacity(scored.len());
         for fitted in scored {
             if let Some(kernel) = fitted.kernel {
+                if sums::is_factor(&kernel.expr) {
+                    self.factors.push(kernel.clone());
+                }
                 sums::keep(&mut self.pool, kernel);
             }
             found.push(fitted.found);
@@ -254,7 +260,7 @@ impl Fitter {
     /// it is not finite on the data, with the fitted formula (before snapping) for
     /// [`fit_scaled`](Fitter::fit_scaled) to start from. Structure `index` draws its starts
     /// from its own stream.
-    fn fit(&mut self, structure: &Expr, scorer: &Scorer, data: &FitData, scales: &[f64], seed: u64, index: u64) -> (Option<Individual>, Option<Expr>) {
+    fn fit(&mut self, structure: &Expr, scorer: &Scorer, data: &FitData, scales: &Sizes, seed: u64, index: u64) -> (Option<Individual>, Option<Expr>) {
         let fitted = if structure.num_constants() == 0 {
             Some(structure.clone())
         } else {
@@ -297,17 +303,20 @@ impl Fitter {
     /// fails.
     /// Also returns the kernel with its jointly fitted constants, ranked by the scaled form's
     /// bits, for the [`sums`].
-    fn fit_scaled(&mut self, structure: &Expr, alone: Option<&Expr>, scorer: &Scorer, data: &FitData, scales: &[f64]) -> (Option<Individual>, Option<Kernel>) {
-        let natural = {
+    fn fit_scaled(&mut self, structure: &Expr, alone: Option<&Expr>, scorer: &Scorer, data: &FitData, scales: &Sizes) -> (Option<Individual>, Option<Kernel>) {
+        let with = |start: Vec<f64>| {
             let mut e = structure.clone();
-            let start = starting_points(structure, scales, &mut Rng::new(0)).swap_remove(0);
             for (c, v) in e.constants_mut().zip(start) {
                 *c = v;
             }
             e
         };
+        let natural = with(starting_points(structure, scales, &mut Rng::new(0)).swap_remove(0));
+        // A frequency fitted alone may have settled on a wrong peak (an oscillation with an
+        // offset and an amplitude of its own): the periodogram's peaks are starts here too.
+        let tuned = frequency_starts(structure, scales).into_iter().map(with);
         let mut starts = Vec::with_capacity(2);
-        for f in alone.into_iter().cloned().chain(std::iter::once(natural)) {
+        for f in alone.into_iter().cloned().chain(std::iter::once(natural)).chain(tuned) {
             if let Some((b, a)) = self.least_squares_scaling(&f, data) {
                 starts.push(Expr::binary(Op::Add, Expr::binary(Op::Mul, f, Expr::constant(b)), Expr::constant(a)));
             }
@@ -362,6 +371,27 @@ fn free_at(e: &Expr, i: usize, chain: Op, inverse: Op) -> bool {
     }
 }
 
+/// What the starting points are scaled to: each variable's typical size and the angular
+/// frequencies at which the target oscillates against it.
+struct Sizes {
+    scales: Vec<f64>,
+    frequencies: Vec<Vec<f64>>,
+}
+
+impl Sizes {
+    fn of(data: &FitData) -> Sizes {
+        let frequencies = data.columns.iter().map(|x| periodogram_peaks(x, data.y, FREQUENCY_STARTS)).collect();
+        Sizes { scales: variable_scales(data), frequencies }
+    }
+}
+
+/// Periodogram peaks tried as starts for a frequency inside sin or cos.
+const FREQUENCY_STARTS: usize = 3;
+/// Rows the periodogram reads at most (evenly spaced): its peaks are starts, not estimates.
+const PERIODOGRAM_ROWS: usize = 2_000;
+/// Frequencies on the periodogram's grid.
+const PERIODOGRAM_GRID: usize = 400;
+
 /// The typical size of each variable on the fitting rows (root mean square, 1 if zero).
 fn variable_scales(data: &FitData) -> Vec<f64> {
     data.columns
@@ -373,6 +403,76 @@ fn variable_scales(data: &FitData) -> Vec<f64> {
         .collect()
 }
 
+/// The angular frequencies ω of the `count` highest local maxima of the Lomb–Scargle
+/// periodogram of y against x (Lomb 1976, Scargle 1982: the least-squares fit of a sinusoid at
+/// each ω, for unevenly spaced x), y first freed of its least-squares line. The grid runs from
+/// half a period over x's span to the Nyquist frequency of its median spacing. Empty when x has
+/// fewer than four distinct values.
+fn periodogram_peaks(x: &[f64], y: &[f64], count: usize) -> Vec<f64> {
+    let step = (x.len() / PERIODOGRAM_ROWS).max(1);
+    let rows: Vec<(f64, f64)> = x.iter().zip(y).step_by(step).map(|(&a, &b)| (a, b)).filter(|(a, b)| a.is_finite() && b.is_finite()).collect();
+    let mut xs: Vec<f64> = rows.iter().map(|r| r.0).collect();
+    xs.sort_by(f64::total_cmp);
+    xs.dedup();
+    if xs.len() < 4 {
+        return Vec::new();
+    }
+    let span = xs[xs.len() - 1] - xs[0];
+    let mut gaps: Vec<f64> = xs.windows(2).map(|w| w[1] - w[0]).collect();
+    gaps.sort_by(f64::total_cmp);
+    let spacing = gaps[gaps.len() / 2];
+    if !(span > 0.0 && spacing > 0.0) {
+        return Vec::new();
+    }
+    // y without its line a + b·x, so that a trend does not pass for a slow oscillation.
+    let n = rows.len() as f64;
+    let (mx, my) = (rows.iter().map(|r| r.0).sum::<f64>() / n, rows.iter().map(|r| r.1).sum::<f64>() / n);
+    let sxx: f64 = rows.iter().map(|r| (r.0 - mx) * (r.0 - mx)).sum();
+    let slope = if sxx > 0.0 { rows.iter().map(|r| (r.0 - mx) * (r.1 - my)).sum::<f64>() / sxx } else { 0.0 };
+    let residual: Vec<(f64, f64)> = rows.iter().map(|&(a, b)| (a, b - my - slope * (a - mx))).collect();
+    let (low, high) = (std::f64::consts::PI / span, std::f64::consts::PI / spacing);
+    if high <= low {
+        return Vec::new();
+    }
+    let grid: Vec<f64> = (0..PERIODOGRAM_GRID).map(|k| low + (high - low) * k as f64 / (PERIODOGRAM_GRID - 1) as f64).collect();
+    let power: Vec<f64> = grid.iter().map(|&w| lomb_scargle(&residual, w)).collect();
+    let mut peaks: Vec<(f64, f64)> = (1..grid.len() - 1)
+        .filter(|&k| power[k] > power[k - 1] && power[k] >= power[k + 1] && power[k].is_finite())
+        .map(|k| (power[k], grid[k]))
+        .collect();
+    peaks.sort_by(|a, b| b.0.total_cmp(&a.0));
+    peaks.into_iter().take(count).map(|(_, w)| w).collect()
+}
+
+/// The Lomb–Scargle power of `rows` (x, y with y centred) at angular frequency w.
+fn lomb_scargle(rows: &[(f64, f64)], w: f64) -> f64 {
+    let (s2, c2) = rows.iter().fold((0.0, 0.0), |(s, c), &(x, _)| (s + libm::sin(2.0 * w * x), c + libm::cos(2.0 * w * x)));
+    let tau = libm::atan2(s2, c2) / (2.0 * w);
+    let (mut yc, mut yss, mut cc, mut ss) = (0.0, 0.0, 0.0, 0.0);
+    for &(x, y) in rows {
+        let (s, c) = (libm::sin(w * (x - tau)), libm::cos(w * (x - tau)));
+        yc += y * c;
+        yss += y * s;
+        cc += c * c;
+        ss += s * s;
+    }
+    let part = |num: f64, den: f64| if den > 0.0 { num * num / den } else { 0.0 };
+    0.5 * (part(yc, cc) + part(yss, ss))
+}
+
+/// Extra starts for a structure with a frequency inside sin or cos: one for each of the
+/// periodogram's peaks against that variable, every other constant at its natural size. (An
+/// oscillation's frequency is the one constant that starts from its size cannot find: the
+/// sum of squares has a local minimum at every wrong number of periods.)
+fn frequency_starts(e: &Expr, sizes: &Sizes) -> Vec<Vec<f64>> {
+    let (roles, _) = roles(e, &sizes.scales);
+    let Some(var) = roles.iter().find_map(|r| if let Role::Frequency(j, _) = r { Some(*j) } else { None }) else { return Vec::new() };
+    let natural = starting_points_of(&roles, true);
+    sizes.frequencies.get(var).into_iter().flatten().map(|&w| {
+        natural.iter().zip(&roles).map(|(&v, r)| if matches!(r, Role::Frequency(j, _) if *j == var) { w } else { v }).collect()
+    }).collect()
+}
+
 /// Where each constant sits: what its natural size is, and whether the formula is linear in it
 /// (a linear constant is found from any start).
 #[derive(Debug, Clone, Copy)]
@@ -381,20 +481,20 @@ enum Role {
     Scaled(f64),
     /// The base of a power with an exponent of this size: start near e^(±1/size).
     Base(f64),
+    /// Multiplies variable j inside a sine or cosine: an angular frequency, whose starts come
+    /// from the periodogram ([`frequency_starts`]) besides its natural size.
+    Frequency(usize, f64),
     Plain,
 }
 
 /// Starting values for a structure's constants: all at their natural size with a plus sign;
 /// when some constant enters nonlinearly, also all with a minus sign and one more with random
 /// signs and sizes within a factor of e of the natural one.
-fn starting_points(e: &Expr, scales: &[f64], rng: &mut Rng) -> Vec<Vec<f64>> {
+fn starting_points(e: &Expr, sizes: &Sizes, rng: &mut Rng) -> Vec<Vec<f64>> {
+    let scales = &sizes.scales;
     let (roles, linear) = roles(e, scales);
-    let value = |role: &Role, sign: f64, factor: f64| match *role {
-        Role::Scaled(s) => sign * s * factor,
-        Role::Base(s) => libm::exp(sign * factor / s),
-        Role::Plain => sign * factor,
-    };
-    let mut starts = vec![roles.iter().map(|r| value(r, 1.0, 1.0)).collect::<Vec<f64>>()];
+    let value = |role: &Role, sign: f64, factor: f64| role_value(role, sign, factor);
+    let mut starts = vec![starting_points_of(&roles, true)];
     if !linear {
         starts.push(roles.iter().map(|r| value(r, -1.0, 1.0)).collect());
         for _ in 0..1 {
@@ -408,8 +508,24 @@ fn starting_points(e: &Expr, scales: &[f64], rng: &mut Rng) -> Vec<Vec<f64>> {
                     .collect(),
             );
         }
+        starts.extend(frequency_starts(e, sizes));
     }
     starts
+}
+
+/// Every constant at its natural size, with a plus sign (`positive`) or a minus sign.
+fn starting_points_of(roles: &[Role], positive: bool) -> Vec<f64> {
+    let sign = if positive { 1.0 } else { -1.0 };
+    roles.iter().map(|r| role_value(r, sign, 1.0)).collect()
+}
+
+/// A constant's start: its natural size times `factor`, with `sign`.
+fn role_value(role: &Role, sign: f64, factor: f64) -> f64 {
+    match *role {
+        Role::Scaled(s) | Role::Frequency(_, s) => sign * s * factor,
+        Role::Base(s) => libm::exp(sign * factor / s),
+        Role::Plain => sign * factor,
+    }
 }
 
 /// Each constant's role (in node order) and whether the formula is linear in every constant
@@ -445,11 +561,15 @@ fn roles(e: &Expr, scales: &[f64]) -> (Vec<Role>, bool) {
             // just before the parent; on the right, the subtree before the constant.
             let on_left = i + 1 != p;
             let sibling = if on_left { p - 1 } else { i - 1 };
-            match e.nodes[p].kind {
+            let in_wave = parent.get(p).is_some_and(|&g| g != usize::MAX && matches!(e.nodes[g].kind, Kind::Op(Op::Sin | Op::Cos)));
+            match (e.nodes[p].kind, e.nodes[sibling].kind) {
+                (Kind::Op(Op::Mul), Kind::Var(j)) if in_wave => Role::Frequency(usize::from(j), 1.0 / size_of(sibling)),
+                _ => match e.nodes[p].kind {
                 Kind::Op(Op::Mul) => Role::Scaled(1.0 / size_of(sibling)),
                 Kind::Op(Op::Add | Op::Sub) => Role::Scaled(size_of(sibling)),
                 Kind::Op(Op::Pow) if on_left => Role::Base(size_of(sibling)),
                 _ => Role::Plain,
+                },
             }
         };
         roles.push(role);
@@ -475,6 +595,24 @@ fn roles(e: &Expr, scales: &[f64]) -> (Vec<Role>, bool) {
 mod tests {
     use super::*;
     use crate::expr::parse;
+
+    #[test]
+    fn the_periodogram_finds_an_oscillation_and_its_frequency_is_a_start() {
+        // A damped cosine over 1.7 periods, unevenly sampled, on a slope.
+        let x: Vec<f64> = (0..18).map(|i| i as f64 * 0.6 + 0.05 * ((i * 7 % 5) as f64)).collect();
+        let y: Vec<f64> = x.iter().map(|&t| 3.0 * (-0.15 * t).exp() * (1.05 * t).cos() + 0.2 * t).collect();
+        let peaks = periodogram_peaks(&x, &y, 3);
+        assert!((peaks[0] - 1.05).abs() < 0.1, "{peaks:?}");
+        let sizes = Sizes { scales: vec![6.0], frequencies: vec![peaks.clone()] };
+        let e = parse("cos(1.0 * x)", &["x"]).unwrap();
+        assert!(matches!(roles(&e, &sizes.scales).0[0], Role::Frequency(0, s) if (s - 1.0 / 6.0).abs() < 1e-12));
+        let starts = starting_points(&e, &sizes, &mut Rng::new(1));
+        assert!(starts.iter().any(|s| s[0] == peaks[0]), "{starts:?}");
+        // Too few distinct values: no peaks; and a constant outside a wave is no frequency.
+        assert!(periodogram_peaks(&[1.0, 2.0, 1.0], &[1.0, 2.0, 3.0], 3).is_empty());
+        let e = parse("exp(1.0 * x)", &["x"]).unwrap();
+        assert!(frequency_starts(&e, &sizes).is_empty());
+    }
 
     #[test]
     fn constants_start_at_the_size_of_what_they_meet() {

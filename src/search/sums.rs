@@ -16,8 +16,11 @@
 //! Levenberg–Marquardt, each form with and without the offset a. Each result is scored like any
 //! formula. The order of the pairs is fixed and each is fitted on its own, so the result does
 //! not depend on the threads. The pool is ranked by each kernel's fit alone, so a half that
-//! explains nothing by itself (an oscillation's envelope) may not be in it: this is a search,
-//! not a proof, and the report's exhaustive length claims nothing about it.
+//! explains nothing by itself would never be in it: an oscillation's envelope e^(c·t), or the
+//! oscillation cos(c·t) itself, which ranks below shorter waves without a frequency of their
+//! own. These factors, e^(c·x), sin(c·x) and cos(c·x) of every variable, therefore join the pool
+//! whatever their rank ([`is_factor`]). This is a search, not a proof, and the report's exhaustive length claims
+//! nothing about it.
 
 use rayon::prelude::*;
 
@@ -55,6 +58,49 @@ pub fn keep(pool: &mut Vec<Kernel>, kernel: Kernel) {
         pool.insert(at, kernel);
         pool.truncate(POOL);
     }
+}
+
+/// Whether a kernel is a factor, e^(c·x), sin(c·x) or cos(c·x) for a variable x: what shapes
+/// another kernel (a damped oscillation, a growing power) and seldom explains much alone, so
+/// that the pool keeps it whatever its rank.
+pub fn is_factor(e: &Expr) -> bool {
+    use crate::expr::Kind;
+    let kinds: Vec<Kind> = e.nodes.iter().map(|n| n.kind).collect();
+    match kinds.as_slice() {
+        [Kind::Const(..), Kind::Var(_), Kind::Op(Op::Mul), Kind::Op(op)] | [Kind::Var(_), Kind::Const(..), Kind::Op(Op::Mul), Kind::Op(op)] => {
+            matches!(op, Op::Exp | Op::Sin | Op::Cos)
+        }
+        _ => false,
+    }
+}
+
+/// Factors that join the pool at most, the best first: three for a table of one variable
+/// (e^(c·x), sin(c·x), cos(c·x)); on a wide table, the pairs grow by at most a third.
+pub const FACTORS: usize = 6;
+
+/// The pool to pair: the best kernels, then the best [`FACTORS`] factors not among them.
+pub fn with_factors(mut pool: Vec<Kernel>, factors: &[Kernel]) -> Vec<Kernel> {
+    let mut ranked: Vec<&Kernel> = factors.iter().collect();
+    // Stable: equal bits keep the enumeration's order, so the pool does not depend on threads.
+    ranked.sort_by(|a, b| a.bits.total_cmp(&b.bits));
+    let mut added = 0;
+    for e in ranked {
+        if added < FACTORS && !pool.iter().any(|k| same_shape(&k.expr, &e.expr)) {
+            pool.push(e.clone());
+            added += 1;
+        }
+    }
+    pool
+}
+
+/// The same structure, whatever the constants' values.
+fn same_shape(a: &Expr, b: &Expr) -> bool {
+    use crate::expr::Kind;
+    a.nodes.len() == b.nodes.len()
+        && a.nodes.iter().zip(&b.nodes).all(|(x, y)| match (x.kind, y.kind) {
+            (Kind::Const(..), Kind::Const(..)) => true,
+            (p, q) => p == q,
+        })
 }
 
 /// Whether sums can be written in the alphabet.
