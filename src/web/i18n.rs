@@ -111,6 +111,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("hint_seed", "a whole number from 0, for example 1", "从 0 开始的整数，例如 1"),
     ("hint_test", "a percentage from 0 to 90, or leave it blank for the automatic split", "0 到 90 之间的百分比，或者留空以自动划分"),
     ("copy_link", "Copy link", "复制链接"),
+    ("tooltip", "{program}: {model} model bits + {data} data bits = {total}", "{program}：模型 {model} 比特 + 数据 {data} 比特 = {total}"),
     ("fit_predicted", "{name}, predicted", "{name}（预测）"),
     ("fit_measured", "{name}, measured", "{name}（测量）"),
     ("fit_caption_curve", "The measured {y} against {x} (dots), and the formula's curve (the line).", "测量到的 {y} 随 {x} 的变化（点），以及公式的曲线（线）。"),

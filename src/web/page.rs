@@ -296,6 +296,9 @@ fn wire_controls() {
         let Some(index) = e.dyn_ref::<MouseEvent>().and_then(hit_candidate) else { return };
         if with_page(|p| p.table.selected) != Some(Some(index)) {
             select_candidate(Some(index));
+            // The point's tooltip: its program and its bits.
+            let tip = with_page(|p| p.results.as_ref().and_then(|r| r.candidates.get(index)).map(view::tooltip)).flatten();
+            let _ = by_id::<HtmlElement>("mdl-plot").set_attribute("title", &tip.unwrap_or_default());
         }
     });
 

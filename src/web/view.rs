@@ -232,6 +232,12 @@ pub fn fit_plot(report: &Report, sample: Option<&Sample>, selected: Option<usize
     data_table(&picture);
 }
 
+/// A point's tooltip on the MDL plot: "sqrt(a)**3: 12 model bits + 155 data bits = 167".
+pub fn tooltip(c: &Candidate) -> String {
+    let program = c.formula.as_deref().unwrap_or(&c.description);
+    tf("tooltip", &[("program", program), ("model", &format!("{:.0}", c.model_bits)), ("data", &format!("{:.0}", c.data_bits)), ("total", &format!("{:.0}", c.total_bits))])
+}
+
 /// The fit plot's points as a table for assistive technology (visually hidden).
 fn data_table(picture: &fit::Picture) {
     let host: HtmlElement = by_id("fit-data");

@@ -82,6 +82,7 @@ test("Kepler: the search finds T = a^(3/2) and draws it", async () => {
     });
     await b.page.mouse.move(hover[0], hover[1]);
     await b.page.waitForFunction((i) => document.querySelector("#front-table tr.selected")?.dataset.index === String(i), hover[2]);
+    assert.match(await b.page.getAttribute("#mdl-plot", "title"), /^.+: \d+ model bits \+ \d+ data bits = \d+$/, "the point's tooltip");
 
     // Downloads: the report, the candidates and the plot, all made on the page (blob: URLs).
     const { readFile } = await import("node:fs/promises");
