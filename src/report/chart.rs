@@ -180,10 +180,13 @@ pub struct FitLabels<'a> {
     pub predicted: &'a str,
     /// "{name}, measured" for its horizontal axis.
     pub measured: &'a str,
+    /// "{name} (log scale)" for an axis on log–log axes.
+    pub log_scale: &'a str,
 }
 
 impl FitLabels<'static> {
-    pub const ENGLISH: FitLabels<'static> = FitLabels { predicted: "{name}, predicted", measured: "{name}, measured" };
+    pub const ENGLISH: FitLabels<'static> =
+        FitLabels { predicted: "{name}, predicted", measured: "{name}, measured", log_scale: "{name} (log scale)" };
 }
 
 /// Draws `picture` on `area`: the measured points, and the candidate's curve through them (or,
@@ -195,9 +198,13 @@ pub fn fit_plot<DB: DrawingBackend>(
     scale: f64,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     area.fill(&WHITE)?;
-    let all = picture.points.iter().chain(&picture.curve);
+    // On log axes the points are drawn at their logarithms, and the ticks name whole decades.
+    let log = picture.log_axes();
+    let at = |(x, y): (f64, f64)| if log { (libm::log10(x), libm::log10(y)) } else { (x, y) };
+    let points: Vec<(f64, f64)> = picture.points.iter().copied().map(at).collect();
+    let curve: Vec<(f64, f64)> = picture.curve.iter().copied().map(at).collect();
     let (mut x0, mut x1, mut y0, mut y1) = (f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY);
-    for &(x, y) in all {
+    for &(x, y) in points.iter().chain(&curve) {
         (x0, x1, y0, y1) = (x0.min(x), x1.max(x), y0.min(y), y1.max(y));
     }
     if picture.mode == Mode::Parity {
@@ -213,8 +220,9 @@ pub fn fit_plot<DB: DrawingBackend>(
         (lo - 0.06 * span, hi + 0.06 * span)
     };
     let ((x0, x1), (y0, y1)) = (pad(x0, x1), pad(y0, y1));
+    let logged = |name: &str| if log { labels.log_scale.replace("{name}", name) } else { name.to_string() };
     let (x_desc, y_desc) = match picture.mode {
-        Mode::Curve => (picture.x_name.clone(), picture.y_name.clone()),
+        Mode::Curve => (logged(&picture.x_name), logged(&picture.y_name)),
         Mode::Parity => (labels.measured.replace("{name}", &picture.y_name), labels.predicted.replace("{name}", &picture.y_name)),
     };
     let (width, _) = area.dim_in_pixel();
@@ -231,27 +239,44 @@ pub fn fit_plot<DB: DrawingBackend>(
         .bold_line_style(RGBColor(232, 232, 232))
         .x_labels(((width as f64 / scale) / 90.0).clamp(3.0, 10.0) as usize)
         .y_labels(7)
-        .x_label_formatter(&|v| tick(*v))
-        .y_label_formatter(&|v| tick(*v))
+        .x_label_formatter(&|v| axis_tick(*v, log))
+        .y_label_formatter(&|v| axis_tick(*v, log))
         .label_style(("sans-serif", px(TICK_FONT, scale)))
         .axis_desc_style(("sans-serif", px(AXIS_FONT, scale)))
         .draw()?;
     if picture.mode == Mode::Parity {
         chart.draw_series(LineSeries::new([(x0, x0), (x1, x1)], BASELINE.mix(0.7).stroke_width(px(1.5, scale) as u32)))?;
     }
-    // The curve in pieces: a gap where the formula is not finite (a pole) stays a gap.
-    let step = (x1 - x0) / super::fit::CURVE_POINTS as f64 * 1.5;
+    // The curve in pieces: a gap where the formula is not finite (a pole) stays a gap. The
+    // curve's inputs are evenly spaced, so a gap is a step wider than theirs.
+    let (lo, hi) = (picture.curve.first().map_or(0.0, |p| p.0), picture.curve.last().map_or(0.0, |p| p.0));
+    let step = (hi - lo) / (super::fit::CURVE_POINTS - 1) as f64 * 1.5;
     let mut piece: Vec<(f64, f64)> = Vec::new();
-    for &(x, y) in &picture.curve {
-        if piece.last().is_some_and(|&(px, _)| x - px > step) {
+    let mut last: Option<f64> = None;
+    for (&(x, _), &drawn) in picture.curve.iter().zip(&curve) {
+        if last.is_some_and(|l| x - l > step) {
             chart.draw_series(LineSeries::new(std::mem::take(&mut piece), BEST.stroke_width(px(3.0, scale) as u32)))?;
         }
-        piece.push((x, y));
+        last = Some(x);
+        piece.push(drawn);
     }
     chart.draw_series(LineSeries::new(piece, BEST.stroke_width(px(3.0, scale) as u32)))?;
     let r = px(5.0, scale);
-    chart.draw_series(picture.points.iter().map(|&p| Circle::new(p, r, FORMULA.mix(0.85).filled())))?;
+    chart.draw_series(points.iter().map(|&p| Circle::new(p, r, FORMULA.mix(0.85).filled())))?;
     area.present()
+}
+
+/// A tick of the fit plot: the value, or on log axes the power of ten at a whole decade (and
+/// nothing between decades).
+fn axis_tick(v: f64, log: bool) -> String {
+    if !log {
+        return tick(v);
+    }
+    let nearest = v.round();
+    if (v - nearest).abs() > 1e-9 {
+        return String::new();
+    }
+    tick(libm::pow(10.0, nearest))
 }
 
 /// A tick label without trailing zeros: 250, 2.5, 0.25, 1e-5.

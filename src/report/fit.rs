@@ -31,6 +31,23 @@ pub struct Picture {
     pub candidate: Option<usize>,
 }
 
+impl Picture {
+    /// Whether the curve is drawn on log–log axes: when every point is positive and both the
+    /// input and the target span two decades or more. A power law is then a straight line whose
+    /// slope is its exponent (Kepler's T ∝ a^1.5), and the inner planets do not bunch at zero.
+    pub fn log_axes(&self) -> bool {
+        if self.mode != Mode::Curve || self.points.is_empty() {
+            return false;
+        }
+        let spans = |v: &mut dyn Iterator<Item = f64>| {
+            let (lo, hi) = v.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| (lo.min(x), hi.max(x)));
+            lo > 0.0 && hi / lo >= 100.0
+        };
+        let all = || self.points.iter().chain(&self.curve);
+        spans(&mut all().map(|p| p.0)) && spans(&mut all().map(|p| p.1))
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     /// The target against one input, with the candidate's curve.
@@ -169,12 +186,27 @@ mod tests {
         for (x, y) in &p.curve {
             assert!((y - x.powf(1.5)).abs() < 1e-12, "{x} {y}");
         }
+        // a from 0.387 to 5.2 is not two decades: linear axes.
+        assert!(!p.log_axes());
         // The mean is drawn against the best's input, flat; a network shows the points alone.
         let mean = picture(&report, &sample, Some(1)).unwrap();
         assert_eq!(mean.x_name, "a");
         assert!(mean.curve.iter().all(|&(_, y)| y == 1.2));
         let network = picture(&report, &sample, Some(2)).unwrap();
         assert_eq!((network.points.len(), network.curve.len()), (5, 0));
+    }
+
+    #[test]
+    fn a_law_over_decades_is_drawn_on_log_axes() {
+        let (mut report, mut sample) = kepler();
+        let a = [0.387, 1.0, 5.2, 39.5];
+        sample.columns[0].values = a.iter().map(|&v| Some(v)).collect();
+        sample.columns[1].values = a.iter().map(|&v: &f64| Some(v.powf(1.5))).collect();
+        assert!(picture(&report, &sample, None).unwrap().log_axes());
+        // A point at zero or below: linear.
+        sample.columns[0].values[0] = Some(0.0);
+        report.candidates[0].expression = Some("x0".into());
+        assert!(!picture(&report, &sample, None).unwrap().log_axes());
     }
 
     #[test]

@@ -115,6 +115,8 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("fit_predicted", "{name}, predicted", "{name}（预测）"),
     ("fit_measured", "{name}, measured", "{name}（测量）"),
     ("fit_caption_curve", "The measured {y} against {x} (dots), and the formula's curve (the line).", "测量到的 {y} 随 {x} 的变化（点），以及公式的曲线（线）。"),
+    ("fit_log_scale", "{name} (log scale)", "{name}（对数刻度）"),
+    ("fit_caption_log", "The measured {y} against {x} (dots), and the formula's curve (the line), on log scales: a power law is a straight line, its slope the power.", "测量到的 {y} 随 {x} 的变化（点），以及公式的曲线（线），用对数刻度：幂律是一条直线，斜率就是幂次。"),
     ("fit_caption_points", "The measured {y} against {x}. Find a formula to draw it through them.", "测量到的 {y} 随 {x} 的变化。寻找公式后，公式的曲线会画在这些点上。"),
     ("fit_caption_parity", "Each row's {y} as the formula predicts it, against its measured value: on the diagonal the two agree.", "每一行的 {y}：公式的预测值对测量值；落在对角线上表示两者一致。"),
     ("fit_caption_none", "This model has no formula to draw; choose a formula in the table to see it over the data.", "这个模型没有可画出的公式；在表格中选择一个公式，即可在数据上看到它。"),

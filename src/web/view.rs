@@ -209,19 +209,21 @@ pub fn fit_plot(report: &Report, sample: Option<&Sample>, selected: Option<usize
     let Some(picture) = picture else { return };
     let scale = fit_to_box(&canvas);
     let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else { return };
-    let labels = chart::FitLabels { predicted: t("fit_predicted"), measured: t("fit_measured") };
+    let labels = chart::FitLabels { predicted: t("fit_predicted"), measured: t("fit_measured"), log_scale: t("fit_log_scale") };
     let _ = chart::fit_plot(&backend.into_drawing_area(), &picture, &labels, scale);
     let mode = match picture.mode {
         fit::Mode::Curve => "curve",
         fit::Mode::Parity => "parity",
     };
     let _ = canvas.set_attribute("data-mode", mode);
+    let _ = canvas.set_attribute("data-axes", if picture.log_axes() { "log" } else { "linear" });
     let _ = canvas.set_attribute("data-x", &picture.x_name);
     let _ = canvas.set_attribute("data-points", &picture.points.len().to_string());
     let _ = canvas.set_attribute("data-curve", &picture.curve.len().to_string());
     let _ = canvas.set_attribute("data-candidate", &picture.candidate.map_or_else(String::new, |i| i.to_string()));
     let drawn = !picture.curve.is_empty() || (picture.mode == fit::Mode::Parity && !picture.points.is_empty());
     let caption = match (picture.mode, drawn) {
+        (fit::Mode::Curve, true) if picture.log_axes() => tf("fit_caption_log", &[("y", &picture.y_name), ("x", &picture.x_name)]),
         (fit::Mode::Curve, true) => tf("fit_caption_curve", &[("y", &picture.y_name), ("x", &picture.x_name)]),
         (fit::Mode::Curve, false) => tf("fit_caption_points", &[("y", &picture.y_name), ("x", &picture.x_name)]),
         (fit::Mode::Parity, true) => tf("fit_caption_parity", &[("y", &picture.y_name)]),

@@ -59,7 +59,9 @@ test("Kepler: the search finds T = a^(3/2) and draws it", async () => {
     assert.equal(fit.x, "a");
     assert.equal(fit.points, "10");
     assert.ok(Number(fit.curve) > 100, `${fit.curve} points on the curve`);
-    assert.match(await b.page.textContent("#fit-caption"), /^The measured T against a \(dots\), and the formula's curve \(the line\)\.$/);
+    // a from 0.39 to 39.5 AU, T from 0.24 to 248 years: log–log axes, where the law is a line.
+    assert.equal(fit.axes, "log");
+    assert.match(await b.page.textContent("#fit-caption"), /^The measured T against a \(dots\), and the formula's curve \(the line\), on log scales: a power law is a straight line, its slope the power\.$/);
     // Every candidate is a point; the table shows the front until asked for all.
     assert.equal(await b.page.isChecked("#front-only"), true, "the front only, by default");
     await b.page.uncheck("#front-only");
