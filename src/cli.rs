@@ -232,10 +232,12 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Inspect { data, json, threads } => {
             let job = Job::new(read_csv(&data)?, Action::Describe);
-            let report = with_threads(threads, || {
+            let mut report = with_threads(threads, || {
                 run::run(&job, &observer(), &Cancel::new(), &SystemClock(Instant::now()))
             })?
             .with_context(|| data.display().to_string())?;
+            // The sample of rows is for drawing (the page's fit plot), not for reading.
+            report.sample = None;
             let mut out = std::io::stdout().lock();
             if json {
                 serde_json::to_writer_pretty(&mut out, &report)?;
