@@ -303,11 +303,16 @@ pub fn fit_plot_svg(picture: &Picture, width: u32, height: u32) -> String {
 
 /// The plot as an SVG document.
 pub fn mdl_plot_svg(report: &Report, width: u32, height: u32) -> String {
+    mdl_plot_svg_with(report, width, height, &Labels::ENGLISH)
+}
+
+/// [`mdl_plot_svg`] with the words of `labels` (the page's language).
+pub fn mdl_plot_svg_with(report: &Report, width: u32, height: u32, labels: &Labels) -> String {
     let mut svg = String::new();
     {
         let area = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
         // Drawing into a string cannot fail for I/O reasons; a layout error leaves what was drawn.
-        let _ = mdl_plot(&area, report, None);
+        let _ = mdl_plot_with(&area, report, None, labels, 1.0);
     }
     svg
 }

@@ -934,7 +934,9 @@ fn download_bytes(name: &str, bytes: &[u8]) {
 
 fn download_svg() {
     if let Some(report) = with_page(|p| p.results.clone()).flatten() {
-        let svg = chart::mdl_plot_svg(&report, 900, 560);
+        // In the page's language, as the canvas draws it.
+        let labels = chart::Labels { x: t("plot_x"), y: t("plot_y"), shortest: t("plot_shortest") };
+        let svg = chart::mdl_plot_svg_with(&report, 900, 560, &labels);
         download(&format!("{}-mdl.svg", stem(&report)), "image/svg+xml", &svg);
     }
 }

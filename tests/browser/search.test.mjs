@@ -214,6 +214,10 @@ test("the page speaks Chinese: the switch, the URL, and a search's headline", as
     assert.match(await b.page.textContent("#fit-caption"), /^测量到的 T 随 a 的变化/);
     assert.equal(await b.page.textContent('#front-table th[data-sort="total"]'), "总比特");
     await screenshot(b.page, "kepler-chinese");
+    // The downloaded plot speaks the page's language too.
+    const { readFile } = await import("node:fs/promises");
+    const [download] = await Promise.all([b.page.waitForEvent("download"), b.page.click("#download-svg")]);
+    assert.match((await readFile(await download.path())).toString(), /模型比特（程序本身）/);
     assert.deepEqual(b.errors, []);
   } finally {
     await b.close();
