@@ -311,7 +311,8 @@ impl Fitter {
             }
             e
         };
-        let natural = with(starting_points(structure, scales, &mut Rng::new(0)).swap_remove(0));
+        // The first of `starting_points`: every constant at its natural size, plus sign.
+        let natural = with(starting_points_of(&roles(structure, &scales.scales).0, true));
         // A frequency fitted alone may have settled on a wrong peak (an oscillation with an
         // offset and an amplitude of its own): the periodogram's peaks are starts here too.
         let tuned = frequency_starts(structure, scales).into_iter().map(with);
