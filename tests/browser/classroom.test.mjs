@@ -119,8 +119,10 @@ test("state: cancel keeps the column to explain, a bad file keeps the results, t
     const rows = (await b.page.$$("#front-table tbody tr")).length;
     for (const [name, text, message] of [["broken.csv", "x,y\n1,2\n3,4,5\n", /line 3/], ["empty.csv", "", /empty/]]) {
       await b.page.setInputFiles("#file-input", { name, mimeType: "text/csv", buffer: Buffer.from(text) });
-      await b.page.waitForFunction(() => document.querySelector("#error")?.textContent.length > 0);
+      // #error still shows the last run's warning until the file is read: wait for the new message.
+      await b.page.waitForFunction((m) => new RegExp(m).test(document.querySelector("#error")?.textContent ?? ""), message.source, { timeout: 5_000 }).catch(() => {});
       assert.match(await b.page.textContent("#error"), message);
+      assert.equal(await b.page.getAttribute("#error", "class"), "error");
       assert.equal(await b.page.getAttribute("#headline", "data-formula"), formula, `${name}: the law stays`);
       assert.equal((await b.page.$$("#front-table tbody tr")).length, rows, `${name}: the table stays`);
       assert.equal(await b.page.inputValue("#example-select"), "kepler");
