@@ -458,6 +458,9 @@ fn observer() -> Stderr {
 
 /// Runs `work` in a pool of `threads` threads (all cores when `None`).
 fn with_threads<T: Send>(threads: Option<usize>, work: impl FnOnce() -> T + Send) -> anyhow::Result<T> {
+    if threads == Some(0) {
+        anyhow::bail!("--threads 0: give at least 1 thread, or leave it out to use every core");
+    }
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.unwrap_or(0)).build()?;
     Ok(pool.install(work))
 }

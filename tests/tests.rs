@@ -3,6 +3,7 @@
 
 mod cli;
 mod data;
+mod hostile;
 mod networks;
 mod prepare;
 mod run;

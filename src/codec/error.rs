@@ -15,6 +15,14 @@ pub enum CodecError {
     Version { found: u8 },
     /// The file ends before everything it announces has been read.
     Truncated,
+    /// The file's checksum does not match its bytes: a byte was changed, or the file was cut.
+    Checksum,
+    /// The table given to the decoder prepares to another number of features than the
+    /// encoder's (a feature column missing or added, or one with other levels).
+    FeatureCount { file: u64, table: usize },
+    /// The table given to the decoder is not the encoder's where the program reads it: its row
+    /// count or a feature column the program reads differs (`columns`: those the program reads).
+    OtherTable { rows: usize, columns: Vec<String> },
     /// The file's contents do not decode consistently (its check value differs, or a field holds
     /// an impossible value).
     Damaged { why: String },
@@ -27,6 +35,9 @@ pub enum CodecError {
     /// The program does not fit the target's task (a formula or a regression network for
     /// classes, a classifier for numbers).
     TaskMismatch { program: &'static str, target: String, task: &'static str },
+    /// Computing the program's predictions would take more than the codec allows (rows × the
+    /// work a row).
+    TooMuchWork { rows: usize, per_row: u64 },
     /// The program is not well formed (a constant count, a shape, an operator).
     Program { why: String },
     /// The program's prediction for a row is not finite, so the target cannot be coded given it.
@@ -52,6 +63,30 @@ impl fmt::Display for CodecError {
             ),
             CodecError::Truncated => f.write_str("the .occam file is truncated: it ends before its contents do"),
             CodecError::Damaged { why } => write!(f, "the .occam file is damaged: {why}"),
+            CodecError::Checksum => f.write_str(
+                "the .occam file is damaged or cut short: its checksum does not match its bytes",
+            ),
+            CodecError::FeatureCount { file, table } => write!(
+                f,
+                "this table gives {table} features where the file's gave {file}: a feature column is missing \
+                 or added, or holds other levels; decode needs the encoder's table (its target column may be \
+                 left out)"
+            ),
+            CodecError::OtherTable { rows, columns } => {
+                let what = match columns.as_slice() {
+                    [] => "its row count".to_string(),
+                    [one] => format!("its row count or the column '{one}' the program reads"),
+                    many => format!(
+                        "its row count or one of the columns the program reads ('{}')",
+                        many.join("', '")
+                    ),
+                };
+                write!(
+                    f,
+                    "this table ({rows} rows) is not the one the file was made from: {what} differs; decode \
+                     needs the encoder's table (its target column may be left out)"
+                )
+            }
             CodecError::RowCount { file, table } => write!(
                 f,
                 "the file was made from a table of {file} rows, but this table has {table}: decode needs the \
@@ -68,15 +103,22 @@ impl fmt::Display for CodecError {
             CodecError::TaskMismatch { program, target, task } => {
                 write!(f, "{program} cannot explain '{target}', which is a {task} target")
             }
+            CodecError::TooMuchWork { rows, per_row } => write!(
+                f,
+                "the program would take {per_row} operations a row over {rows} rows, more than the 2³⁴ a file \
+                 may ask of its decoder"
+            ),
             CodecError::Program { why } => write!(f, "the program cannot be written: {why}"),
             CodecError::Prediction { row, value } => write!(
                 f,
                 "the program's prediction for row {row} is not finite ({value}), so the target cannot be coded \
                  given it"
             ),
-            CodecError::Target { row, value } => {
-                write!(f, "the target at row {row} ({value}) is too large to count in steps of its precision")
-            }
+            CodecError::Target { row, value } => write!(
+                f,
+                "the target at row {row} ({value}) cannot be sent exactly as a whole number of steps of its \
+                 precision (too large, or more significant digits than a number keeps)"
+            ),
             CodecError::Options { why } => write!(f, "the preparation options cannot be used: {why}"),
             CodecError::Prepare(e) => write!(f, "{e}"),
             CodecError::Coder(e) => write!(f, "the entropy coder refused a value: {e}"),

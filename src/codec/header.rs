@@ -16,8 +16,6 @@ use super::CodecError;
 
 /// The longest text (a name or a class label) a file may hold, in bytes.
 const MAX_TEXT: u64 = 1 << 16;
-/// The most feature columns a file may name.
-const MAX_SOURCES: u64 = 1 << 16;
 /// prepare's own limit on classes.
 const MAX_CLASSES: u64 = 1000;
 
@@ -55,13 +53,14 @@ impl Header {
         first.split = Split::Random { test_fraction: 0.0 };
         let found = prepare(table, &first)?;
         let mut sources: Vec<String> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for feature in &found.features {
             let column = match &feature.origin {
                 Origin::Numeric { column }
                 | Origin::MissingIndicator { column }
                 | Origin::Level { column, .. } => column,
             };
-            if !sources.contains(column) {
+            if seen.insert(column.as_str()) {
                 sources.push(column.clone());
             }
         }
@@ -116,11 +115,6 @@ impl Header {
         if table.rows != self.rows {
             return Err(CodecError::RowCount { file: self.rows, table: table.rows });
         }
-        for source in &self.sources {
-            if table.column(source).is_none() {
-                return Err(CodecError::MissingColumn { column: source.clone() });
-            }
-        }
         let mut columns: Vec<Column> =
             table.columns.iter().filter(|c| c.name != self.target).cloned().collect();
         columns.push(self.placeholder());
@@ -172,7 +166,11 @@ impl Header {
         Column { name: self.target.clone(), kind, data, missing: self.missing.len() }
     }
 
-    pub fn write(&self, e: &mut Encoder) -> Result<(), CodecError> {
+    /// Writes the header against `table` (the encoder's, target column included): the feature
+    /// columns as positions among the table's other columns, not as names, since the receiver
+    /// has them. The row count comes first, so that the commonest mistake, another table, is
+    /// named as such before anything else is read.
+    pub fn write(&self, e: &mut Encoder, table: &Table) -> Result<(), CodecError> {
         e.write_natural(self.rows as u64);
         write_text(e, &self.target).map_err(CodecError::Coder)?;
         e.write_bit(self.task == Task::Classification);
@@ -191,11 +189,12 @@ impl Header {
             flags[r] = true;
         }
         write_subset(e, &flags, self.missing.len()).map_err(CodecError::Coder)?;
-        e.write_natural(self.sources.len() as u64);
-        for source in &self.sources {
-            write_text(e, source).map_err(CodecError::Coder)?;
+        write_sources(e, &self.sources, &other_columns(table, &self.target))?;
+        let default_levels = self.max_levels == PrepareOptions::default().max_levels;
+        e.write_bit(default_levels);
+        if !default_levels {
+            e.write_natural(self.max_levels as u64);
         }
-        e.write_natural(self.max_levels as u64);
         e.write_bit(self.clip.is_some());
         if let Some((lo, hi)) = self.clip {
             e.write_raw(lo.to_bits(), 64).map_err(CodecError::Coder)?;
@@ -204,28 +203,26 @@ impl Header {
         Ok(())
     }
 
-    /// Reads a header, refusing a row count other than the table's before anything large is
-    /// read.
-    pub fn read(
-        d: &mut Decoder,
-        table_rows: usize,
-        table_columns: usize,
-    ) -> Result<Header, CodecError> {
+    /// Reads a header written against a table with `table`'s feature columns (the target column
+    /// may be absent from it).
+    pub fn read(d: &mut Decoder, table: &Table) -> Result<Header, CodecError> {
         let rows = d.read_natural()?;
-        if rows != table_rows as u64 {
+        if rows != table.rows as u64 {
             return Err(CodecError::RowCount {
                 file: usize::try_from(rows).unwrap_or(usize::MAX),
-                table: table_rows,
+                table: table.rows,
             });
         }
-        let rows = table_rows;
+        let rows = table.rows;
         let target = read_text(d)?;
         let task = if d.read_bit()? { Task::Classification } else { Task::Regression };
         let (mut decimals, mut classes) = (0, Vec::new());
         match task {
             Task::Regression => {
                 decimals = i32::try_from(d.read_signed()?)
-                    .map_err(|_| damaged("a decimal step beyond i32"))?;
+                    .ok()
+                    .filter(|d| crate::data::number::STEPS.contains(d))
+                    .ok_or_else(|| damaged("a decimal step beyond what a number may have"))?;
             }
             Task::Classification => {
                 let count = d.read_natural()?.saturating_add(2);
@@ -243,19 +240,12 @@ impl Header {
         }
         let flags = read_subset(d, rows, count as usize)?;
         let missing = (0..rows).filter(|&r| flags[r]).collect();
-        let count = d.read_natural()?;
-        if count > MAX_SOURCES {
-            return Err(damaged("too many feature columns"));
-        }
-        if count > table_columns as u64 {
-            return Err(damaged("more feature columns than the table has"));
-        }
-        let mut sources = Vec::new();
-        for _ in 0..count {
-            sources.push(read_text(d)?);
-        }
-        let max_levels =
-            usize::try_from(d.read_natural()?).map_err(|_| damaged("a level cap beyond usize"))?;
+        let sources = read_sources(d, &other_columns(table, &target))?;
+        let max_levels = if d.read_bit()? {
+            PrepareOptions::default().max_levels
+        } else {
+            usize::try_from(d.read_natural()?).map_err(|_| damaged("a level cap beyond usize"))?
+        };
         let clip = if d.read_bit()? {
             Some((f64::from_bits(d.read_raw(64)?), f64::from_bits(d.read_raw(64)?)))
         } else {
@@ -266,6 +256,75 @@ impl Header {
         }
         Ok(Header { rows, target, task, decimals, classes, missing, sources, max_levels, clip })
     }
+}
+
+/// The names of `table`'s columns other than `target`, in order: what feature positions count
+/// in, the same whether or not the table holds the target column.
+fn other_columns<'a>(table: &'a Table, target: &str) -> Vec<&'a str> {
+    table.columns.iter().map(|c| c.name.as_str()).filter(|&n| n != target).collect()
+}
+
+/// The feature columns among the `columns` the receiver has: one bit when they are those
+/// columns in order (the usual case), else whether they are in table order (then which, as a
+/// subset: log₂ C(n, m) bits) or each position in turn.
+fn write_sources(
+    e: &mut Encoder,
+    sources: &[String],
+    columns: &[&str],
+) -> Result<(), CodecError> {
+    let all = sources.len() == columns.len() && sources.iter().zip(columns).all(|(s, c)| s == c);
+    e.write_bit(all);
+    if all {
+        return Ok(());
+    }
+    let position: std::collections::HashMap<&str, usize> =
+        columns.iter().enumerate().map(|(i, &c)| (c, i)).collect();
+    let positions: Vec<usize> = sources
+        .iter()
+        .map(|s| {
+            position
+                .get(s.as_str())
+                .copied()
+                .ok_or_else(|| CodecError::MissingColumn { column: s.clone() })
+        })
+        .collect::<Result<_, _>>()?;
+    let ordered = positions.windows(2).all(|w| w[0] < w[1]);
+    e.write_bit(ordered);
+    e.write_natural(positions.len() as u64);
+    if ordered {
+        let mut flags = vec![false; columns.len()];
+        for &p in &positions {
+            flags[p] = true;
+        }
+        write_subset(e, &flags, positions.len()).map_err(CodecError::Coder)
+    } else {
+        for &p in &positions {
+            e.write_uniform(p as u64, columns.len() as u64).map_err(CodecError::Coder)?;
+        }
+        Ok(())
+    }
+}
+
+fn read_sources(d: &mut Decoder, columns: &[&str]) -> Result<Vec<String>, CodecError> {
+    if d.read_bit()? {
+        return Ok(columns.iter().map(|c| c.to_string()).collect());
+    }
+    let ordered = d.read_bit()?;
+    let count = d.read_natural()?;
+    if count > columns.len() as u64 || (count > 0 && columns.is_empty()) {
+        return Err(CodecError::Damaged {
+            why: format!("it names {count} feature columns, and the table has {}", columns.len()),
+        });
+    }
+    let positions: Vec<usize> = if ordered {
+        let flags = read_subset(d, columns.len(), count as usize)?;
+        (0..columns.len()).filter(|&p| flags[p]).collect()
+    } else {
+        (0..count)
+            .map(|_| d.read_uniform(columns.len() as u64).map(|p| p as usize))
+            .collect::<Result<_, _>>()?
+    };
+    Ok(positions.into_iter().map(|p| columns[p].to_string()).collect())
 }
 
 /// Quantiles `prepare` can clip to (it panics on others).

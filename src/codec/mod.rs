@@ -7,25 +7,40 @@
 //! on what the entropy coder actually coded, and the bytes exceed their sum by the coder's
 //! final flush (a byte or so).
 //!
-//! **Format** (version 1). Two bytes: the 12-bit signature 0x0CC and the 4-bit version. Then one
-//! range-coded stream ([`mdl::stream`](crate::mdl::stream)) holding, in order:
+//! **Format** (version 2). Two bytes: the 12-bit signature 0x0CC and the 4-bit version. Two
+//! bytes of checksum (CRC-32 of the rest, low 16 bits), checked before anything is decoded, so
+//! a changed or cut file is refused before it can ask for work. Then one range-coded stream
+//! ([`mdl::stream`](crate::mdl::stream)) holding, in order:
 //!
 //! - the header ([`header`]): row count, target name, task, decimal step or class labels, which
-//!   rows lack a target (log₂ C(n, m) bits), the feature columns and preparation options, which
-//!   program kind (log₂ 3 bits), and the formula's operator set (20 bits) or the network's input
-//!   columns (1 bit when they are all the prepared features in order);
+//!   rows lack a target (log₂ C(n, m) bits), the feature columns as positions among the table's
+//!   other columns (one bit when they are all of them, in order) and the preparation options
+//!   (a bit each when they are the defaults);
+//! - the number of prepared features (it fixes a formula's alphabet), which program kind
+//!   (log₂ 3 bits), and the formula's operator set (20 bits) or the network's input columns
+//!   (1 bit when they are all the prepared features in order);
+//! - the table check: 32 bits of CRC-32 over the row counts and the name and values of every
+//!   prepared feature the program reads. The decoder recomputes it from its own table once it
+//!   has read the program, and refuses a table that differs where the program reads it, naming
+//!   those columns, before computing a prediction;
 //! - the model: a formula's tokens in prefix order at log₂|alphabet| bits each and its
 //!   constants (exactly `polish`'s model bits), a network's architecture and tensors
 //!   ([`network_bits`]), or the null model's mean (a constant) or class counts;
 //! - the data: for numbers the residual code's family bit and scale, then each
-//!   k = round(y/δ) given μ/δ ([`ResidualModel`](crate::mdl::stream::ResidualModel)); for classes
-//!   each label under the model's quantised probabilities (2¹⁶ frequencies) or the null model's
-//!   counts;
-//! - 16 check bits, a hash of the coder's state, which a decoder that read anything differently
-//!   does not reproduce.
+//!   k = round(y/δ) given μ/δ ([`ResidualModel`](crate::mdl::stream::ResidualModel)), k being
+//!   the whole number of steps whose text reads back as y exactly ([`number::units`]); for
+//!   classes each label under the model's quantised probabilities (2¹⁶ frequencies) or the null
+//!   model's counts;
+//! - 16 check bits, a hash of the coder's state, which a decoder that computed any prediction
+//!   differently does not reproduce.
 //!
-//! The signature and the check count in `header_bits`; so the file's size × 8 exceeds
-//! header + model + data bits only by the coder's flush and the last byte's padding.
+//! Before any prediction the decoder bounds the work it is asked for ([`MAX_WORK`]: rows × a
+//! formula's nodes or a network's multiplied-out weights), and a network's layers are bounded
+//! as they are read, so a forged file cannot ask for an absurd allocation or hours of work.
+//!
+//! The signature, checksum, table check and closing check count in `header_bits`; so the
+//! file's size × 8 exceeds header + model + data bits only by the coder's flush and the last
+//! byte's padding.
 //!
 //! **What the receiver has.** The table's feature columns (the target column may be absent, or
 //! present and then ignored). The decoder prepares the table as the encoder did — every row, the
@@ -45,7 +60,7 @@ use crate::compress::NetworkCode;
 use crate::data::{number, Table};
 use crate::expr::{Expr, OpSet};
 use crate::mdl::baselines::null_numeric;
-use crate::mdl::residuals::{round_half_away, Family, ResidualCode};
+use crate::mdl::residuals::{Family, ResidualCode};
 use crate::mdl::stream::{Decoder, Encoder};
 use crate::mdl::{quantise, BitSink, BitSource, Constant};
 use crate::prepare::{Dataset, PrepareOptions, Target, Task};
@@ -54,14 +69,22 @@ use header::Header;
 use program::{class_model, read_class_counts, write_class_counts, Predictions, Resolved};
 
 /// The format version this build writes and reads.
-pub const VERSION: u8 = 1;
+pub const VERSION: u8 = 2;
 
 /// The 12-bit signature in front of the version: the file starts 0x0C 0xC1.
 const SIGNATURE: u16 = 0x0CC;
 
-/// Bits of the signature and version, and of the closing check.
+/// Bits of the signature and version, of the checksum of the bytes, of the check of the table
+/// the program reads, and of the closing check of the decoder's state.
 const SIGNATURE_BITS: f64 = 16.0;
+const CHECKSUM_BITS: u32 = 16;
+const TABLE_CHECK_BITS: u32 = 32;
 const CHECK_BITS: u32 = 16;
+
+/// The most work a decoder does to compute predictions: rows × (a formula's nodes, or the
+/// multiply-adds of a network's layers), about ten seconds. A file that asks for more is
+/// refused before any is done (and the encoder refuses to write one).
+const MAX_WORK: u64 = 1 << 34;
 
 /// Predictions and targets in units of δ stay below 2⁶² in magnitude.
 const MAX_UNITS: f64 = 4_611_686_018_427_387_904.0;
@@ -135,9 +158,13 @@ pub fn encode(
     let resolved = Resolved::new(program, &dataset)?;
     let features = dataset.features.len();
     let kept: Vec<usize> = kept_rows(&header);
+    resolved.check_work(dataset.rows())?;
     let mut e = Encoder::new();
-    header.write(&mut e)?;
+    header.write(&mut e, table)?;
+    e.write_natural(features as u64);
     resolved.write_kind(&mut e, features)?;
+    let check = table_check(&dataset, &resolved.reads(), table.rows);
+    e.write_raw(check as u64, TABLE_CHECK_BITS).map_err(CodecError::Coder)?;
     let header_end = e.bits();
     resolved.write_model(&mut e, features)?;
     let coder = CodecError::Coder;
@@ -166,11 +193,10 @@ pub fn encode(
             code.scale.write(&mut e);
             let scale = code.scale.value();
             for (i, (&y, &m)) in target.values.iter().zip(&mu).enumerate() {
-                let k = round_half_away(y / delta);
-                if k.is_nan() || k.abs() >= MAX_UNITS {
-                    return Err(CodecError::Target { row: kept[i] + 1, value: y });
-                }
-                e.write_residual(k as i64, m / delta, code.family, scale).map_err(coder)?;
+                let k = number::units(y, target.decimals)
+                    .filter(|k| (k.unsigned_abs() as f64) < MAX_UNITS)
+                    .ok_or(CodecError::Target { row: kept[i] + 1, value: y })?;
+                e.write_residual(k, m / delta, code.family, scale).map_err(coder)?;
             }
             model_end
         }
@@ -210,11 +236,13 @@ pub fn encode(
     let check = e.fingerprint();
     e.write_raw(check as u64, CHECK_BITS).map_err(coder)?;
     let signature = (SIGNATURE << 4) | VERSION as u16;
+    let payload = e.finish();
     let mut bytes = signature.to_be_bytes().to_vec();
-    bytes.extend(e.finish());
+    bytes.extend(checksum(&payload).to_be_bytes());
+    bytes.extend(payload);
     Ok(Encoded {
         bytes,
-        header_bits: SIGNATURE_BITS + header_end + CHECK_BITS as f64,
+        header_bits: SIGNATURE_BITS + CHECKSUM_BITS as f64 + header_end + CHECK_BITS as f64,
         model_bits: model_end - header_end,
         data_bits: data_end - model_end,
     })
@@ -231,6 +259,10 @@ pub fn decode(bytes: &[u8], table: &Table) -> Result<Decoded, CodecError> {
     if (signature & 0xf) as u8 != VERSION {
         return Err(CodecError::Version { found: (signature & 0xf) as u8 });
     }
+    let [high, low, payload @ ..] = payload else { return Err(CodecError::Truncated) };
+    if checksum(payload) != u16::from_be_bytes([*high, *low]) {
+        return Err(CodecError::Checksum);
+    }
     let mut d = Decoder::new(payload);
     match decode_stream(&mut d, table) {
         Err(CodecError::Damaged { .. }) if d.bits() > d.payload_bits() as f64 + 32.0 => {
@@ -241,7 +273,7 @@ pub fn decode(bytes: &[u8], table: &Table) -> Result<Decoded, CodecError> {
 }
 
 fn decode_stream(d: &mut Decoder, table: &Table) -> Result<Decoded, CodecError> {
-    let header = Header::read(d, table.rows, table.columns.len())?;
+    let header = Header::read(d, table)?;
     let dataset = header.dataset(table)?;
     let features = dataset.features.len();
     let kept = kept_rows(&header);
@@ -249,9 +281,25 @@ fn decode_stream(d: &mut Decoder, table: &Table) -> Result<Decoded, CodecError> 
         Target::Regression(_) => crate::model::Output::Regression,
         Target::Classification { .. } => crate::model::Output::Classes(header.classes.len()),
     };
-    let resolved = Resolved::read_kind(d, features, output)?;
+    // The feature count decides the formula's alphabet: checked before the model is read
+    // (the null model reads no feature, and is decoded whatever the table's features).
+    let file_features = d.read_natural()?;
+    let resolved = Resolved::read_kind(d, features, output);
+    if file_features != features as u64 && !matches!(resolved, Ok(Resolved::Null)) {
+        return Err(CodecError::FeatureCount { file: file_features, table: features });
+    }
+    let resolved = resolved?;
+    let check = d.read_raw(TABLE_CHECK_BITS)?;
     let header_end = d.bits();
     let resolved = resolved.read_model(d, features)?;
+    let reads = resolved.reads();
+    if table_check(&dataset, &reads, table.rows) as u64 != check {
+        return Err(CodecError::OtherTable {
+            rows: table.rows,
+            columns: reads.iter().map(|&j| dataset.features[j].name.clone()).collect(),
+        });
+    }
+    resolved.check_work(dataset.rows())?;
     if let Resolved::Formula { .. } = resolved {
         if header.task != Task::Regression {
             return Err(damaged("a formula for a classification target"));
@@ -339,10 +387,35 @@ fn finish(
         task: header.task,
         values,
         program: resolved.program(dataset),
-        header_bits: SIGNATURE_BITS + header_end + CHECK_BITS as f64,
+        header_bits: SIGNATURE_BITS + CHECKSUM_BITS as f64 + header_end + CHECK_BITS as f64,
         model_bits: model_end - header_end,
         data_bits: data_end - model_end,
     })
+}
+
+/// The file's bytes after the checksum, checked before anything is decoded: a changed or cut
+/// file is refused before it can ask for work. (The low 16 bits of their CRC-32.)
+fn checksum(payload: &[u8]) -> u16 {
+    crc32fast::hash(payload) as u16
+}
+
+/// What the program reads of the table, as the decoder must have it: the row counts, and the
+/// name and every value of each prepared feature the program reads (CRC-32). A table whose
+/// columns differ where the program looks would give other predictions and so other targets,
+/// silently: this check refuses it, naming the columns. Columns the program does not read may
+/// differ freely.
+fn table_check(dataset: &Dataset, reads: &[usize], table_rows: usize) -> u32 {
+    let mut h = crc32fast::Hasher::new();
+    h.update(&(table_rows as u64).to_le_bytes());
+    h.update(&(dataset.rows() as u64).to_le_bytes());
+    for &j in reads {
+        h.update(dataset.features[j].name.as_bytes());
+        h.update(&[0]);
+        for v in dataset.column(j) {
+            h.update(&v.to_bits().to_le_bytes());
+        }
+    }
+    h.finalize()
 }
 
 fn labels_to_text(header: &Header, labels: Vec<usize>) -> Result<Vec<String>, CodecError> {
@@ -378,15 +451,9 @@ fn numbers(predictions: Predictions) -> Result<Vec<f64>, CodecError> {
     }
 }
 
-/// k·δ as the column's text: k / 10^decimals (a correctly rounded division, as the parser's
-/// value of the same decimal) at `decimals` places.
+/// k·δ as the column's text, exactly ([`number::units_text`]).
 fn format_units(k: i64, decimals: i32) -> String {
-    let value = if decimals > 0 {
-        k as f64 / 10f64.powi(decimals)
-    } else {
-        k as f64 * 10f64.powi(-decimals)
-    };
-    number::format(value, decimals)
+    number::units_text(k, decimals)
 }
 
 fn damaged(why: &str) -> CodecError {

@@ -146,6 +146,42 @@ impl Resolved {
         }
     }
 
+    /// The prepared features the program reads, ascending: a formula's variables, a network's
+    /// inputs, none for the null model.
+    pub fn reads(&self) -> Vec<usize> {
+        let mut reads: Vec<usize> = match self {
+            Resolved::Null => Vec::new(),
+            Resolved::Formula { expr, .. } => expr
+                .nodes
+                .iter()
+                .filter_map(|n| match n.kind {
+                    Kind::Var(j) => Some(usize::from(j)),
+                    _ => None,
+                })
+                .collect(),
+            Resolved::Network { inputs, .. } => inputs.clone(),
+        };
+        reads.sort_unstable();
+        reads.dedup();
+        reads
+    }
+
+    /// Refuses a program whose predictions over `rows` rows would cost more than
+    /// [`super::MAX_WORK`]: a formula's nodes, a network's multiply-adds (a low-rank layer is
+    /// multiplied out, so its work is its full product's).
+    pub fn check_work(&self, rows: usize) -> Result<(), CodecError> {
+        let per_row = match self {
+            Resolved::Null => 0,
+            Resolved::Formula { expr, .. } => expr.len() as u64,
+            Resolved::Network { code, inputs } => dense_weights(code, inputs.len()),
+        };
+        let work = per_row.saturating_mul(rows as u64);
+        if work > super::MAX_WORK {
+            return Err(CodecError::TooMuchWork { rows, per_row });
+        }
+        Ok(())
+    }
+
     /// The program as the decoder hands it back: feature names from the prepared table.
     pub fn program(&self, dataset: &Dataset) -> Program {
         let names = || dataset.features.iter().map(|f| f.name.clone()).collect::<Vec<_>>();
@@ -204,6 +240,9 @@ impl Resolved {
         Ok(match d.read_uniform(KINDS)? {
             0 => Resolved::Null,
             1 => {
+                if features > MAX_NODES {
+                    return Err(damaged("a formula over more than 65,535 features"));
+                }
                 let mask = d.read_raw(Op::ALL.len() as u32)?;
                 let mut ops = OpSet::EMPTY;
                 for (i, op) in Op::ALL.iter().enumerate() {
@@ -392,6 +431,7 @@ fn read_network(d: &mut Decoder, output: Output, inputs: usize) -> Result<Networ
     let mut layers = Vec::new();
     let mut width_in = inputs;
     let mut values = 0usize;
+    let mut dense = 0usize;
     for i in 0..count {
         let width_out = if i + 1 < count {
             let w = d.read_natural()?.saturating_add(1);
@@ -410,6 +450,11 @@ fn read_network(d: &mut Decoder, output: Output, inputs: usize) -> Result<Networ
                 }
                 Ok(Tensor::read(d, rows, cols)?)
             };
+        // The forward pass multiplies a low-rank layer out: its full product must fit too.
+        dense = dense.saturating_add(width_in.saturating_mul(width_out));
+        if dense > MAX_VALUES {
+            return Err(damaged("a network whose layers multiply out to more than 2²⁶ weights"));
+        }
         let weights = if d.read_bit()? {
             let rank = d.read_natural()?.saturating_add(1);
             if rank > width_in.min(width_out) as u64 {
@@ -429,6 +474,19 @@ fn read_network(d: &mut Decoder, output: Output, inputs: usize) -> Result<Networ
     Ok(NetworkCode { activation, output, layers })
 }
 
+/// The weights of a network's layers multiplied out (as its forward pass holds them):
+/// Σ inputs × outputs over the layers.
+fn dense_weights(code: &NetworkCode, inputs: usize) -> u64 {
+    let mut width_in = inputs as u64;
+    let mut total = 0u64;
+    for layer in &code.layers {
+        let width_out = layer.bias.shape().1 as u64;
+        total = total.saturating_add(width_in.saturating_mul(width_out));
+        width_in = width_out;
+    }
+    total
+}
+
 /// Shapes that chain from `inputs` to the output, each tensor writable.
 fn check_network(code: &NetworkCode, inputs: usize) -> Result<(), CodecError> {
     let layers = &code.layers;
@@ -436,6 +494,9 @@ fn check_network(code: &NetworkCode, inputs: usize) -> Result<(), CodecError> {
         return Err(bad(format!("a network of {} layers (1 to 64)", layers.len())));
     }
     let mut width_in = inputs;
+    if dense_weights(code, inputs) > MAX_VALUES as u64 {
+        return Err(bad("a network whose layers multiply out to more than 2²⁶ weights".to_string()));
+    }
     for (i, layer) in layers.iter().enumerate() {
         let (bias_rows, width_out) = layer.bias.shape();
         let last = i + 1 == layers.len();

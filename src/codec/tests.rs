@@ -54,8 +54,13 @@ fn round_trip_with(program: &Program, table: &Table, options: &CodecOptions) -> 
     // The same table, without its target, and with its columns in another order.
     let mut reversed = table.clone();
     reversed.columns.reverse();
-    for given in [table.clone(), without(table, target), reversed] {
-        let decoded = decode(&encoded.bytes, &given).unwrap_or_else(|e| panic!("decode: {e}"));
+    for (i, given) in [table.clone(), without(table, target), reversed].into_iter().enumerate() {
+        // Feature columns are sent by position: in another order, the columns the program
+        // reads are refused by the table check, or (reading none of them) decode the same.
+        let decoded = match decode(&encoded.bytes, &given) {
+            Err(CodecError::OtherTable { .. }) if i == 2 => continue,
+            result => result.unwrap_or_else(|e| panic!("decode: {e}")),
+        };
         assert_eq!(decoded.values, expected);
         assert_eq!(decoded.target, target);
         for (name, coded, read) in [
@@ -240,6 +245,10 @@ fn quantised(rows: usize, cols: usize, bits: u8, alpha: f32, seed: u64) -> Tenso
     Tensor::Quantised { rows, cols, bits, alpha, symbols }
 }
 
+fn zeros(rows: usize, cols: usize) -> Tensor {
+    Tensor::Quantised { rows, cols, bits: 2, alpha: 1.0, symbols: vec![0; rows * cols] }
+}
+
 fn float32(rows: usize, cols: usize, seed: u64) -> Tensor {
     let values =
         (0..rows * cols).map(|i| ((i as f64 + seed as f64) * 0.77).sin() as f32 * 0.8).collect();
@@ -337,24 +346,88 @@ fn the_decoder_names_what_is_wrong() {
     }
     fewer.rows -= 1;
     assert_eq!(decode(bytes, &fewer), Err(CodecError::RowCount { file: 300, table: 299 }));
-    assert_eq!(
-        decode(bytes, &without(&t, "x")),
-        Err(CodecError::MissingColumn { column: "x".into() })
-    );
+    // The null model reads no feature: a table without one decodes the same.
+    assert_eq!(decode(bytes, &without(&t, "x")).map(|d| d.values), decode(bytes, &t).map(|d| d.values));
 
-    // Cut anywhere in the data: truncated (or, cut near the end, damaged); never a panic.
-    let cut = &bytes[..bytes.len() / 2];
-    assert_eq!(decode(cut, &t), Err(CodecError::Truncated));
+    // Cut anywhere, or a byte changed anywhere: the checksum refuses it before any decoding.
+    assert_eq!(decode(&bytes[..bytes.len() / 2], &t), Err(CodecError::Checksum));
     for len in 2..bytes.len() {
         assert!(decode(&bytes[..len], &t).is_err(), "cut at {len} of {}", bytes.len());
     }
-    // A flipped byte in the data is caught.
-    for at in [bytes.len() / 2, bytes.len() - 3] {
+    for at in 2..bytes.len() {
         let mut flipped = bytes.clone();
         flipped[at] ^= 0x5a;
         let result = decode(&flipped, &t);
-        assert!(result.is_err(), "flipped byte {at}: {result:?}");
+        assert_eq!(result, Err(CodecError::Checksum), "flipped byte {at}");
     }
+}
+
+/// x² − 3 on `noisy_csv`, reading x only.
+fn square_of_x() -> Program {
+    let expr = Expr::binary(
+        Op::Sub,
+        Expr::binary(Op::Mul, Expr::constant(1.37), Expr::unary(Op::Square, Expr::var(0))),
+        Expr::constant(3.0),
+    );
+    let constants = vec![Constant::Real(Real::new(1.37, 12).unwrap()), Constant::Integer(3)];
+    Program::Formula { expr, constants, ops: ops(), features: vec!["x".into()] }
+}
+
+fn set_cell(table: &mut Table, column: &str, row: usize, value: f64) {
+    let c = table.columns.iter_mut().find(|c| c.name == column).unwrap();
+    let crate::data::ColumnData::Numeric { values, .. } = &mut c.data else { panic!("numeric") };
+    values[row] = value;
+}
+
+#[test]
+fn a_table_that_differs_where_the_program_reads_is_refused() {
+    let t = table(&noisy_csv());
+    let encoded = encode(&square_of_x(), &t, &options("y")).unwrap();
+    let refused = Err(CodecError::OtherTable { rows: 300, columns: vec!["x".into()] });
+    // One cell of x moved by a step, or by a whole unit: other predictions, refused.
+    for delta in [0.01, 1.0, -100.0] {
+        let mut changed = t.clone();
+        set_cell(&mut changed, "x", 123, (123.0 * 0.731f64).sin() * 4.0 + delta);
+        assert_eq!(decode(&encoded.bytes, &changed), refused, "x moved by {delta}");
+    }
+    // Its column missing, renamed, or the columns shifted: refused too.
+    assert_eq!(decode(&encoded.bytes, &without(&t, "x")), Err(CodecError::FeatureCount { file: 3, table: 1 }));
+    let mut renamed = t.clone();
+    renamed.columns[0].name = "x2".into();
+    assert_eq!(decode(&encoded.bytes, &renamed), Err(CodecError::OtherTable { rows: 300, columns: vec!["x2".into()] }));
+    let mut shifted = t.clone();
+    shifted.columns.swap(0, 1);
+    assert!(matches!(decode(&encoded.bytes, &shifted), Err(CodecError::OtherTable { .. })));
+    // A column the program does not read may differ: the target comes back the same.
+    let mut other = t.clone();
+    set_cell(&mut other, "w", 5, 99.0);
+    assert_eq!(decode(&encoded.bytes, &other).unwrap().values, decode(&encoded.bytes, &t).unwrap().values);
+}
+
+#[test]
+fn a_forged_network_is_refused_before_any_work() {
+    // A low-rank layer of 65,536 × 65,536 (rank 1: 131,072 weights sent) multiplies out to 2³²
+    // weights: the writer refuses it, and so does the reader however the file was made.
+    let t = table(&noisy_csv());
+    let wide = 1 << 16;
+    let code = NetworkCode {
+        activation: Activation::Relu,
+        output: Output::Regression,
+        layers: vec![
+            LayerCode {
+                weights: WeightCode::Full(zeros(wide, 2)),
+                bias: zeros(1, wide),
+            },
+            LayerCode {
+                weights: WeightCode::LowRank { left: zeros(wide, 1), right: zeros(1, wide) },
+                bias: zeros(1, wide),
+            },
+            LayerCode { weights: WeightCode::Full(zeros(1, wide)), bias: zeros(1, 1) },
+        ],
+    };
+    let features = feature_names(&t, "y")[..2].to_vec();
+    let result = encode(&Program::Network { code, features }, &t, &options("y"));
+    assert!(matches!(result, Err(CodecError::Program { .. })), "{result:?}");
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! its filled cells are numbers, text otherwise. A numeric column keeps a few stray words as
 //! missing cells (reported), and is read again as text if the strays turn out to be many.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use csv::{ByteRecord, ReaderBuilder};
 use rayon::prelude::*;
@@ -50,6 +50,7 @@ pub fn load(name: &str, bytes: &[u8], options: &LoadOptions) -> Result<Loaded, L
         }
     }
     let body = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let body = &*lone_carriage_returns_as_newlines(body);
     if body.trim_ascii().is_empty() {
         return Err(LoadError::new(LoadErrorKind::Empty, Position::default()));
     }
@@ -57,7 +58,11 @@ pub fn load(name: &str, bytes: &[u8], options: &LoadOptions) -> Result<Loaded, L
     let mut warnings = Vec::new();
     let mut head = Reader::new(body, 0, 1, dialect);
     let header = head.header(&mut warnings)?;
-    let data = head.offset();
+    // A CRLF header ends at its CR for the csv reader: the LF belongs to the header's line.
+    let mut data = head.offset();
+    if data > 0 && body[data - 1] == b'\r' && body.get(data) == Some(&b'\n') {
+        data += 1;
+    }
     let data_line = 1 + count_byte(&body[..data], b'\n') as u64;
 
     let modes = sample_modes(body, data, data_line, &header, dialect)?;
@@ -108,6 +113,18 @@ pub fn load(name: &str, bytes: &[u8], options: &LoadOptions) -> Result<Loaded, L
         .map(|(index, (builder, name))| builder.finish(index, name, rows, &mut warnings))
         .collect();
     Ok(Loaded { table: Table { name: name.to_string(), columns, rows, dialect }, warnings })
+}
+
+/// The body with every carriage return that does not start a CRLF turned into a newline.
+/// Old Mac files end lines with CR alone, and edited files mix the three ends; the csv reader
+/// ends a record at any of them, but counts lines (and the cell limit counts rows) at LF only.
+/// A byte for a byte, so positions in messages stay those of the file.
+fn lone_carriage_returns_as_newlines(body: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let lone = |i: usize| body[i] == b'\r' && body.get(i + 1) != Some(&b'\n');
+    if !(0..body.len()).any(lone) {
+        return std::borrow::Cow::Borrowed(body);
+    }
+    std::borrow::Cow::Owned((0..body.len()).map(|i| if lone(i) { b'\n' } else { body[i] }).collect())
 }
 
 fn count_byte(bytes: &[u8], byte: u8) -> usize {
@@ -320,8 +337,18 @@ impl<'a> Reader<'a> {
     }
 
     /// The line and byte (in the whole body) of a position in this reader's slice.
+    /// The csv reader ends a CRLF record at its CR and starts the next at the LF, before it
+    /// counts that line: such a record starts a byte and a line further on.
     fn place(&self, position: Option<&csv::Position>) -> (u64, u64) {
-        position.map_or((0, 0), |p| (self.first_line + p.line() - 1, self.start as u64 + p.byte()))
+        position.map_or((0, 0), |p| {
+            let (line, byte) = (self.first_line + p.line() - 1, self.start as u64 + p.byte());
+            let at = byte as usize;
+            if at > 0 && self.body.get(at) == Some(&b'\n') && self.body[at - 1] == b'\r' {
+                (line + 1, byte + 1)
+            } else {
+                (line, byte)
+            }
+        })
     }
 
     /// The header's names: valid UTF-8, empty ones named after their position, duplicates
@@ -332,6 +359,10 @@ impl<'a> Reader<'a> {
         }
         let line = self.line();
         let mut names: Vec<String> = Vec::with_capacity(self.buffer.len());
+        // The names so far, and for each repeated name the next number to try: linear in the
+        // header's length however many times a name repeats.
+        let mut taken: HashSet<String> = HashSet::with_capacity(self.buffer.len());
+        let mut next_number: HashMap<String, usize> = HashMap::new();
         for (i, raw) in self.buffer.iter().map(<[u8]>::trim_ascii).enumerate() {
             let name = std::str::from_utf8(raw).map_err(|_| {
                 LoadError::new(
@@ -347,18 +378,20 @@ impl<'a> Reader<'a> {
                     message: format!("the header has no name here; called it '{name}'"),
                 });
             }
-            if names.contains(&name) {
+            if taken.contains(&name) {
                 let base = name.clone();
-                let mut k = 2;
-                while names.contains(&format!("{base}_{k}")) {
-                    k += 1;
+                let k = next_number.entry(base.clone()).or_insert(2);
+                while taken.contains(&format!("{base}_{k}")) {
+                    *k += 1;
                 }
                 name = format!("{base}_{k}");
+                *k += 1;
                 warnings.push(Warning {
                     position: Position::cell(line, i, &base),
                     message: format!("the name '{base}' appears twice; renamed this one '{name}'"),
                 });
             }
+            taken.insert(name.clone());
             names.push(name);
         }
         Ok(names)

@@ -52,7 +52,65 @@ pub fn parse(cell: &[u8], decimal_comma: bool) -> Option<Number> {
             text.parse::<f64>().ok()?
         }
     };
-    value.is_finite().then_some(Number { value, decimals: shape.decimals })
+    (value.is_finite() && STEPS.contains(&shape.decimals)).then_some(Number { value, decimals: shape.decimals })
+}
+
+/// The decimals a number may show: its step 10^−decimals is then a normal f64, as are the
+/// values in steps of it. "1e-400" (a value below f64's range, whose step would be 0) and
+/// "1e400" are not numbers, as "1e999" is not.
+pub const STEPS: std::ops::RangeInclusive<i32> = -308..=307;
+
+/// The whole number of steps 10^−decimals that `value` is, if a text of that many steps reads
+/// back as `value` exactly: k with `parse(units_text(k, decimals)) == value`. The quotient
+/// value/δ in floating point can be off by a unit at large k or extreme steps; the neighbours
+/// are tried, and a value no whole number of steps spells (more significant digits than an
+/// f64 keeps, past 2⁵³ steps) gives `None`.
+pub fn units(value: f64, decimals: i32) -> Option<i64> {
+    if !value.is_finite() || !STEPS.contains(&decimals) {
+        return None;
+    }
+    let guess = if decimals >= 0 { value * 10f64.powi(decimals) } else { value / 10f64.powi(-decimals) };
+    let guess = guess.round();
+    // i64 holds the steps, with room for the neighbours.
+    if !(guess.abs() < 9.0e18) {
+        return None;
+    }
+    let guess = guess as i64;
+    [0, -1, 1, -2, 2].into_iter().map(|d| guess + d).find(|&k| {
+        parse(units_text(k, decimals).as_bytes(), false).is_some_and(|n| n.value == value)
+    })
+}
+
+/// k steps of 10^−decimals written exactly, at that step: "0.00123" (k = 123, decimals 5),
+/// "-42" (k = −42, decimals 0). Past 20 decimals, and for steps above 1 (which only a number
+/// written with an exponent has), in scientific notation whose mantissa carries k's digits:
+/// "1.00e-30" (k = 100, decimals 32), "1.5e3" (k = 15, decimals −2). Either way the text reads
+/// back at the same step, and its value is the decimal k·10^−decimals, correctly rounded.
+pub fn units_text(k: i64, decimals: i32) -> String {
+    let sign = if k < 0 { "-" } else { "" };
+    let digits = k.unsigned_abs().to_string();
+    if (0..=20).contains(&decimals) {
+        let d = decimals as usize;
+        if d == 0 {
+            return format!("{sign}{digits}");
+        }
+        let padded = format!("{digits:0>width$}", width = d + 1);
+        let (whole, fraction) = padded.split_at(padded.len() - d);
+        return format!("{sign}{whole}.{fraction}");
+    }
+    let exponent = digits.len() as i64 - 1 - decimals as i64;
+    let (first, rest) = digits.split_at(1);
+    let point = if rest.is_empty() { "" } else { "." };
+    format!("{sign}{first}{point}{rest}e{exponent}")
+}
+
+/// The step 10^−decimals as text: "0.001", "1", "100", and "1e-32" past 12 decimals.
+pub fn step_text(decimals: i32) -> String {
+    match decimals {
+        0..=12 => format!("{:.prec$}", 10f64.powi(-decimals), prec = decimals as usize),
+        -15..=-1 => format!("{}", 10u64.pow((-decimals) as u32)),
+        _ => format!("1e{}", -decimals),
+    }
 }
 
 /// Exact powers of ten: every one up to 10^22 is representable in f64.
@@ -241,6 +299,81 @@ mod tests {
             let std = text.parse::<f64>().ok().filter(|v| v.is_finite()).map(f64::to_bits);
             assert_eq!(ours, std, "{text}");
         }
+    }
+
+    #[test]
+    fn steps_beyond_f64_are_not_numbers() {
+        assert_eq!(num("1e-400", false), None);
+        assert_eq!(num("1e400", false), None);
+        assert_eq!(num("0e-400", false), None);
+        assert_eq!(num("1e-307", false), Some((1e-307, 307)));
+    }
+
+    #[test]
+    fn units_spell_the_value_exactly() {
+        let cases: &[(&str, i64, &str)] = &[
+            ("1.00e-30", 100, "1.00e-30"),
+            ("1.00e300", 100, "1.00e300"),
+            ("1.5e3", 15, "1.5e3"),
+            ("0.00123", 123, "0.00123"),
+            ("-42", -42, "-42"),
+            ("-0.5", -5, "-0.5"),
+            ("0.1234567890123456789", 1234567890123456789, "0.1234567890123456789"),
+            ("123456789012345678", 123456789012345678, "123456789012345678"),
+            ("0.000000000000000000000000001", 1, "1e-27"),
+        ];
+        for &(text, k, back) in cases {
+            let n = parse(text.as_bytes(), false).expect(text);
+            let units = units(n.value, n.decimals);
+            // Past 2⁵³ a neighbour may spell the same f64: any k that reads back is exact.
+            let units = units.expect(text);
+            assert!(units == k || k.unsigned_abs() > 1 << 53, "{text}: {units}");
+            let written = units_text(units, n.decimals);
+            if units == k {
+                assert_eq!(written, back, "{text}");
+            }
+            let again = parse(written.as_bytes(), false).unwrap();
+            assert_eq!((again.value.to_bits(), again.decimals), (n.value.to_bits(), n.decimals), "{text} → {written}");
+        }
+        assert_eq!(units(0.1, 400), None);
+        assert_eq!(step_text(3), "0.001");
+        assert_eq!(step_text(0), "1");
+        assert_eq!(step_text(-2), "100");
+        assert_eq!(step_text(32), "1e-32");
+    }
+
+    #[test]
+    fn every_decimal_comes_back_exactly() {
+        // decode(encode(x)) = x: any decimal the loader reads, of any length and exponent, is a
+        // whole number of its steps that spells its value back.
+        let mut next = crate::testing::xorshift(0x2545_F491_4F6C_DD1D);
+        let mut refused = 0;
+        for _ in 0..100_000 {
+            let digits = 1 + next() % 19;
+            let mantissa = next() % 10u64.pow(digits as u32);
+            let point = next() % (digits + 1);
+            let mut text = format!("{mantissa:0width$}", width = digits as usize);
+            text.insert(text.len() - point as usize, '.');
+            if next() % 2 == 0 {
+                text.push_str(&format!("e{}", (next() % 601) as i64 - 300));
+            }
+            if next() % 2 == 0 {
+                text.insert(0, '-');
+            }
+            let Some(n) = parse(text.as_bytes(), false) else { continue };
+            match units(n.value, n.decimals) {
+                Some(k) => {
+                    let back = parse(units_text(k, n.decimals).as_bytes(), false).expect(&text);
+                    assert_eq!((back.value, back.decimals), (n.value, n.decimals), "{text}");
+                }
+                // Only numbers with more digits than an f64 holds may be refused.
+                None => {
+                    refused += 1;
+                    assert!(digits > 15, "{text} refused");
+                }
+            }
+        }
+        assert!(refused < 50_000, "{refused}");
     }
 
     #[test]

@@ -325,9 +325,14 @@ fn feature_columns(
     notes: &mut Vec<String>,
 ) -> Result<Vec<usize>, PrepareError> {
     if let Some(names) = &options.features {
+        // A map, not a search per name: a list of 10⁵ features stays linear.
+        let mut index_of = std::collections::HashMap::with_capacity(table.columns.len());
+        for (c, column) in table.columns.iter().enumerate().rev() {
+            index_of.insert(column.name.as_str(), c);
+        }
         let mut chosen = Vec::new();
         for name in names {
-            let index = table.column_index(name).ok_or_else(|| PrepareError::UnknownColumn {
+            let index = index_of.get(name.as_str()).copied().ok_or_else(|| PrepareError::UnknownColumn {
                 column: name.clone(),
                 available: table.columns.iter().map(|c| c.name.clone()).collect(),
             })?;

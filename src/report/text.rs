@@ -18,14 +18,14 @@ pub fn schema_table(report: &Report) -> String {
         "levels".into(),
     ]];
     for c in &report.columns {
-        let num = |v: Option<f64>| v.map(|v| format!("{v:.6}").trim_end_matches('0').trim_end_matches('.').to_string());
+        let num = |v: Option<f64>| v.map(statistic);
         let levels: Vec<String> = c.levels.iter().take(4).map(|(l, n)| format!("{l} ({n})")).collect();
         rows.push(vec![
             c.name.clone(),
             c.kind.clone(),
             c.missing.to_string(),
             c.distinct.to_string(),
-            c.precision.map(|p| format!("{p}")).unwrap_or_default(),
+            c.decimals.map(crate::data::number::step_text).unwrap_or_default(),
             num(c.min).unwrap_or_default(),
             num(c.max).unwrap_or_default(),
             num(c.mean).unwrap_or_default(),
@@ -35,19 +35,57 @@ pub fn schema_table(report: &Report) -> String {
     align(&rows)
 }
 
+/// A column's statistic at seven significant digits or six decimals: "2.333333", "1.5e-30".
+fn statistic(v: f64) -> String {
+    let trim = |t: &str| t.trim_end_matches('0').trim_end_matches('.').to_string();
+    if v != 0.0 && !(1e-4..1e15).contains(&v.abs()) {
+        let text = format!("{v:.6e}");
+        let (mantissa, exponent) = text.split_once('e').unwrap_or((&text, "0"));
+        format!("{}e{exponent}", trim(mantissa))
+    } else {
+        trim(&format!("{v:.6}"))
+    }
+}
+
+/// The widest a cell of a padded column is shown, in characters; longer text (a name from the
+/// file, which may be any length) is cut with an ellipsis, so that the padding depends on the
+/// table's shape, never on what a cell holds. The last column is not padded and is shown whole
+/// (a formula, or a column's levels).
+const MAX_CELL: usize = 48;
+
 fn align(rows: &[Vec<String>]) -> String {
     let width = rows.iter().map(|r| r.len()).max().unwrap_or(0);
+    let rows: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| r.iter().enumerate().map(|(i, c)| if i + 1 < width { clipped(c) } else { c.clone() }).collect())
+        .collect();
     let widths: Vec<usize> = (0..width)
         .map(|i| rows.iter().map(|r| r.get(i).map_or(0, |c| c.chars().count())).max().unwrap_or(0))
         .collect();
     let mut out = String::new();
-    for row in rows {
-        let line: Vec<String> =
-            row.iter().enumerate().map(|(i, c)| format!("{c:<w$}", w = widths[i])).collect();
-        out.push_str(line.join("  ").trim_end());
+    for row in &rows {
+        let mut line = String::new();
+        for (i, c) in row.iter().enumerate() {
+            if i > 0 {
+                line.push_str("  ");
+            }
+            line.push_str(c);
+            if i + 1 < width {
+                line.extend(std::iter::repeat_n(' ', widths[i] - c.chars().count()));
+            }
+        }
+        out.push_str(line.trim_end());
         out.push('\n');
     }
     out
+}
+
+/// `text` cut to [`MAX_CELL`] characters, the last of them an ellipsis.
+fn clipped(text: &str) -> String {
+    match text.char_indices().nth(MAX_CELL - 1) {
+        Some((end, _)) if text.chars().count() > MAX_CELL => format!("{}…", &text[..end]),
+        _ => text.to_string(),
+    }
 }
 
 /// The formulas of a search as an aligned table (shortest model first), the best marked, then

@@ -106,7 +106,16 @@ pub enum SearchError {
     Option { field: &'static str, message: String },
     /// Formula search explains a numeric target.
     NotRegression { target: String },
+    /// More features than a formula's variables can name.
+    TooManyFeatures { features: usize },
 }
+
+/// The longest search budget: a week. A budget beyond it is a slip (1e12), not a plan.
+pub const MAX_SECONDS: f64 = 604_800.0;
+
+/// The most features a formula may read: variables are 15-bit indices in the exhaustive
+/// search's packed tokens (and u16 in the evaluator's nodes).
+pub const MAX_FEATURES: usize = 0x7ffe;
 
 impl std::fmt::Display for SearchError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -118,6 +127,12 @@ impl std::fmt::Display for SearchError {
                  them, train the networks (\"Train and compress networks\" on the page, `occam \
                  compress` on the command line); if they are numbers, choose numbers (regression) \
                  as the task (--task regression)"
+            ),
+            SearchError::TooManyFeatures { features } => write!(
+                f,
+                "formula search reads at most {MAX_FEATURES} features, and this table has {features}: \
+                 search over the most informative ones (--top-features K; \"Rank the features\" on the \
+                 page), or choose the columns"
             ),
         }
     }
@@ -148,6 +163,9 @@ impl SearchOptions {
         }
         if self.seconds.is_some_and(|s| s.is_nan() || s <= 0.0) {
             return bad("seconds", "a positive number of seconds");
+        }
+        if self.seconds.is_some_and(|s| s > MAX_SECONDS) {
+            return bad("seconds", "at most 604800 (a week)");
         }
         if !(0.0..=1.0).contains(&self.optimize_probability) {
             return bad("optimize_probability", "between 0 and 1");
@@ -199,6 +217,9 @@ pub fn search(
         return Err(SearchError::NotRegression { target: dataset.target_name.clone() });
     }
     let start = clock.seconds();
+    if dataset.features.len() > MAX_FEATURES {
+        return Err(SearchError::TooManyFeatures { features: dataset.features.len() });
+    }
     let scorer = Scorer::new(dataset, options)?;
     let grammar = Grammar::new(options.ops, dataset.features.len() as u16, options.max_length);
     let ctx = Context { scorer: &scorer, grammar: &grammar, options };
