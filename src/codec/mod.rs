@@ -71,7 +71,7 @@ use program::{class_model, read_class_counts, write_class_counts, Predictions, R
 /// The format version this build writes and reads.
 pub const VERSION: u8 = 2;
 
-/// The 12-bit signature in front of the version: the file starts 0x0C 0xC1.
+/// The 12-bit signature in front of the version: a version-2 file starts 0x0C 0xC2.
 const SIGNATURE: u16 = 0x0CC;
 
 /// Bits of the signature and version, of the checksum of the bytes, of the check of the table
@@ -323,7 +323,7 @@ fn decode_stream(d: &mut Decoder, table: &Table) -> Result<Decoded, CodecError> 
                 if !((m / delta).is_finite() && (m / delta).abs() < MAX_UNITS) {
                     return Err(damaged("a prediction that is not finite"));
                 }
-                cells.push(format_units(
+                cells.push(number::units_text(
                     d.read_residual(m / delta, family, scale)?,
                     header.decimals,
                 ));
@@ -449,11 +449,6 @@ fn numbers(predictions: Predictions) -> Result<Vec<f64>, CodecError> {
             Err(CodecError::Program { why: "a classifier for a numeric target".to_string() })
         }
     }
-}
-
-/// k·δ as the column's text, exactly ([`number::units_text`]).
-fn format_units(k: i64, decimals: i32) -> String {
-    number::units_text(k, decimals)
 }
 
 fn damaged(why: &str) -> CodecError {

@@ -279,22 +279,29 @@ mod tests {
         }
     }
 
+    /// A decimal of 1 to `max_digits` digits with the point anywhere, one in `exponent_odds`
+    /// with an exponent in ±`max_exponent`, half of them negative; and its digit count.
+    fn random_decimal(next: &mut impl FnMut() -> u64, max_digits: u64, exponent_odds: u64, max_exponent: u64) -> (String, u64) {
+        let digits = 1 + next() % max_digits;
+        let mantissa = next() % 10u64.pow(digits as u32);
+        let point = next() % (digits + 1);
+        let mut text = format!("{mantissa:0width$}", width = digits as usize);
+        text.insert(text.len() - point as usize, '.');
+        if next() % exponent_odds == 0 {
+            text.push_str(&format!("e{}", (next() % (2 * max_exponent + 1)) as i64 - max_exponent as i64));
+        }
+        if next() % 2 == 0 {
+            text.insert(0, '-');
+        }
+        (text, digits)
+    }
+
     #[test]
     fn the_fast_path_rounds_as_std_does() {
         // Clinger's fast path must give the very bits std's correctly rounded parser gives.
         let mut next = crate::testing::xorshift(0x9E37_79B9_7F4A_7C15);
         for _ in 0..200_000 {
-            let digits = 1 + next() % 17;
-            let mantissa = next() % 10u64.pow(digits as u32);
-            let point = next() % (digits + 1);
-            let mut text = format!("{mantissa:0width$}", width = digits as usize);
-            text.insert(text.len() - point as usize, '.');
-            if next() % 3 == 0 {
-                text.push_str(&format!("e{}", (next() % 41) as i64 - 20));
-            }
-            if next() % 2 == 0 {
-                text.insert(0, '-');
-            }
+            let (text, _) = random_decimal(&mut next, 17, 3, 20);
             let ours = parse(text.as_bytes(), false).map(|n| n.value.to_bits());
             let std = text.parse::<f64>().ok().filter(|v| v.is_finite()).map(f64::to_bits);
             assert_eq!(ours, std, "{text}");
@@ -349,17 +356,7 @@ mod tests {
         let mut next = crate::testing::xorshift(0x2545_F491_4F6C_DD1D);
         let mut refused = 0;
         for _ in 0..100_000 {
-            let digits = 1 + next() % 19;
-            let mantissa = next() % 10u64.pow(digits as u32);
-            let point = next() % (digits + 1);
-            let mut text = format!("{mantissa:0width$}", width = digits as usize);
-            text.insert(text.len() - point as usize, '.');
-            if next() % 2 == 0 {
-                text.push_str(&format!("e{}", (next() % 601) as i64 - 300));
-            }
-            if next() % 2 == 0 {
-                text.insert(0, '-');
-            }
+            let (text, digits) = random_decimal(&mut next, 19, 2, 300);
             let Some(n) = parse(text.as_bytes(), false) else { continue };
             match units(n.value, n.decimals) {
                 Some(k) => {
