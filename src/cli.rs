@@ -313,6 +313,7 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
                     "file": output.display().to_string(), "bytes": e.bytes.len(), "file_bits": e.bytes.len() * 8,
                     "header_bits": e.header_bits, "model_bits": e.model_bits, "data_bits": e.data_bits,
                     "total_bits": e.total_bits(), "program": what,
+                    "reported_bits": program.map(|c| c.total_bits),
                 });
                 println!("{}", serde_json::to_string_pretty(&summary)?);
             } else {

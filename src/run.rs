@@ -10,7 +10,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 pub use crate::control::{Cancel, Clock, FrozenClock, Observer, Progress, Silent};
-use crate::codec::{self, Program};
+use crate::codec::{self, Program, ProgramKind};
 use crate::data::{self, LoadError, LoadOptions, Loaded};
 use crate::examples;
 use crate::expr::OpSet;
@@ -223,6 +223,7 @@ pub fn run_with_programs(
     let mut programs = Vec::new();
     let loaded = load(&job.data, &LoadOptions::default())?;
     let mut report = dataset_report(&loaded);
+    let header = if job.action == Action::Describe { None } else { header_cost(job, &loaded.table, &mut report) };
     match &job.action {
         Action::Describe => {
             report.columns = data::describe(&loaded.table, observer, cancel).ok_or(RunError::Cancelled)?;
@@ -241,9 +242,10 @@ pub fn run_with_programs(
                 dataset = kept;
             }
             describe_dataset(&mut report, &dataset);
-            report.baselines = baselines(&dataset);
+            report.baselines = baselines(&dataset, header.as_ref());
             let options = search_options(settings, job.seed)?;
-            let live = WithContext { inner: observer, base: &report };
+            let header = header.map(|h| h.bits(ProgramKind::Formula(options.ops)));
+            let live = WithContext { inner: observer, base: Some(&report), header };
             let found = search::search(&dataset, &options, &live, cancel, clock)?;
             report.cancelled = found.stop == search::Stop::Cancelled;
             report.search = Some(SearchStats {
@@ -267,7 +269,7 @@ pub fn run_with_programs(
         Action::Score(settings) => {
             let dataset = prepare::prepare(&loaded.table, &search_prepare_options(job, &loaded.table)?)?;
             describe_dataset(&mut report, &dataset);
-            report.baselines = baselines(&dataset);
+            report.baselines = baselines(&dataset, header.as_ref());
             let ops = OpSet::parse(&settings.ops).map_err(|e| RunError::Setting { name: "ops", message: e.to_string() })?;
             let names = feature_names(&dataset);
             let expr = parse_formula(&settings.formula, &names, ops)?;
@@ -279,21 +281,25 @@ pub fn run_with_programs(
             with_null(&dataset, &mut report, &mut programs);
         }
         Action::Compress(settings) => {
-            let dataset = prepared(job, &mut report)?;
-            let codes = networks::compress(&dataset, settings, job.seed, &mut report, observer, cancel, clock)?;
+            let dataset = prepared(job, &mut report, header.as_ref())?;
+            let header = header.map(|h| h.bits(ProgramKind::Network { inputs: dataset.features.len() }));
+            let live = WithContext { inner: observer, base: None, header };
+            let codes = networks::compress(&dataset, settings, job.seed, &mut report, &live, cancel, clock)?;
             let features = feature_names(&dataset);
             programs = codes.into_iter().map(|code| Some(Program::Network { code, features: features.clone() })).collect();
             with_null(&dataset, &mut report, &mut programs);
         }
         Action::Select(settings) => {
-            let dataset = prepared(job, &mut report)?;
-            networks::select(&dataset, settings, job.seed, &mut report, observer, cancel)?;
-            programs.resize_with(report.candidates.len(), || None);
+            let dataset = prepared(job, &mut report, header.as_ref())?;
+            programs = networks::select(&dataset, settings, job.seed, &mut report, observer, cancel)?.into_iter().map(Some).collect();
             with_null(&dataset, &mut report, &mut programs);
         }
     }
     programs.resize_with(report.candidates.len(), || None);
     if job.action != Action::Describe {
+        if let Some(header) = &header {
+            count_headers(&mut report, &programs, header);
+        }
         report.rerun = Some(crate::report::Rerun {
             data: loaded.table.name.clone(),
             action: serde_json::to_value(&job.action).unwrap_or_default(),
@@ -415,18 +421,52 @@ pub fn encode(
     Ok(Encoding { report, chosen, encoded })
 }
 
-/// Completes an engine's partial reports with what `run` knows (the dataset, the baselines), so a
-/// live view draws them on the same axes as the final report.
+/// The header a .occam file of this job's table spends, or None (and a warning in `report`)
+/// when the table cannot be written as one.
+fn header_cost(job: &Job, table: &data::Table, report: &mut Report) -> Option<codec::HeaderCost> {
+    let prepare = match job.action {
+        Action::Search(_) | Action::Score(_) => search_prepare_options(job, table).ok()?,
+        _ => prepare_options(job),
+    };
+    match codec::HeaderCost::of(table, &codec::CodecOptions { prepare }) {
+        Ok(cost) => Some(cost),
+        Err(e) => {
+            report.warnings.push(format!("these programs cannot be written as a .occam file, so their totals leave out its header: {e}"));
+            None
+        }
+    }
+}
+
+/// Counts each candidate's file header in its total, so that every total is the size of the
+/// .occam file that would send it; then settles the front and the best again.
+fn count_headers(report: &mut Report, programs: &[Option<Program>], header: &codec::HeaderCost) {
+    for (candidate, program) in report.candidates.iter_mut().zip(programs) {
+        if let Some(program) = program {
+            candidate.count_header(header.bits(program.kind()));
+        }
+    }
+    report.settle();
+}
+
+/// Completes an engine's partial reports with what `run` knows (the dataset, the baselines, the
+/// file's header in every total), so a live view draws them on the same axes as the final
+/// report.
 struct WithContext<'a> {
     inner: &'a dyn Observer,
-    base: &'a Report,
+    /// What the engine's partial reports lack, or None when they are whole.
+    base: Option<&'a Report>,
+    /// The header of the engine's kind of program.
+    header: Option<f64>,
 }
 
 impl Observer for WithContext<'_> {
     fn progress(&self, progress: &Progress) {
         let Some(partial) = &progress.partial else { return self.inner.progress(progress) };
-        let mut full = self.base.clone();
+        let mut full = self.base.map_or_else(|| (**partial).clone(), Report::clone);
         full.candidates = partial.candidates.clone();
+        for c in &mut full.candidates {
+            c.count_header(self.header.unwrap_or(0.0));
+        }
         full.front = partial.front.clone();
         full.best = partial.best;
         let mut progress = progress.clone();
@@ -436,11 +476,11 @@ impl Observer for WithContext<'_> {
 }
 
 /// The job's dataset, described in the report with its baselines.
-fn prepared(job: &Job, report: &mut Report) -> Result<Dataset, RunError> {
+fn prepared(job: &Job, report: &mut Report, header: Option<&codec::HeaderCost>) -> Result<Dataset, RunError> {
     let loaded = load(&job.data, &LoadOptions::default())?;
     let dataset = prepare::prepare(&loaded.table, &prepare_options(job))?;
     describe_dataset(report, &dataset);
-    report.baselines = baselines(&dataset);
+    report.baselines = baselines(&dataset, header);
     Ok(dataset)
 }
 
@@ -637,26 +677,35 @@ fn test_of(y: &[f64], mu: &[f64], code: &crate::mdl::ResidualCode, delta: f64) -
     TestScore { r2: crate::compress::r2(y, mu), accuracy: None, bits_per_row: bits }
 }
 
-/// The code lengths that need no model of the features, on the training rows' target.
-fn baselines(dataset: &Dataset) -> Vec<Baseline> {
+/// The code lengths that need no model of the features, on the training rows' target; the null
+/// and literal codes send the column as a .occam file would, so they count the null model's
+/// header (the compressors' figures are their own files' sizes).
+fn baselines(dataset: &Dataset, header: Option<&codec::HeaderCost>) -> Vec<Baseline> {
+    use crate::mdl::BaselineKind;
+    let null_header = header.map_or(0.0, |h| h.bits(ProgramKind::Null));
+    own_baselines(dataset)
+        .into_iter()
+        .map(|b| {
+            let header_bits = match b.kind {
+                BaselineKind::Null | BaselineKind::Literal => null_header,
+                BaselineKind::Deflate | BaselineKind::Xz => 0.0,
+            };
+            Baseline { name: b.kind.name().to_string(), header_bits, total_bits: b.bits + header_bits }
+        })
+        .collect()
+}
+
+fn own_baselines(dataset: &Dataset) -> Vec<crate::mdl::Baseline> {
     let target = match &dataset.target {
         Target::Regression(target) => target,
         Target::Classification { classes, labels } => {
             let text: Vec<&str> = dataset.train.iter().map(|&r| classes[labels[r] as usize].as_str()).collect();
-            return crate::mdl::class_baselines(&text)
-                .unwrap_or_default()
-                .into_iter()
-                .map(|b| Baseline { name: b.kind.name().to_string(), total_bits: b.bits })
-                .collect();
+            return crate::mdl::class_baselines(&text).unwrap_or_default();
         }
     };
     let y: Vec<f64> = dataset.train.iter().map(|&r| target.values[r]).collect();
     let text: Vec<String> = y.iter().map(|v| data::number::format(*v, target.decimals)).collect();
-    crate::mdl::numeric_baselines(&y, target.precision(), &text)
-        .unwrap_or_default()
-        .into_iter()
-        .map(|b| Baseline { name: b.kind.name().to_string(), total_bits: b.bits })
-        .collect()
+    crate::mdl::numeric_baselines(&y, target.precision(), &text).unwrap_or_default()
 }
 
 /// The part of a report that describes the table itself.

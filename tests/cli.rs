@@ -45,8 +45,8 @@ fn bad_input_exits_2_with_the_position() {
 }
 
 /// Encodes with `model`, decodes against the features only, and checks the column comes back
-/// and the file's size is the reported total.
-fn round_trip(data: &str, target: &str, model: &str, extra: &[&str]) {
+/// and the file's size is the coded total; gives the encoder's summary.
+fn round_trip(data: &str, target: &str, model: &str, extra: &[&str]) -> serde_json::Value {
     let file = temp_csv(&format!("{model}-{target}.occam"), b"");
     let mut args = vec!["encode", data, "--target", target, "--model", model, "-o", file.to_str().unwrap(), "--json"];
     args.extend_from_slice(extra);
@@ -76,11 +76,17 @@ fn round_trip(data: &str, target: &str, model: &str, extra: &[&str]) {
             _ => assert_eq!(v, o),
         }
     }
+    summary
 }
 
 #[test]
 fn encode_and_decode_give_back_the_column() {
-    round_trip("web/examples/kepler.csv", "T", "formula", &["--generations", "30"]);
+    // A small table is scored on every row, so the search's total for the program is the file.
+    for (model, extra) in [("formula", &["--generations", "30"][..]), ("mlp", &["--hidden", "4"][..])] {
+        let summary = round_trip("web/examples/kepler.csv", "T", model, extra);
+        let (file_bits, reported) = (summary["file_bits"].as_f64().unwrap(), summary["reported_bits"].as_f64().unwrap());
+        assert!((file_bits - reported).abs() <= 0.01 * reported + 64.0, "{model}: {file_bits} bits in the file, {reported} reported by the search");
+    }
     round_trip("web/examples/kepler.csv", "T", "null", &[]);
     round_trip("web/examples/iris.csv", "species", "mlp", &["--hidden", "8"]);
     round_trip("web/examples/iris.csv", "species", "linear", &[]);

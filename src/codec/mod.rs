@@ -7,7 +7,7 @@
 //! on what the entropy coder actually coded, and the bytes exceed their sum by the coder's
 //! final flush (a byte or so).
 //!
-//! **Format** (version 2). Two bytes: the 12-bit signature 0x0CC and the 4-bit version. Two
+//! **Format** (version 3). Two bytes: the 12-bit signature 0x0CC and the 4-bit version. Two
 //! bytes of checksum (CRC-32 of the rest, low 16 bits), checked before anything is decoded, so
 //! a changed or cut file is refused before it can ask for work. Then one range-coded stream
 //! ([`mdl::stream`](crate::mdl::stream)) holding, in order:
@@ -17,8 +17,9 @@
 //!   other columns (one bit when they are all of them, in order) and the preparation options
 //!   (a bit each when they are the defaults);
 //! - the number of prepared features (it fixes a formula's alphabet), which program kind
-//!   (log₂ 3 bits), and the formula's operator set (20 bits) or the network's input columns
-//!   (1 bit when they are all the prepared features in order);
+//!   (log₂ 3 bits), and the formula's operator set (1 bit for the default set, 2 for + − × ÷,
+//!   3 for all of them, else 3 + 20) or the network's input columns (1 bit when they are all
+//!   the prepared features in order);
 //! - the table check: 32 bits of CRC-32 over the row counts and the name and values of every
 //!   prepared feature the program reads. The decoder recomputes it from its own table once it
 //!   has read the program, and refuses a table that differs where the program reads it, naming
@@ -69,9 +70,9 @@ use header::Header;
 use program::{class_model, read_class_counts, write_class_counts, Predictions, Resolved};
 
 /// The format version this build writes and reads.
-pub const VERSION: u8 = 2;
+pub const VERSION: u8 = 3;
 
-/// The 12-bit signature in front of the version: a version-2 file starts 0x0C 0xC2.
+/// The 12-bit signature in front of the version: a version-3 file starts 0x0C 0xC3.
 const SIGNATURE: u16 = 0x0CC;
 
 /// Bits of the signature and version, of the checksum of the bytes, of the check of the table
@@ -146,6 +147,76 @@ pub struct Decoded {
     pub header_bits: f64,
     pub model_bits: f64,
     pub data_bits: f64,
+}
+
+/// What a program's header costs besides the table: which kind it is, and its operator set or
+/// how many prepared features it reads.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ProgramKind {
+    Null,
+    Formula(OpSet),
+    /// A network reading `inputs` prepared features (all of them, in order, when it is their
+    /// count).
+    Network { inputs: usize },
+}
+
+impl Program {
+    pub fn kind(&self) -> ProgramKind {
+        match self {
+            Program::Null => ProgramKind::Null,
+            Program::Formula { ops, .. } => ProgramKind::Formula(*ops),
+            Program::Network { features, .. } => ProgramKind::Network { inputs: features.len() },
+        }
+    }
+}
+
+/// The bits a .occam file of one table spends besides its program and data, for each kind of
+/// program: the signature, checksum, header, program kind and alphabet or inputs, the table
+/// check and the closing check, exactly as [`encode`] counts them in `header_bits`. Every
+/// total occam reports counts it, so that a candidate's total is the size of the file that
+/// would send it (on the rows the file codes).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct HeaderCost {
+    /// Everything before the program's kind, and the checks.
+    common: f64,
+    features: usize,
+}
+
+impl HeaderCost {
+    /// The header of `table` as [`encode`] would write it with `options`.
+    pub fn of(table: &Table, options: &CodecOptions) -> Result<HeaderCost, CodecError> {
+        let (header, dataset) = Header::of(table, &options.prepare)?;
+        let features = dataset.features.len();
+        let mut e = Encoder::new();
+        header.write(&mut e, table)?;
+        e.write_natural(features as u64);
+        let checks = SIGNATURE_BITS + (CHECKSUM_BITS + TABLE_CHECK_BITS + CHECK_BITS) as f64;
+        Ok(HeaderCost { common: e.bits() + checks, features })
+    }
+
+    /// The header's bits for a program of this kind.
+    pub fn bits(&self, kind: ProgramKind) -> f64 {
+        let resolved = match kind {
+            ProgramKind::Null => Resolved::Null,
+            ProgramKind::Formula(ops) => {
+                Resolved::Formula { expr: Expr::default(), constants: Vec::new(), ops }
+            }
+            ProgramKind::Network { inputs } => Resolved::Network {
+                code: NetworkCode {
+                    activation: crate::model::Activation::Relu,
+                    output: crate::model::Output::Regression,
+                    layers: Vec::new(),
+                },
+                // Which inputs does not change the length: each is uniform over the features.
+                inputs: (0..inputs).collect(),
+            },
+        };
+        let mut e = Encoder::new();
+        match resolved.write_kind(&mut e, self.features) {
+            Ok(()) => self.common + e.bits(),
+            Err(_) => f64::INFINITY,
+        }
+    }
 }
 
 /// Writes `program` and `table`'s target coded given it.

@@ -27,6 +27,42 @@ const MAX_WIDTH: u64 = 1 << 16;
 /// Which program a file holds: one of three, log₂3 bits.
 const KINDS: u64 = 3;
 
+/// The operator sets a formula is usually searched with, by their prefix codes: the default
+/// set costs 1 bit ("1"), + − × ÷ 2 ("01"), every operator 3 ("001"); any other set is "000"
+/// and a bit for each of the 20 operators.
+const PRESETS: [OpSet; 3] = [OpSet::DEFAULT, OpSet::ARITH, OpSet::ALL];
+
+/// Writes a formula's operator set: a preset's prefix code, or "000" and the mask.
+fn write_ops(e: &mut Encoder, ops: OpSet) -> Result<(), CodecError> {
+    for preset in PRESETS {
+        let this = ops == preset;
+        e.write_bit(this);
+        if this {
+            return Ok(());
+        }
+    }
+    let mask =
+        Op::ALL.iter().enumerate().fold(0u64, |m, (i, op)| m | (ops.contains(*op) as u64) << i);
+    e.write_raw(mask, Op::ALL.len() as u32).map_err(CodecError::Coder)
+}
+
+/// Reads [`write_ops`].
+fn read_ops(d: &mut Decoder) -> Result<OpSet, CodecError> {
+    for preset in PRESETS {
+        if d.read_bit()? {
+            return Ok(preset);
+        }
+    }
+    let mask = d.read_raw(Op::ALL.len() as u32)?;
+    let mut ops = OpSet::EMPTY;
+    for (i, op) in Op::ALL.iter().enumerate() {
+        if mask >> i & 1 == 1 {
+            ops.insert(*op);
+        }
+    }
+    Ok(ops)
+}
+
 /// A program made concrete on the prepared table: feature names turned into column indices,
 /// constants into the values the decoder will have.
 #[derive(Debug, Clone)]
@@ -208,11 +244,7 @@ impl Resolved {
             Resolved::Null => e.write_uniform(0, KINDS).map_err(coder),
             Resolved::Formula { ops, .. } => {
                 e.write_uniform(1, KINDS).map_err(coder)?;
-                let mask = Op::ALL
-                    .iter()
-                    .enumerate()
-                    .fold(0u64, |m, (i, op)| m | (ops.contains(*op) as u64) << i);
-                e.write_raw(mask, Op::ALL.len() as u32).map_err(coder)
+                write_ops(e, *ops)
             }
             Resolved::Network { inputs, .. } => {
                 e.write_uniform(2, KINDS).map_err(coder)?;
@@ -243,14 +275,7 @@ impl Resolved {
                 if features > MAX_NODES {
                     return Err(damaged("a formula over more than 65,535 features"));
                 }
-                let mask = d.read_raw(Op::ALL.len() as u32)?;
-                let mut ops = OpSet::EMPTY;
-                for (i, op) in Op::ALL.iter().enumerate() {
-                    if mask >> i & 1 == 1 {
-                        ops.insert(*op);
-                    }
-                }
-                Resolved::Formula { expr: Expr::default(), constants: Vec::new(), ops }
+                Resolved::Formula { expr: Expr::default(), constants: Vec::new(), ops: read_ops(d)? }
             }
             _ => {
                 let inputs = if d.read_bit()? {

@@ -71,6 +71,9 @@ fn round_trip_with(program: &Program, table: &Table, options: &CodecOptions) -> 
             assert!((coded - read).abs() < 1e-6, "{name}: encoded {coded}, decoded {read}");
         }
     }
+    // What the reports count as the header before any file is written.
+    let foreseen = HeaderCost::of(table, options).unwrap().bits(program.kind());
+    assert!((foreseen - encoded.header_bits).abs() < 1e-6, "header: foreseen {foreseen}, coded {}", encoded.header_bits);
     let size = encoded.bytes.len() as f64 * 8.0;
     let total = encoded.total_bits();
     eprintln!(

@@ -93,7 +93,9 @@ pub fn mdl_plot_with<DB: DrawingBackend>(
         .axis_desc_style(("sans-serif", px(AXIS_FONT, scale)))
         .draw()?;
 
-    // Lines of equal total: x + y = b, sampled evenly on the log x axis.
+    // Lines of equal total: x + y = b, sampled evenly on the log x axis. A total counts the
+    // file's header, which is on neither axis: each line is drawn at its total less its header,
+    // so a point lies on the line of its own total.
     let iso = move |total: f64| {
         let (lo, hi) = (libm::log(x_min), libm::log(total.min(x_max)));
         (0..=200).map(move |i| libm::exp(lo + (hi - lo) * i as f64 / 200.0)).map(move |x| (x, total - x)).filter(move |p| p.1 >= y_min)
@@ -107,8 +109,8 @@ pub fn mdl_plot_with<DB: DrawingBackend>(
     let line = (NOTE_FONT * 1.3 * scale) / plot_height.max(1) as f64 * (libm::log(y_max) - libm::log(y_min));
     let mut last_label = f64::NEG_INFINITY;
     for b in baselines {
-        chart.draw_series(LineSeries::new(iso(b.total_bits), BASELINE.mix(0.6).stroke_width(px(1.0, scale) as u32)))?;
-        let at = libm::log(b.total_bits.min(y_max / 1.2) * 0.88).max(last_label + line);
+        chart.draw_series(LineSeries::new(iso(b.total_bits - b.header_bits), BASELINE.mix(0.6).stroke_width(px(1.0, scale) as u32)))?;
+        let at = libm::log((b.total_bits - b.header_bits).min(y_max / 1.2) * 0.88).max(last_label + line);
         last_label = at;
         chart.draw_series(std::iter::once(Text::new(
             format!("{} {:.0}", b.name, b.total_bits),
@@ -117,7 +119,7 @@ pub fn mdl_plot_with<DB: DrawingBackend>(
         )))?;
     }
     if let Some(best) = report.best.and_then(|b| report.candidates.get(b)) {
-        chart.draw_series(LineSeries::new(iso(best.total_bits), BEST.mix(0.35).stroke_width(px(1.0, scale) as u32)))?;
+        chart.draw_series(LineSeries::new(iso(best.total_bits - best.header_bits), BEST.mix(0.35).stroke_width(px(1.0, scale) as u32)))?;
     }
 
     // The Pareto front, joined in order of model bits.
@@ -492,7 +494,7 @@ mod tests {
             candidates: vec![c(4.0, 213.0), c(12.0, 129.0), c(38.0, 107.0)],
             front: vec![0, 1, 2],
             best: Some(1),
-            baselines: vec![Baseline { name: "deflate".into(), total_bits: 416.0 }],
+            baselines: vec![Baseline { name: "deflate".into(), total_bits: 416.0, ..Default::default() }],
             ..Default::default()
         }
     }
@@ -520,9 +522,9 @@ mod tests {
     fn baselines_of_nearly_equal_length_are_labelled_apart() {
         let mut r = report();
         r.baselines = vec![
-            Baseline { name: "null".into(), total_bits: 300.0 },
-            Baseline { name: "literal".into(), total_bits: 302.0 },
-            Baseline { name: "deflate".into(), total_bits: 416.0 },
+            Baseline { name: "null".into(), total_bits: 300.0, ..Default::default() },
+            Baseline { name: "literal".into(), total_bits: 302.0, ..Default::default() },
+            Baseline { name: "deflate".into(), total_bits: 416.0, ..Default::default() },
         ];
         for scale in [1.0, 2.0] {
             let mut svg = String::new();

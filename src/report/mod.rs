@@ -195,6 +195,9 @@ pub struct ColumnSummary {
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Baseline {
     pub name: String,
+    /// The part of the total that is the .occam file's header, as for a [`Candidate`].
+    #[serde(default)]
+    pub header_bits: f64,
     pub total_bits: f64,
 }
 
@@ -226,6 +229,13 @@ pub struct Candidate {
     pub params: Option<usize>,
     pub model_bits: f64,
     pub data_bits: f64,
+    /// What the .occam file that sends this program spends besides model and data (signature,
+    /// checksums, the target's name and step, the program's kind): the same for every candidate
+    /// of a kind, so it never changes their order within a family. 0 until counted.
+    #[serde(default)]
+    pub header_bits: f64,
+    /// Header + model + data: the size of the file that sends this program and the rows it
+    /// was scored on.
     pub total_bits: f64,
     pub test: TestScore,
 }
@@ -252,6 +262,16 @@ pub struct FeatureImportance {
     pub mutual_information_bits: f64,
     /// Kept by the selection.
     pub selected: bool,
+}
+
+impl Candidate {
+    /// Counts the file's header in this candidate's total, once.
+    pub fn count_header(&mut self, bits: f64) {
+        if self.header_bits == 0.0 {
+            self.header_bits = bits;
+            self.total_bits += bits;
+        }
+    }
 }
 
 impl Report {

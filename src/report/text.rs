@@ -144,12 +144,13 @@ pub fn front_table(report: &Report) -> String {
         ));
     } else if let Some(best) = report.best.and_then(|b| report.candidates.get(b)) {
         out.push_str(&format!(
-            "\nbest: {} = {}  ({:.1} bits: {:.1} model + {:.1} data)\n",
+            "\nbest: {} = {}  ({:.1} bits: {:.1} model + {:.1} data + {:.1} header)\n",
             d.target.as_deref().unwrap_or("y"),
             best.formula.as_deref().unwrap_or(&best.description),
             best.total_bits,
             best.model_bits,
-            best.data_bits
+            best.data_bits,
+            best.header_bits
         ));
     }
     if let Some(s) = &report.search {

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::codec::Program;
 use crate::compress::{CompressOptions, Compressor, Judge, NetworkCode, Variant};
 use crate::control::{Cancel, Clock, Observer, Progress};
 use crate::model::{self, Activation, FitError, Mlp, TrainSettings, Training};
@@ -179,7 +180,9 @@ pub fn compress(
 }
 
 /// Rank features by `s.measure` under a model, keep the chosen ones, refit and compare in bits.
-pub fn select(dataset: &Dataset, s: &SelectSettings, seed: u64, report: &mut Report, observer: &dyn Observer, cancel: &Cancel) -> Result<(), RunError> {
+/// Returns the programs of the candidates it added, in order: the network on every feature and,
+/// when fewer were kept, the one refitted on them.
+pub fn select(dataset: &Dataset, s: &SelectSettings, seed: u64, report: &mut Report, observer: &dyn Observer, cancel: &Cancel) -> Result<Vec<Program>, RunError> {
     let settings = TrainSettings { hidden: s.hidden.clone(), seed, ..TrainSettings::default() };
     let model = fit(dataset, &settings, observer, cancel, "model for importance")?.model;
     let judge = Judge::new(dataset);
@@ -216,7 +219,9 @@ pub fn select(dataset: &Dataset, s: &SelectSettings, seed: u64, report: &mut Rep
         .collect();
     // The model on all features and refitted on the chosen ones, on the same scale.
     let all = judge.score_mlp(&model);
-    let float = |m: &Mlp| crate::compress::encode(m, &vec![crate::compress::LayerSetting::FLOAT32; m.layers.len()]).bits();
+    let code = |m: &Mlp| crate::compress::encode(m, &vec![crate::compress::LayerSetting::FLOAT32; m.layers.len()]);
+    let float = |m: &Mlp| code(m).bits();
+    let program = |m: &Mlp, on: &Dataset| Program::Network { code: code(m), features: on.features.iter().map(|f| f.name.clone()).collect() };
     let describe = |m: &Mlp, n: usize| format!("{} on {n} of {} features", m.family(), dataset.features.len());
     let as_candidate = |m: &Mlp, scores: crate::compress::Scores, n: usize| Candidate {
         family: m.family().into(),
@@ -229,13 +234,15 @@ pub fn select(dataset: &Dataset, s: &SelectSettings, seed: u64, report: &mut Rep
         ..Default::default()
     };
     report.candidates.push(as_candidate(&model, all, dataset.features.len()));
+    let mut programs = vec![program(&model, dataset)];
     if keep.len() < dataset.features.len() {
         let chosen = crate::select::subset(dataset, &keep);
         let refit = fit(&chosen, &settings, observer, cancel, "refit on the chosen features")?.model;
         let scores = Judge::new(&chosen).score_mlp(&refit);
         report.candidates.push(as_candidate(&refit, scores, keep.len()));
+        programs.push(program(&refit, &chosen));
     }
     observer.progress(&Progress::new("select", 2, 2, format!("kept {} of {} features", keep.len(), dataset.features.len())));
     report.settle();
-    Ok(())
+    Ok(programs)
 }

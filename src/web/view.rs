@@ -234,10 +234,11 @@ pub fn fit_plot(report: &Report, sample: Option<&Sample>, selected: Option<usize
     data_table(&picture);
 }
 
-/// A point's tooltip on the MDL plot: "sqrt(a)**3: 12 model bits + 155 data bits = 167".
+/// A point's tooltip on the MDL plot: "sqrt(a)**3: 12 model bits + 155 data bits + 70 header = 237".
 pub fn tooltip(c: &Candidate) -> String {
     let program = c.formula.as_deref().unwrap_or(&c.description);
-    tf("tooltip", &[("program", program), ("model", &format!("{:.0}", c.model_bits)), ("data", &format!("{:.0}", c.data_bits)), ("total", &format!("{:.0}", c.total_bits))])
+    let bits = |v: f64| format!("{v:.0}");
+    tf("tooltip", &[("program", program), ("model", &bits(c.model_bits)), ("data", &bits(c.data_bits)), ("header", &bits(c.header_bits)), ("total", &bits(c.total_bits))])
 }
 
 /// The fit plot's points as a table for assistive technology (visually hidden).
@@ -463,7 +464,7 @@ fn headline(report: &Report, live: bool) {
 }
 
 /// "It explains 99.97 % of what the average leaves, each row predicted from the others. 12 bits
-/// of law + 155 bits of corrections = 167 bits; the average alone needs 277."
+/// of law + 155 bits of corrections + 70 of header = 237 bits; the average alone needs 330."
 fn explained(report: &Report, best: &Candidate) -> String {
     let loo = report.dataset.validation == Some(crate::prepare::Validation::LeaveOneOut);
     let mut text = String::new();
@@ -482,7 +483,7 @@ fn explained(report: &Report, best: &Candidate) -> String {
         text = tf("right_share", &[("percent", &format!("{:.1}", accuracy * 100.0)), ("how", how)]);
     }
     let null = report.candidates.iter().find(|c| c.family == "null").map(|c| c.total_bits);
-    let parts = [("model", format!("{:.0}", best.model_bits)), ("data", format!("{:.0}", best.data_bits)), ("total", format!("{:.0}", best.total_bits))];
+    let parts = [("model", best.model_bits), ("data", best.data_bits), ("header", best.header_bits), ("total", best.total_bits)].map(|(k, v)| (k, format!("{v:.0}")));
     let parts: Vec<(&str, &str)> = parts.iter().map(|(k, v)| (*k, v.as_str())).collect();
     text.push_str(&tf(if best.formula.is_some() { "bits_law" } else { "bits_model" }, &parts));
     if let Some(null) = null {

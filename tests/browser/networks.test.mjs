@@ -36,7 +36,7 @@ test("iris: compress draws every variant, select draws the importance, and both 
     const family = await b.page.getAttribute("#headline", "data-family");
     assert.match(family, /^(mlp|logistic)$/, family);
     assert.match(await b.page.textContent("#headline-law"), /^species: (MLP|logistic) /);
-    assert.match(await b.page.textContent("#headline-words"), /^It names \d+\.\d % of the rows right \(on rows it was not fitted on\)\. Model \d+ bits \+ corrections \d+ = \d+ bits/);
+    assert.match(await b.page.textContent("#headline-words"), /^It names \d+\.\d % of the rows right \(on rows it was not fitted on\)\. Model \d+ bits \+ corrections \d+ \+ header \d+ = \d+ bits/);
     // A classification has no curve to draw.
     assert.equal(await b.page.$eval("#fit-figure", (f) => getComputedStyle(f).display), "none");
     const best = rows.find((r) => r[0] === "★");
@@ -61,7 +61,7 @@ test("iris: compress draws every variant, select draws the importance, and both 
     const [download] = await Promise.all([b.page.waitForEvent("download"), b.page.click("#download-code")]);
     const code = await readFile(await download.path());
     assert.match(download.suggestedFilename(), /^iris-(mlp|logistic)\.occam$/);
-    assert.deepEqual([...code.subarray(0, 2)], [0x0c, 0xc0 | 2], "the .occam signature (format 2)");
+    assert.deepEqual([...code.subarray(0, 2)], [0x0c, 0xc0 | 3], "the .occam signature (format 3)");
     await b.page.waitForFunction(() => /\.occam: \d+ bytes/.test(document.querySelector("#status").textContent));
     const status = await b.page.textContent("#status");
     const bits = Number(status.match(/\((\d+) bits coded\)/)[1]);

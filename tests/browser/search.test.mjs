@@ -42,7 +42,7 @@ test("Kepler: the search finds T = a^(3/2) and draws it", async () => {
     // The law as mathematics, and in words a student reads: against the average, in bits.
     assert.ok(await b.page.$("#headline-law math msup, #headline-law math msqrt"), "the headline's law is MathML with its power");
     const words = await b.page.textContent("#headline-words");
-    assert.match(words, /^It explains (more than )?99\.\d+ % of what the average leaves \(each row predicted from the others\)\. Law \d+ bits \+ corrections \d+ = \d+ bits; the average alone: \d+\.$/, words);
+    assert.match(words, /^It explains (more than )?99\.\d+ % of what the average leaves \(each row predicted from the others\)\. Law \d+ bits \+ corrections \d+ \+ header \d+ = \d+ bits; the average alone: \d+\.$/, words);
     const headline = `T = ${formula}: ${words}`;
     const best = await b.page.$eval("#front-table tr.best td.formula", (td) => td.dataset.text);
     assert.equal(best, formula, "the headline's law is the best row");
