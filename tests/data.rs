@@ -121,6 +121,31 @@ fn duplicate_and_empty_names_are_repaired_with_warnings() {
 }
 
 #[test]
+fn many_repairs_of_one_kind_are_listed_ten_and_counted() {
+    // 20,000 copies of one name, 30 empty names, and 40 columns of words among numbers.
+    let mut header = vec!["x"; 20_000];
+    header.extend(vec![""; 30]);
+    let width = header.len();
+    let mut text = header.join(",") + "\n";
+    for row in 0..30 {
+        let cells: Vec<String> = (0..width).map(|j| if row == 0 && j < 40 { "word".into() } else { format!("{j}") }).collect();
+        text += &(cells.join(",") + "\n");
+    }
+    let loaded = read(text.as_bytes());
+    assert_eq!(loaded.table.columns.len(), width);
+    assert_eq!(loaded.table.columns[19_999].name, "x_20000");
+    let warnings: Vec<String> = loaded.warnings.iter().map(|w| w.to_string()).collect();
+    let of = |words: &str| warnings.iter().filter(|w| w.contains(words)).count();
+    assert_eq!(of("appears twice"), 10, "{warnings:#?}");
+    assert_eq!(of("no name here"), 10, "{warnings:#?}");
+    assert_eq!(of("not a number"), 10, "{warnings:#?}");
+    for more in ["and 19989 more repeated names", "and 20 more columns with no name", "and 30 more columns with cells that are not numbers"] {
+        assert_eq!(of(more), 1, "{more}: {warnings:#?}");
+    }
+    assert_eq!(warnings.len(), 33, "{warnings:#?}");
+}
+
+#[test]
 fn trailing_empty_cells_are_dropped_with_a_warning() {
     let loaded = read(b"x,y\n1,2,\n3,4,,\n");
     assert_eq!(loaded.table.columns.len(), 2);

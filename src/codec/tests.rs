@@ -433,6 +433,53 @@ fn a_forged_network_is_refused_before_any_work() {
     assert!(matches!(result, Err(CodecError::Program { .. })), "{result:?}");
 }
 
+/// A file forged by hand, with a valid checksum and a header for this very table, whose network
+/// the writer would refuse: the reader refuses it too, while it reads the layers and before it
+/// computes a prediction (the decompression bomb of issue 13: 16 GiB asked for by 65 bytes).
+#[test]
+fn a_hand_forged_network_bomb_is_refused_while_its_layers_are_read() {
+    let t = table(&noisy_csv());
+    let options = options("y");
+    let (header, dataset) = Header::of(&t, &options.prepare).unwrap();
+    let features = dataset.features.len();
+    let forge = |layers: Vec<LayerCode>| -> Vec<u8> {
+        let code = NetworkCode { activation: Activation::Relu, output: Output::Regression, layers };
+        let resolved = Resolved::Network { code, inputs: (0..features).collect() };
+        let mut e = Encoder::new();
+        header.write(&mut e, &t).unwrap();
+        e.write_natural(features as u64);
+        resolved.write_kind(&mut e, features).unwrap();
+        let check = table_check(&dataset, &resolved.reads(), t.rows);
+        e.write_raw(check as u64, TABLE_CHECK_BITS).unwrap();
+        resolved.write_model(&mut e, features).unwrap();
+        for _ in 0..64 {
+            e.write_raw(0, 32).unwrap();
+        }
+        let payload = e.finish();
+        let mut bytes = ((SIGNATURE << 4) | VERSION as u16).to_be_bytes().to_vec();
+        bytes.extend(checksum(&payload).to_be_bytes());
+        bytes.extend(payload);
+        bytes
+    };
+    let rank_one = |width: usize| LayerCode {
+        weights: WeightCode::LowRank { left: zeros(width, 1), right: zeros(1, width) },
+        bias: zeros(1, width),
+    };
+    let first = |width: usize| LayerCode { weights: WeightCode::Full(zeros(width, features)), bias: zeros(1, width) };
+    let last = |width: usize| LayerCode { weights: WeightCode::Full(zeros(1, width)), bias: zeros(1, 1) };
+    let wide = 1 << 16;
+    // One rank-1 layer that multiplies out to 2³² weights.
+    let product = forge(vec![first(wide), rank_one(wide), last(wide)]);
+    // Sixty rank-1 layers of 2¹³, each 2²⁶ weights multiplied out: minutes of work per row.
+    let deep = forge([first(1 << 13)].into_iter().chain((0..60).map(|_| rank_one(1 << 13))).chain([last(1 << 13)]).collect());
+    for (name, bytes) in [("product", product), ("deep", deep)] {
+        match decode(&bytes, &t) {
+            Err(CodecError::Damaged { why }) => assert!(why.contains("weights"), "{name}: {why}"),
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+}
+
 #[test]
 fn garbage_gives_errors_not_panics() {
     let t = table(&classes_csv());

@@ -105,13 +105,15 @@ pub fn load(name: &str, bytes: &[u8], options: &LoadOptions) -> Result<Loaded, L
         }
     }
     let rows = part.rows as usize;
+    let mut strays = Vec::new();
     let columns = part
         .builders
         .into_iter()
         .zip(header)
         .enumerate()
-        .map(|(index, (builder, name))| builder.finish(index, name, rows, &mut warnings))
+        .map(|(index, (builder, name))| builder.finish(index, name, rows, &mut strays))
         .collect();
+    warnings.extend(listed(strays, |more| format!("and {more} more columns with cells that are not numbers, treated as missing")));
     Ok(Loaded { table: Table { name: name.to_string(), columns, rows, dialect }, warnings })
 }
 
@@ -363,6 +365,7 @@ impl<'a> Reader<'a> {
         // header's length however many times a name repeats.
         let mut taken: HashSet<String> = HashSet::with_capacity(self.buffer.len());
         let mut next_number: HashMap<String, usize> = HashMap::new();
+        let (mut unnamed, mut renamed) = (Vec::new(), Vec::new());
         for (i, raw) in self.buffer.iter().map(<[u8]>::trim_ascii).enumerate() {
             let name = std::str::from_utf8(raw).map_err(|_| {
                 LoadError::new(
@@ -373,7 +376,7 @@ impl<'a> Reader<'a> {
             let mut name = name.to_string();
             if name.is_empty() {
                 name = format!("column_{}", i + 1);
-                warnings.push(Warning {
+                unnamed.push(Warning {
                     position: Position::cell(line, i, &name),
                     message: format!("the header has no name here; called it '{name}'"),
                 });
@@ -386,7 +389,7 @@ impl<'a> Reader<'a> {
                 }
                 name = format!("{base}_{k}");
                 *k += 1;
-                warnings.push(Warning {
+                renamed.push(Warning {
                     position: Position::cell(line, i, &base),
                     message: format!("the name '{base}' appears twice; renamed this one '{name}'"),
                 });
@@ -394,6 +397,8 @@ impl<'a> Reader<'a> {
             taken.insert(name.clone());
             names.push(name);
         }
+        warnings.extend(listed(unnamed, |more| format!("and {more} more columns with no name, each called column_ and its position")));
+        warnings.extend(listed(renamed, |more| format!("and {more} more repeated names, each renamed with the next free number")));
         Ok(names)
     }
 
@@ -448,6 +453,20 @@ impl<'a> Reader<'a> {
     fn line(&self) -> u64 {
         self.place(self.buffer.position()).0
     }
+}
+
+/// The most warnings of one kind listed one by one: a header of 20,000 copies of one name gives
+/// ten lines and a count, not 20,000 lines.
+const LISTED: usize = 10;
+
+/// The first [`LISTED`] of `found`, then one warning that counts the rest in `more`'s words.
+fn listed(mut found: Vec<Warning>, more: impl Fn(usize) -> String) -> Vec<Warning> {
+    if found.len() > LISTED {
+        let rest = found.len() - LISTED;
+        found.truncate(LISTED);
+        found.push(Warning { position: Position::default(), message: more(rest) });
+    }
+    found
 }
 
 fn plural(n: usize) -> &'static str {

@@ -75,7 +75,9 @@ test("Kepler: the search finds T = a^(3/2) and draws it", async () => {
     console.log(`# Kepler: the law on screen ${found.toFixed(2)} s after the click; done ${elapsed.toFixed(2)} s (budget 2 s): ${headline}`);
     await screenshot(b.page, "kepler-search");
 
-    // Hovering over a point of the plot selects its row.
+    // Hovering over a point of the plot selects its row (the plot scrolled into view first:
+    // unchecking the box above the table may have scrolled it away).
+    await b.page.locator("#mdl-plot").scrollIntoViewIfNeeded();
     const hover = await b.page.$eval("#mdl-plot", (c) => {
       const r = c.getBoundingClientRect();
       const best = Number(document.querySelector("#front-table tr.best").dataset.index);
@@ -84,7 +86,7 @@ test("Kepler: the search finds T = a^(3/2) and draws it", async () => {
     });
     await b.page.mouse.move(hover[0], hover[1]);
     await b.page.waitForFunction((i) => document.querySelector("#front-table tr.selected")?.dataset.index === String(i), hover[2]);
-    assert.match(await b.page.getAttribute("#mdl-plot", "title"), /^.+: \d+ model bits \+ \d+ data bits = \d+$/, "the point's tooltip");
+    assert.match(await b.page.getAttribute("#mdl-plot", "title"), /^.+: \d+ model bits \+ \d+ data bits \+ \d+ header = \d+$/, "the point's tooltip");
 
     // Downloads: the report, the candidates and the plot, all made on the page (blob: URLs).
     const { readFile } = await import("node:fs/promises");
@@ -210,7 +212,7 @@ test("the page speaks Chinese: the switch, the URL, and a search's headline", as
     await b.page.fill("#seconds", "1");
     await b.page.click("#run-search");
     await b.page.waitForFunction(() => document.querySelector("#status").textContent.startsWith("完成"), null, { timeout: 30_000 });
-    assert.match(await b.page.textContent("#headline-words"), /^它解释了平均值无法解释部分的 99\.\d+%( 以上)?（每一行都由其余各行来预测）。定律 \d+ 比特 \+ 修正 \d+ 比特 = \d+ 比特；单用平均值：\d+ 比特。$/);
+    assert.match(await b.page.textContent("#headline-words"), /^它解释了平均值无法解释部分的 99\.\d+%( 以上)?（每一行都由其余各行来预测）。定律 \d+ 比特 \+ 修正 \d+ 比特 \+ 文件头 \d+ 比特 = \d+ 比特；单用平均值：\d+ 比特。$/);
     assert.match(await b.page.textContent("#fit-caption"), /^测量到的 T 随 a 的变化/);
     assert.equal(await b.page.textContent('#front-table th[data-sort="total"]'), "总比特");
     await screenshot(b.page, "kepler-chinese");
