@@ -550,6 +550,8 @@ fn formula_candidate(p: &search::Polished) -> Candidate {
         formula: Some(p.text.clone()),
         latex: Some(p.latex.clone()),
         mathml: Some(p.mathml.clone()),
+        familiar: p.familiar.as_ref().map(|f| f.0.clone()),
+        familiar_mathml: p.familiar.as_ref().map(|f| f.1.clone()),
         python: Some(p.python.clone()),
         expression: p.expr.print(crate::expr::Syntax::Text, &[]).ok(),
         model_bits: p.model_bits,

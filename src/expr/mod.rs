@@ -12,6 +12,7 @@
 //!   transcendental functions;
 //! - [`print`](mod@print) and [`parse`](mod@parse): text that sympy reads, LaTeX, Python and
 //!   Rust, and back;
+//! - [`familiar`]: a power law's familiar form (T = √a³ read as T² = a³);
 //! - [`simplify`]: constant folding, exact identities, canonical order and a structural hash;
 //! - [`saturate`]: equality saturation with `egg`, for the final front's shortest equal forms.
 //!
@@ -20,11 +21,13 @@
 pub mod approx;
 pub mod error;
 pub mod eval;
+pub mod familiar;
 pub mod node;
 pub mod op;
 pub mod parse;
 pub mod print;
 pub mod random;
+mod ratio;
 pub mod saturate;
 pub mod simplify;
 pub mod throughput;

@@ -15,6 +15,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::fit::{Mode, Picture};
+use crate::words::{self, Lang};
 use super::{Candidate, Report};
 
 /// Colours of the families, and of the highlight.
@@ -24,12 +25,105 @@ const NETWORK: RGBColor = RGBColor(234, 88, 12);
 const BEST: RGBColor = RGBColor(220, 38, 38);
 const BASELINE: RGBColor = RGBColor(120, 120, 120);
 
-fn family_colour(family: &str) -> RGBColor {
-    match family {
-        "formula" => FORMULA,
-        "linear" | "logistic" => LINEAR,
-        "null" => BASELINE,
-        _ => NETWORK,
+/// How a candidate is marked on the plot: by family, and a network by how it was compressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mark {
+    /// A filled circle.
+    Formula,
+    /// A filled square.
+    Linear,
+    /// A hollow triangle: a network as trained (float32).
+    Network,
+    /// A filled triangle: a network with its weights rounded.
+    Quantised,
+    /// A diamond: a network with its smallest weights set to zero.
+    Pruned,
+    /// A cross: a network with layers written as two thin matrices.
+    LowRank,
+    /// A large filled triangle: a network compressed with searched settings.
+    Searched,
+    /// A grey ring: the mean alone, on its own baseline.
+    Null,
+    /// The red ring around the shortest total.
+    Best,
+}
+
+impl Mark {
+    pub fn of(c: &Candidate) -> Mark {
+        match c.family.as_str() {
+            "formula" => Mark::Formula,
+            "null" => Mark::Null,
+            "linear" | "logistic" => Mark::Linear,
+            _ => match c.compression.as_deref() {
+                Some("float32") => Mark::Network,
+                Some("pruned") => Mark::Pruned,
+                Some("low rank") => Mark::LowRank,
+                Some("searched") => Mark::Searched,
+                _ => Mark::Quantised,
+            },
+        }
+    }
+}
+
+/// One line of the plot's legend: its mark (None for the grey baselines, drawn as a line) and
+/// the key of its words in the page's texts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LegendEntry {
+    pub mark: Option<Mark>,
+    pub key: &'static str,
+}
+
+/// The legend of `report`'s plot: an entry for each kind of mark it draws, in a fixed order.
+pub fn legend(report: &Report) -> Vec<LegendEntry> {
+    let has = |f: &dyn Fn(&Candidate) -> bool| report.candidates.iter().any(f);
+    let mut entries = Vec::new();
+    let mut add = |mark, key| entries.push(LegendEntry { mark, key });
+    if has(&|c| c.family == "formula") {
+        add(Some(Mark::Formula), "legend_formula");
+    }
+    if has(&|c| c.family == "linear" || c.family == "logistic") {
+        add(Some(Mark::Linear), "legend_linear");
+    }
+    if has(&|c| c.family == "mlp") {
+        add(Some(Mark::Network), "legend_network");
+        add(Some(Mark::Pruned), "legend_pruned");
+        add(Some(Mark::LowRank), "legend_low_rank");
+    }
+    if has(&|c| c.family == "null") {
+        add(Some(Mark::Null), "legend_null");
+    }
+    if report.best.is_some() {
+        add(Some(Mark::Best), "legend_best");
+    }
+    if !report.baselines.is_empty() {
+        add(None, "legend_baselines");
+    }
+    entries
+}
+
+/// Draws `mark` at `at` on `area`, in either the chart's coordinates or pixels.
+fn draw_mark<DB: DrawingBackend, CT: CoordTranslate>(
+    area: &DrawingArea<DB, CT>,
+    at: CT::From,
+    mark: Mark,
+    scale: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>>
+where
+    CT::From: Clone + 'static,
+{
+    let r = |size: f64| px(size, scale);
+    match mark {
+        Mark::Formula => area.draw(&Circle::new(at, r(5.0), FORMULA.filled())),
+        Mark::Null => area.draw(&Circle::new(at, r(6.0), BASELINE.stroke_width(r(3.0) as u32))),
+        Mark::Best => area.draw(&Circle::new(at, r(8.0), BEST.stroke_width(r(3.0) as u32))),
+        Mark::Linear => area.draw(&(EmptyElement::at(at) + Rectangle::new([(-r(5.0), -r(5.0)), (r(5.0), r(5.0))], LINEAR.filled()))),
+        Mark::Network => area.draw(&TriangleMarker::new(at, r(7.0), NETWORK.stroke_width(r(2.0) as u32))),
+        Mark::Quantised => area.draw(&TriangleMarker::new(at, r(6.0), NETWORK.filled())),
+        Mark::Pruned => area.draw(
+            &(EmptyElement::at(at) + Polygon::new(vec![(0, -r(6.0)), (r(6.0), 0), (0, r(6.0)), (-r(6.0), 0)], NETWORK.filled())),
+        ),
+        Mark::LowRank => area.draw(&Cross::new(at, r(5.0), NETWORK.stroke_width(r(2.0) as u32))),
+        Mark::Searched => area.draw(&TriangleMarker::new(at, r(9.0), NETWORK.filled())),
     }
 }
 
@@ -43,8 +137,12 @@ pub struct Labels<'a> {
 }
 
 impl Labels<'static> {
-    pub const ENGLISH: Labels<'static> =
-        Labels { x: "model bits (the program)", y: "data bits (given the program)", shortest: "shortest: {bits} bits" };
+    pub const ENGLISH: Labels<'static> = Labels::of(Lang::En);
+
+    /// The plot's words in `lang`, from [`crate::words`].
+    pub const fn of(lang: Lang) -> Labels<'static> {
+        Labels { x: words::get(lang, "plot_x"), y: words::get(lang, "plot_y"), shortest: words::get(lang, "plot_shortest") }
+    }
 }
 
 /// A size in CSS pixels at `scale`, in the backend's pixels.
@@ -139,33 +237,14 @@ pub fn mdl_plot_with<DB: DrawingBackend>(
             continue;
         }
         let at = (c.model_bits, c.data_bits.max(1.0));
-        let colour = family_colour(&c.family);
-        match c.family.as_str() {
-            "formula" => chart.draw_series(std::iter::once(Circle::new(at, r(5.0), colour.filled())))?,
-            // The mean: a grey ring, on its own baseline.
-            "null" => chart.draw_series(std::iter::once(Circle::new(at, r(6.0), colour.stroke_width(r(3.0) as u32))))?,
-            "linear" | "logistic" => chart.draw_series(std::iter::once(
-                EmptyElement::at(at) + Rectangle::new([(-r(5.0), -r(5.0)), (r(5.0), r(5.0))], colour.filled()),
-            ))?,
-            // Networks by how they were compressed: the float32 original hollow, quantised a
-            // triangle, pruned a diamond, low rank a cross, the searched settings a large triangle.
-            _ => match c.compression.as_deref() {
-                Some("float32") => chart.draw_series(std::iter::once(TriangleMarker::new(at, r(7.0), colour.stroke_width(r(2.0) as u32))))?,
-                Some("pruned") => chart.draw_series(std::iter::once(
-                    EmptyElement::at(at) + Polygon::new(vec![(0, -r(6.0)), (r(6.0), 0), (0, r(6.0)), (-r(6.0), 0)], colour.filled()),
-                ))?,
-                Some("low rank") => chart.draw_series(std::iter::once(Cross::new(at, r(5.0), colour.stroke_width(r(2.0) as u32))))?,
-                Some("searched") => chart.draw_series(std::iter::once(TriangleMarker::new(at, r(9.0), colour.filled())))?,
-                _ => chart.draw_series(std::iter::once(TriangleMarker::new(at, r(6.0), colour.filled())))?,
-            },
-        };
+        draw_mark(chart.plotting_area(), at, Mark::of(c), scale)?;
         if selected == Some(i) {
             chart.draw_series(std::iter::once(Circle::new(at, r(10.0), BLACK.stroke_width(r(2.0) as u32))))?;
         }
     }
     if let Some(best) = report.best.and_then(|b| report.candidates.get(b)) {
         let at = (best.model_bits, best.data_bits.max(1.0));
-        chart.draw_series(std::iter::once(Circle::new(at, r(8.0), BEST.stroke_width(r(3.0) as u32))))?;
+        draw_mark(chart.plotting_area(), at, Mark::Best, scale)?;
         chart.draw_series(std::iter::once(Text::new(
             labels.shortest.replace("{bits}", &format!("{:.0}", best.total_bits)),
             (at.0 * 1.08, at.1 * 1.25),
@@ -187,8 +266,16 @@ pub struct FitLabels<'a> {
 }
 
 impl FitLabels<'static> {
-    pub const ENGLISH: FitLabels<'static> =
-        FitLabels { predicted: "{name}, predicted", measured: "{name}, measured", log_scale: "{name} (log scale)" };
+    pub const ENGLISH: FitLabels<'static> = FitLabels::of(Lang::En);
+
+    /// The fit plot's words in `lang`, from [`crate::words`].
+    pub const fn of(lang: Lang) -> FitLabels<'static> {
+        FitLabels {
+            predicted: words::get(lang, "fit_predicted"),
+            measured: words::get(lang, "fit_measured"),
+            log_scale: words::get(lang, "fit_log_scale"),
+        }
+    }
 }
 
 /// Draws `picture` on `area`: the measured points, and the candidate's curve through them (or,
@@ -303,20 +390,52 @@ pub fn fit_plot_svg(picture: &Picture, width: u32, height: u32) -> String {
     svg
 }
 
-/// The plot as an SVG document.
+/// The plot as an SVG document, in English.
 pub fn mdl_plot_svg(report: &Report, width: u32, height: u32) -> String {
-    mdl_plot_svg_with(report, width, height, &Labels::ENGLISH)
+    mdl_plot_svg_in(report, width, height, Lang::En)
 }
 
-/// [`mdl_plot_svg`] with the words of `labels` (the page's language).
-pub fn mdl_plot_svg_with(report: &Report, width: u32, height: u32, labels: &Labels) -> String {
+/// The plot as an SVG document in `lang`, its legend drawn below it, so that a downloaded plot
+/// explains its own marks: `height` is the plot's, and the legend adds a line for each entry.
+pub fn mdl_plot_svg_in(report: &Report, width: u32, height: u32, lang: Lang) -> String {
+    let entries = legend(report);
+    let line = px(LEGEND_LINE, 1.0) as u32;
+    let full = height + if entries.is_empty() { 0 } else { line * entries.len() as u32 + line / 2 };
     let mut svg = String::new();
     {
-        let area = SVGBackend::with_string(&mut svg, (width, height)).into_drawing_area();
+        let area = SVGBackend::with_string(&mut svg, (width, full)).into_drawing_area();
+        let (plot, below) = area.split_vertically(height);
         // Drawing into a string cannot fail for I/O reasons; a layout error leaves what was drawn.
-        let _ = mdl_plot_with(&area, report, None, labels, 1.0);
+        // The legend first: the plot ends the document when it presents.
+        let _ = draw_legend(&below, &entries, lang, 1.0);
+        let _ = mdl_plot_with(&plot, report, None, &Labels::of(lang), 1.0);
     }
     svg
+}
+
+/// The height of a legend line, in CSS pixels.
+const LEGEND_LINE: f64 = 22.0;
+
+/// The legend's entries, one a line: each mark (a grey line for the baselines) and its words.
+fn draw_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[LegendEntry],
+    lang: Lang,
+    scale: f64,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    area.fill(&WHITE)?;
+    let line = px(LEGEND_LINE, scale);
+    let (left, text_at) = (px(24.0, scale), px(44.0, scale));
+    let font = ("sans-serif", px(NOTE_FONT, scale)).into_font().color(&BLACK).pos(Pos::new(HPos::Left, VPos::Center));
+    for (k, entry) in entries.iter().enumerate() {
+        let y = line / 2 + k as i32 * line;
+        match entry.mark {
+            Some(mark) => draw_mark(area, (left, y), mark, scale)?,
+            None => area.draw(&PathElement::new(vec![(left - px(8.0, scale), y - px(6.0, scale)), (left + px(8.0, scale), y + px(6.0, scale))], BASELINE.stroke_width(px(1.5, scale) as u32)))?,
+        }
+        area.draw(&Text::new(words::text(lang, entry.key).unwrap_or(entry.key).to_string(), (text_at, y), font.clone()))?;
+    }
+    Ok(())
 }
 
 /// Where each candidate is drawn on a plot of `width` × `height` at `scale` (None if not
@@ -507,6 +626,21 @@ mod tests {
         assert!(svg.contains("deflate 416"));
         assert!(svg.contains("shortest: 141 bits"));
         assert!(svg.contains("model bits (the program)"));
+    }
+
+    #[test]
+    fn the_svg_explains_its_marks_in_the_readers_language() {
+        let english = mdl_plot_svg(&report(), 900, 520);
+        assert!(english.contains("a formula") && english.contains("the shortest total: the answer"), "{english}");
+        assert!(english.contains("grey lines: what an answer must beat"));
+        assert!(!english.contains("a network"), "no network, no network in the legend");
+        let chinese = mdl_plot_svg_in(&report(), 900, 520, Lang::Zh);
+        assert!(chinese.contains("一个公式") && chinese.contains("模型比特"), "{chinese}");
+        // Three legend lines (a formula, the best, the baselines) of 22 pixels and half a line
+        // below the 520 of the plot.
+        assert!(chinese.contains("height=\"597\""), "{}", &chinese[..200]);
+        assert_eq!(chinese.matches("</svg>").count(), 1);
+        assert!(chinese.trim_end().ends_with("</svg>"));
     }
 
     /// The y coordinate of the SVG text element that holds `needle`.

@@ -213,6 +213,12 @@ pub struct Candidate {
     /// adds it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub mathml: Option<String>,
+    /// The same law in the form people learned it, where that differs (T² = a³ for T = √a³):
+    /// the whole equation as text, and as MathML without `<math>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub familiar: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub familiar_mathml: Option<String>,
     /// The formula exactly (every constant to the last bit), over x0, x1, … for the features
     /// in `dataset.features`' order: what the fit plot evaluates.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -293,7 +299,30 @@ impl Report {
         self.best = (0..c.len()).filter(finite).min_by(|&a, &b| c[a].total_bits.total_cmp(&c[b].total_bits));
         self.front = front;
     }
+
+    /// The law in a form people learned, for the headline: the best candidate's own familiar
+    /// form, or else the shortest candidate of the front that has one and is at most
+    /// [`FAMILIAR_MARGIN`] bits longer than the best (Kepler's planets: the best is
+    /// T = a^1.4998, and T = √a³, that is T² = a³, is 1.7 bits longer). With it, how many bits
+    /// longer than the best it is (0 for the best's own).
+    pub fn familiar(&self) -> Option<(&Candidate, f64)> {
+        let best = self.candidates.get(self.best?)?;
+        if best.familiar.is_some() {
+            return Some((best, 0.0));
+        }
+        self.front
+            .iter()
+            .filter_map(|&i| self.candidates.get(i))
+            .filter(|c| c.familiar.is_some() && c.total_bits - best.total_bits <= FAMILIAR_MARGIN)
+            .min_by(|a, b| a.total_bits.total_cmp(&b.total_bits))
+            .map(|c| (c, c.total_bits - best.total_bits))
+    }
 }
+
+/// How much longer than the best a familiar form may be and still be shown beside it: 2⁻¹⁰ is
+/// the odds the code gives it against the best, far from certain, so the headline says
+/// "nearly as short" and gives the difference.
+pub const FAMILIAR_MARGIN: f64 = 10.0;
 
 /// How a candidate does on rows it was not fitted on.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

@@ -153,6 +153,16 @@ pub fn front_table(report: &Report) -> String {
             best.header_bits
         ));
     }
+    match report.familiar() {
+        Some((c, extra)) if extra > 0.0 => out.push_str(&format!(
+            "nearly as short ({extra:.1} bits longer): {} = {}, that is {}\n",
+            d.target.as_deref().unwrap_or("y"),
+            c.formula.as_deref().unwrap_or(&c.description),
+            c.familiar.as_deref().unwrap_or_default()
+        )),
+        Some((c, _)) => out.push_str(&format!("the same law: {}\n", c.familiar.as_deref().unwrap_or_default())),
+        None => {}
+    }
     if let Some(s) = &report.search {
         out.push_str(&format!(
             "search: {} generations, {} formulas scored in {:.1} s ({:.0}/s), stopped by {}\n",

@@ -105,6 +105,9 @@ pub struct Polished {
     /// Presentation MathML without the `<math>` element, for the page.
     pub mathml: String,
     pub python: String,
+    /// The same law in its familiar form (T² = a³ for T = √a³), as text and as MathML of the
+    /// whole equation, constants at the digits they were shown with.
+    pub familiar: Option<(String, String)>,
 }
 
 impl Polished {
@@ -386,10 +389,16 @@ impl<'a> Scorer<'a> {
         let names = self.names();
         let print = |syntax| e.print(syntax, &names).unwrap_or_default();
         let widths: Vec<Option<u32>> = sent.iter().map(|c| if let Constant::Real(r) = c { Some(r.width()) } else { None }).collect();
+        let readable = shown(&e, |i, _, _| widths.get(i).copied().flatten());
+        let target = self.dataset.target_name.as_str();
+        let familiar = crate::expr::familiar::familiar(&readable).and_then(|f| {
+            Some((f.print(Syntax::Text, &names, target)?, f.print(Syntax::MathMl, &names, target)?))
+        });
         Polished {
             text: print(Syntax::Text),
             latex: print(Syntax::Latex),
-            mathml: shown(&e, |i, _, _| widths.get(i).copied().flatten()).print(Syntax::MathMl, &names).unwrap_or_default(),
+            mathml: readable.print(Syntax::MathMl, &names).unwrap_or_default(),
+            familiar,
             python: print(Syntax::Python),
             expr: e,
             model_bits,

@@ -1,9 +1,7 @@
-//! The page's languages: English and Chinese. The idea occam demonstrates is widely taught in
-//! Chinese, and a classroom there should not need a translator.
-//!
-//! Every text the page itself writes comes from [`TEXTS`] by key: index.html marks its static
-//! texts with `data-i18n="key"`, and the Rust code asks [`t`]. Messages from the engines (load
-//! errors, progress lines) stay in English for now.
+//! The reader's language in the page. Every text the page itself writes comes from
+//! [`crate::words`] by key: index.html marks its static texts with `data-i18n="key"`, and the
+//! Rust code asks [`t`]. Messages from the engines (load errors, progress lines) stay in English
+//! for now.
 
 use std::cell::Cell;
 
@@ -11,22 +9,8 @@ use wasm_bindgen::JsCast;
 use web_sys::Element;
 
 use super::dom;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    En,
-    Zh,
-}
-
-impl Lang {
-    pub fn parse(code: &str) -> Option<Lang> {
-        match code {
-            "en" => Some(Lang::En),
-            "zh" | "zh-CN" | "zh-Hans" => Some(Lang::Zh),
-            _ => None,
-        }
-    }
-}
+pub use crate::words::Lang;
+use crate::words::{fill, text};
 
 thread_local! {
     static LANG: Cell<Lang> = const { Cell::new(Lang::En) };
@@ -36,178 +20,16 @@ pub fn lang() -> Lang {
     LANG.with(Cell::get)
 }
 
-/// (key, English, Chinese)
-const TEXTS: &[(&str, &str, &str)] = &[
-    ("language", "Language", "语言"),
-    ("tagline", "The shortest program that explains a table, measured in bits. Your data never leaves this machine.", "用比特来衡量：能解释一张数据表的最短程序。你的数据始终留在这台电脑上。"),
-    ("example", "Example", "示例"),
-    ("own_csv", "Or your own CSV", "或者用你自己的 CSV"),
-    ("drop_hint", "(or drop a file anywhere on the page)", "（也可以把文件拖到页面上的任意位置）"),
-    ("explain_column", "Explain column", "要解释的列"),
-    ("time_budget", "Time budget (s)", "时间预算（秒）"),
-    ("or_generations", "Or generations", "或代数"),
-    ("operators", "Operators", "运算符"),
-    ("ops_default", "+ − × ÷ pow sqrt exp log sin cos …", "+ − × ÷ 幂 开方 exp log sin cos …"),
-    ("ops_arith", "+ − × ÷ only", "只用 + − × ÷"),
-    ("ops_powers", "arithmetic and powers", "四则运算与幂"),
-    ("ops_all", "all twenty", "全部二十种"),
-    ("test_rows", "Test rows (%)", "测试行（%）"),
-    ("test_on", "Test on", "测试集"),
-    ("task", "Task", "任务"),
-    ("task_auto", "guess from the column", "由数据列推断"),
-    ("task_regression", "numbers (regression)", "数值（回归）"),
-    ("task_classification", "classes (classification)", "类别（分类）"),
-    ("random_rows", "random rows", "随机的行"),
-    ("seed", "Seed", "随机种子"),
-    ("run_search", "Find the law", "寻找定律"),
-    ("cancel", "Cancel", "取消"),
-    ("run_compress", "Train and compress networks", "训练并压缩神经网络"),
-    ("run_select", "Rank the features", "给特征排序"),
-    ("hidden_layers", "Hidden layers", "隐藏层"),
-    ("bad_hidden", "hidden layers: '{value}' is not a width (a whole number from 1 to 4096, e.g. 64,32)", "隐藏层：“{value}”不是有效的宽度（应为 1 到 4096 的整数，例如 64,32）"),
-    ("status_compressing", "training and compressing the networks", "正在训练并压缩神经网络"),
-    ("status_selecting", "measuring what each feature is worth in bits", "正在用比特衡量每个特征的价值"),
-    ("importance_x", "bits lost when the feature is shuffled", "打乱该特征后多出的比特"),
-    ("headline_model", "{target} by {formula}: {model} bits of model + {data} bits of data", "{target} 由 {formula} 解释：模型 {model} 比特 + 数据 {data} 比特"),
-    ("family_mlp", "network", "神经网络"),
-    ("family_linear", "linear", "线性模型"),
-    ("family_logistic", "logistic", "逻辑回归"),
-    ("download_report", "Download the report (JSON)", "下载报告（JSON）"),
-    ("download_svg", "Download the plot (SVG)", "下载图（SVG）"),
-    ("download_png", "Download the plot (PNG)", "下载图（PNG）"),
-    ("download_csv", "Download the candidates (CSV)", "下载候选公式（CSV）"),
-    ("the_table", "The table", "数据表"),
-    ("what_bits", "What are these bits?", "这些“比特”是什么意思？"),
-    ("explain_1", "To send a column of numbers to a friend who already has the other columns, you can send the numbers themselves, or a program that computes them plus the small corrections it still needs. occam counts both parts in bits: the model bits spell out the program (each symbol, each constant) and the data bits spell out the corrections. The shortest total is the best explanation: a law that fits exactly costs a few bits, while memorising the data costs as much as the data.", "假设你要把一列数字发给一位朋友，而他已经有了其他各列。你可以直接发送这些数字，也可以发送一个能算出它们的程序，再加上程序还需要的少量修正。occam 用比特来计算这两部分：模型比特写下程序本身（每个符号、每个常数），数据比特写下修正。总长度最短的就是最好的解释：一条完全吻合的定律只需几个比特，而死记硬背数据的代价和数据本身一样长。"),
-    ("explain_3", "A neural network is a program too: its weights are its symbols. Rounding them to a few bits, setting the smallest to zero (pruning) or writing a layer as the product of two thin matrices (low rank) makes the program shorter, often at a small cost in data bits. Each compressed network is a triangle on the plot, on the same scale as the formulas.", "神经网络也是一种程序：它的权重就是它的符号。把权重四舍五入到几个比特、把最小的权重置零（剪枝），或者把一层写成两个窄矩阵的乘积（低秩分解），都能让程序变短，而数据比特往往只增加一点。每个压缩后的网络在图上是一个三角形，与公式用同一个尺度衡量。"),
-    ("explain_2", "Each dot on the plot is one program. Lines of equal total run from top left to bottom right; the grey ones are what a program must beat: the null model (always the average), the literal numbers, and general-purpose compressors (deflate, as in gzip, and xz).", "图上的每个点都是一个程序。总长度相等的线从左上方延伸到右下方；灰色的线是一个程序必须胜过的基准：零模型（总是预测平均值）、逐字写下的数字，以及通用压缩工具（gzip 所用的 deflate，以及 xz）。"),
-    ("plot_x", "model bits (the program)", "模型比特（程序本身）"),
-    ("plot_y", "data bits (given the program)", "数据比特（给定程序之后）"),
-    ("plot_shortest", "shortest: {bits} bits", "最短：{bits} 比特"),
-    ("threads_one", "{n} thread, {mode}", "{n} 个线程，{mode}"),
-    ("threads_many", "{n} threads, {mode}", "{n} 个线程，{mode}"),
-    ("mode_isolated_sw", "cross-origin isolated by service worker", "由 service worker 实现跨源隔离"),
-    ("mode_isolated", "cross-origin isolated", "跨源隔离"),
-    ("mode_fallback", "single-thread fallback (the page is not cross-origin isolated)", "单线程后备模式（页面未跨源隔离）"),
-    ("caption_one", "{name}: {rows} rows × {columns} columns, read in {load} ms, described in {describe} ms on {n} thread", "{name}：{rows} 行 × {columns} 列，读取 {load} 毫秒，在 {n} 个线程上统计 {describe} 毫秒"),
-    ("caption_many", "{name}: {rows} rows × {columns} columns, read in {load} ms, described in {describe} ms on {n} threads", "{name}：{rows} 行 × {columns} 列，读取 {load} 毫秒，在 {n} 个线程上统计 {describe} 毫秒"),
-    ("kind_numeric", "numeric", "数值"),
-    ("kind_categorical", "categorical", "类别"),
-    ("kind_boolean", "boolean", "布尔"),
-    ("kind_constant", "constant", "常数"),
-    ("note_step", "step {step}", "步长 {step}"),
-    ("note_range", "{min} to {max}", "{min} 至 {max}"),
-    ("note_levels", "{n} levels", "{n} 个取值"),
-    ("note_missing", "{n} missing", "{n} 个缺失"),
-    ("family_formula", "formula", "公式"),
-    ("more_settings", "More settings", "更多设置"),
-    ("lesson", "Lesson", "课例"),
-    ("own_file", "Your own table: {name}", "你自己的表：{name}"),
-    ("story_own", "Your own table: choose the column to explain under More settings if it is not the last one.", "你自己的表：如果要解释的不是最后一列，请在“更多设置”里选择。"),
-    ("empty_file", "{name} is empty: choose a CSV file with a header line and at least one row.", "{name} 是空文件：请选择一个有表头且至少有一行数据的 CSV 文件。"),
-    ("bad_setting", "{field}: '{value}' cannot be used; type {hint}.", "{field}：不能使用“{value}”；请输入{hint}。"),
-    ("hint_seconds", "a number of seconds above 0, for example 10", "大于 0 的秒数，例如 10"),
-    ("hint_generations", "a whole number of generations from 1, or leave it blank to use the time budget", "从 1 开始的整数代数，或者留空以使用时间预算"),
-    ("hint_seed", "a whole number from 0, for example 1", "从 0 开始的整数，例如 1"),
-    ("hint_test", "a percentage from 0 to 90, or leave it blank for the automatic split", "0 到 90 之间的百分比，或者留空以自动划分"),
-    ("copy_link", "Copy link", "复制链接"),
-    ("tooltip", "{program}: {model} model bits + {data} data bits + {header} header = {total}", "{program}：模型 {model} 比特 + 数据 {data} 比特 + 文件头 {header} 比特 = {total}"),
-    ("fit_predicted", "{name}, predicted", "{name}（预测）"),
-    ("fit_measured", "{name}, measured", "{name}（测量）"),
-    ("fit_caption_curve", "The measured {y} against {x} (dots), and the formula's curve (the line).", "测量到的 {y} 随 {x} 的变化（点），以及公式的曲线（线）。"),
-    ("fit_log_scale", "{name} (log scale)", "{name}（对数刻度）"),
-    ("fit_caption_log", "The measured {y} against {x} (dots), and the formula's curve (the line), on log scales: a power law is a straight line, its slope the power.", "测量到的 {y} 随 {x} 的变化（点），以及公式的曲线（线），用对数刻度：幂律是一条直线，斜率就是幂次。"),
-    ("fit_caption_points", "The measured {y} against {x}. Find a formula to draw it through them.", "测量到的 {y} 随 {x} 的变化。寻找公式后，公式的曲线会画在这些点上。"),
-    ("fit_caption_parity", "Each row's {y} as the formula predicts it, against its measured value: on the diagonal the two agree.", "每一行的 {y}：公式的预测值对测量值；落在对角线上表示两者一致。"),
-    ("fit_caption_none", "This model has no formula to draw; choose a formula in the table to see it over the data.", "这个模型没有可画出的公式；在表格中选择一个公式，即可在数据上看到它。"),
-    ("legend_formula", "a formula", "一个公式"),
-    ("legend_linear", "a linear or logistic model", "线性或逻辑回归模型"),
-    ("legend_network", "a network (hollow: uncompressed; filled: its weights rounded)", "神经网络（空心：未压缩；实心：权重经过舍入）"),
-    ("legend_pruned", "a network with its smallest weights set to zero", "把最小权重置零的神经网络"),
-    ("legend_low_rank", "a network with layers written as two thin matrices", "各层写成两个窄矩阵乘积的神经网络"),
-    ("legend_null", "the average alone (no formula)", "只用平均值（没有公式）"),
-    ("legend_best", "the shortest total: the answer", "总长度最短：就是答案"),
-    ("legend_baselines", "grey lines: what an answer must beat (the average, the numbers written out, zip-style compressors)", "灰线：答案必须胜过的基准（平均值、逐字写下的数字、zip 之类的压缩工具）"),
-    ("explains", "It explains {percent} % of what the average leaves ({how}). ", "它解释了平均值无法解释部分的 {percent}%（{how}）。"),
-    ("explains_over", "It explains more than {percent} % of what the average leaves ({how}). ", "它解释了平均值无法解释部分的 {percent}% 以上（{how}）。"),
-    ("explains_nothing", "It predicts no better than the average ({how}). ", "它的预测并不比平均值好（{how}）。"),
-    ("right_share", "It names {percent} % of the rows right ({how}). ", "它对 {percent}% 的行判断正确（{how}）。"),
-    ("checked_loo", "each row predicted from the others", "每一行都由其余各行来预测"),
-    ("checked_test", "on rows it was not fitted on", "在没有参与拟合的行上检验"),
-    ("bits_law", "Law {model} bits + corrections {data} + header {header} = {total} bits", "定律 {model} 比特 + 修正 {data} 比特 + 文件头 {header} 比特 = {total} 比特"),
-    ("bits_model", "Model {model} bits + corrections {data} + header {header} = {total} bits", "模型 {model} 比特 + 修正 {data} 比特 + 文件头 {header} 比特 = {total} 比特"),
-    ("bits_average", "; the average alone: {bits}.", "；单用平均值：{bits} 比特。"),
-    ("table_title", "The candidates, shortest program first", "候选程序，最短的在前"),
-    ("explain_columns", "Model bits: the length of the program (each symbol, each constant). Data bits: the length of the corrections it still needs. Total: both, and the header that says what the column is (its name, its step, the number of rows), as the .occam file holds it; the shortest total is the answer (★). Leave-one-out: each row predicted by the program fitted to the other rows.", "模型比特：程序的长度（每个符号、每个常数）。数据比特：程序还需要的修正的长度。总比特：两者之和，再加上说明这一列是什么的文件头（列名、步长、行数），与 .occam 文件中的一样；总长度最短的就是答案（★）。留一法：用其余各行拟合的程序来预测每一行。"),
-    ("sort_by", "sort by this column", "按此列排序"),
-    ("copy_as", "copy the formula as {format}", "以 {format} 格式复制公式"),
-    ("story_kepler", "Kepler spent ten years looking for the rule that links a planet's distance from the Sun to the length of its year; press the button and see how long it takes here.", "开普勒花了十年寻找行星到太阳的距离与其一年长短之间的规律；按下按钮，看看这里需要多久。"),
-    ("story_pendulum", "A class timed ten swings of a pendulum at nine lengths of string: does a longer string swing twice as slowly when it is twice as long?", "一个班在九种绳长下各测了十次摆动的时间：绳长加倍时，摆动会慢一倍吗？"),
-    ("story_free_fall", "A ball dropped from eight heights, timed with a light gate: Galileo's question, how the time of a fall grows with its height.", "小球从八个高度落下，用光电门计时：这是伽利略的问题——下落时间如何随高度增长。"),
-    ("story_boyle", "Robert Boyle trapped air in a glass tube with mercury and wrote down its volume and pressure in 1662: these are his own numbers.", "1662 年，罗伯特·玻意耳用水银把空气封在玻璃管里，记下了它的体积和压强：这些就是他自己的数据。"),
-    ("story_decay", "A Geiger counter counted a short-lived source every two minutes for twenty minutes: how fast does it fade, and will it ever reach zero?", "盖革计数器每两分钟对一个短寿命放射源计数一次，共二十分钟：它衰减得有多快？会降到零吗？"),
-    ("story_balmer", "In 1885 Johann Balmer, a school teacher, found the rule behind the four colours of light that hydrogen gives off; here are the measured wavelengths.", "1885 年，中学教师巴耳末找到了氢原子发出的四种颜色的光背后的规律；这里是测得的波长。"),
-    ("story_cooling", "A thermometer in a mug of hot water, read every five minutes in a 21 °C room: Newton's law of cooling, or something else?", "在 21 °C 的房间里，每五分钟读一次热水杯中温度计的读数：是牛顿冷却定律，还是别的规律？"),
-    ("story_iris", "Edgar Anderson measured 150 iris flowers of three species in 1935; a network learns to tell them apart, and its compressed versions show how few bits that takes.", "1935 年，埃德加·安德森测量了三个品种共 150 朵鸢尾花；神经网络学会区分它们，而压缩后的网络显示这只需要多么少的比特。"),
-    ("example_pendulum", "A pendulum: the period of a swing against the string's length (a classroom measurement, simulated)", "单摆：摆动周期与绳长（课堂测量，模拟数据）"),
-    ("example_free_fall", "Free fall: the time a ball takes to drop from a height (a classroom measurement, simulated)", "自由落体：小球从某一高度落下所需的时间（课堂测量，模拟数据）"),
-    ("example_boyle", "Boyle's 1662 table: the pressure of trapped air against its volume", "玻意耳 1662 年的数据表：封闭空气的压强与体积"),
-    ("example_decay", "Radioactive decay: counts from a source every two minutes (a classroom measurement, simulated)", "放射性衰变：每两分钟对放射源的计数（课堂测量，模拟数据）"),
-    ("example_balmer", "Hydrogen's Balmer lines: wavelength against the level n", "氢原子的巴耳末谱线：波长与能级 n"),
-    ("example_cooling", "A mug of water cooling in a 21 °C room (a classroom measurement, simulated)", "一杯水在 21 °C 房间中冷却（课堂测量，模拟数据）"),
-    ("example_kepler", "Kepler's third law: the planets (a in AU, T in years)", "开普勒第三定律：行星（a 以天文单位计，T 以年计）"),
-    ("example_iris", "Iris flowers: species from petal and sepal sizes", "鸢尾花：由花瓣和花萼的大小判断品种"),
-    ("col_family", "family", "类别"),
-    ("col_formula", "formula", "公式"),
-    ("col_model", "model bits", "模型比特"),
-    ("col_data", "data bits", "数据比特"),
-    ("col_total", "total bits", "总比特"),
-    ("col_test", "test R² / accuracy", "测试 R² / 准确率"),
-    ("col_bits_per_row", "test bits/row", "测试比特/行"),
-    ("col_loo", "leave-one-out R² / accuracy", "留一法 R² / 准确率"),
-    ("col_loo_bits_per_row", "leave-one-out bits/row", "留一法比特/行"),
-    ("col_copy", "copy", "复制"),
-    ("front_only", "Only the best at each length (the Pareto front)", "只显示每种长度下最好的（帕累托前沿）"),
-    ("headline", "{target} = {formula}: {model} bits of formula + {data} bits of data", "{target} = {formula}：公式 {model} 比特 + 数据 {data} 比特"),
-    ("headline_null", "No formula beats the average: with {rows} rows, a law must save more bits than its symbols and constants cost ({bits} bits for the average alone).", "没有公式胜过平均值：只有 {rows} 行数据时，一条定律省下的比特必须多于它的符号和常数所花的比特（单用平均值共 {bits} 比特）"),
-    ("shorter_than_deflate", ", {ratio}× shorter than deflate", "，比 deflate 短 {ratio} 倍"),
-    ("searching", " (searching…)", "（搜索中…）"),
-    ("searching_alone", "searching…", "搜索中…"),
-    ("cancelled_best", " (cancelled: the best found so far)", "（已取消：这是目前找到的最好结果）"),
-    ("status_ready", "ready", "就绪"),
-    ("status_searching", "searching for the shortest formula", "正在寻找最短的公式"),
-    ("status_cancelled", "cancelled; the results so far are kept", "已取消；目前的结果已保留"),
-    ("status_done", "done in {seconds} s", "完成，用时 {seconds} 秒"),
-    ("status_exhaustive", "; every formula of up to {length} symbols was tried", "；已尝试所有不超过 {length} 个符号的公式"),
-    ("status_copied", "copied", "已复制"),
-    ("about_left", ", about {seconds} s left", "，约剩 {seconds} 秒"),
-    ("stage_load", "reading the table", "正在读取数据表"),
-    ("stage_describe", "describing the columns {done}/{total}", "正在统计各列 {done}/{total}"),
-    ("stage_search", "searching for the shortest formula", "正在搜索最短的公式"),
-    ("stage_train", "training: epoch {done} of at most {total}", "训练中：第 {done} 轮（最多 {total} 轮）"),
-    ("stage_compress", "compressing: step {done} of {total}", "压缩中：第 {done}/{total} 步"),
-    ("stage_select", "measuring the features {done}/{total}", "正在衡量各特征 {done}/{total}"),
-    ("status_encoding", "writing the .occam file", "正在写入 .occam 文件"),
-    ("status_encoded", "{name}: {bytes} bytes ({bits} bits coded)", "{name}：{bytes} 字节（编码 {bits} 比特）"),
-    ("download_code", "Download the program and data (.occam)", "下载程序与数据（.occam）"),
-    ("status_loading_example", "loading the example '{id}'", "正在载入示例“{id}”"),
-    ("status_reading", "reading {name}", "正在读取 {name}"),
-];
 
 /// The text of `key` in the current language (the key itself if unknown, so a missing
 /// translation shows rather than vanishes).
 pub fn t(key: &'static str) -> &'static str {
-    let lang = lang();
-    TEXTS.iter().find(|(k, _, _)| *k == key).map_or(key, |(_, en, zh)| if lang == Lang::Zh { zh } else { en })
+    text(lang(), key).unwrap_or(key)
 }
 
 /// `t(key)` with `{name}` placeholders filled.
 pub fn tf(key: &'static str, values: &[(&str, &str)]) -> String {
-    let mut text = t(key).to_string();
-    for (name, value) in values {
-        text = text.replace(&format!("{{{name}}}"), value);
-    }
-    text
+    fill(t(key), values)
 }
 
 /// Switches the language and rewrites every marked text of the page.
@@ -221,8 +43,8 @@ pub fn set(lang: Lang) {
     for i in 0..marked.length() {
         let Some(element) = marked.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else { continue };
         if let Some(key) = element.get_attribute("data-i18n") {
-            if let Some((_, en, zh)) = TEXTS.iter().find(|(k, _, _)| *k == key) {
-                element.set_text_content(Some(if lang == Lang::Zh { zh } else { en }));
+            if let Some(words) = text(lang, &key) {
+                element.set_text_content(Some(words));
             }
         }
     }
@@ -233,6 +55,5 @@ pub fn t_dynamic<'a>(key: &str, fallback: &'a str) -> &'a str
 where
     'static: 'a,
 {
-    let lang = lang();
-    TEXTS.iter().find(|(k, _, _)| *k == key).map_or(fallback, |(_, en, zh)| if lang == Lang::Zh { zh } else { en })
+    text(lang(), key).unwrap_or(fallback)
 }

@@ -787,11 +787,7 @@ fn progress_text(stage: &str, done: u64, total: u64, message: &str, elapsed_s: f
 
 /// `tf` for a key built at run time; `fallback` when the key is unknown.
 fn tf_dynamic(key: &str, fallback: &str, values: &[(&str, &str)]) -> String {
-    let mut text = i18n::t_dynamic(key, fallback).to_string();
-    for (name, value) in values {
-        text = text.replace(&format!("{{{name}}}"), value);
-    }
-    text
+    crate::words::fill(i18n::t_dynamic(key, fallback), values)
 }
 
 fn on_ready(threads: usize, isolated: bool) {
@@ -934,9 +930,8 @@ fn download_bytes(name: &str, bytes: &[u8]) {
 
 fn download_svg() {
     if let Some(report) = with_page(|p| p.results.clone()).flatten() {
-        // In the page's language, as the canvas draws it.
-        let labels = chart::Labels { x: t("plot_x"), y: t("plot_y"), shortest: t("plot_shortest") };
-        let svg = chart::mdl_plot_svg_with(&report, 900, 560, &labels);
+        // In the page's language, as the canvas draws it, with the legend below.
+        let svg = chart::mdl_plot_svg_in(&report, 900, 560, i18n::lang());
         download(&format!("{}-mdl.svg", stem(&report)), "image/svg+xml", &svg);
     }
 }

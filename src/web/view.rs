@@ -187,7 +187,7 @@ pub fn plot(report: &Report, selected: Option<usize>) {
     let scale = fit_to_box(&canvas);
     let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else { return };
     let area = backend.into_drawing_area();
-    let labels = chart::Labels { x: t("plot_x"), y: t("plot_y"), shortest: t("plot_shortest") };
+    let labels = chart::Labels::of(super::i18n::lang());
     if chart::mdl_plot_with(&area, report, selected, &labels, scale).is_ok() {
         let _ = canvas.set_attribute("data-points", &report.candidates.len().to_string());
         // Where the points are, in canvas pixels ("x,y x,y ..."), for scripts and tests.
@@ -209,7 +209,7 @@ pub fn fit_plot(report: &Report, sample: Option<&Sample>, selected: Option<usize
     let Some(picture) = picture else { return };
     let scale = fit_to_box(&canvas);
     let Some(backend) = CanvasBackend::with_canvas_object(canvas.clone()) else { return };
-    let labels = chart::FitLabels { predicted: t("fit_predicted"), measured: t("fit_measured"), log_scale: t("fit_log_scale") };
+    let labels = chart::FitLabels::of(super::i18n::lang());
     let _ = chart::fit_plot(&backend.into_drawing_area(), &picture, &labels, scale);
     let mode = match picture.mode {
         fit::Mode::Curve => "curve",
@@ -267,35 +267,23 @@ fn data_table(picture: &fit::Picture) {
 fn legend(report: &Report) {
     let host: HtmlElement = by_id("mdl-legend");
     host.set_inner_html("");
-    let has = |f: &dyn Fn(&Candidate) -> bool| report.candidates.iter().any(f);
-    let mut entries: Vec<(&str, &str, &str)> = Vec::new();
-    if has(&|c| c.family == "formula") {
-        entries.push(("●", "formula", "legend_formula"));
-    }
-    if has(&|c| c.family == "linear" || c.family == "logistic") {
-        entries.push(("■", "linear", "legend_linear"));
-    }
-    if has(&|c| c.family == "mlp") {
-        entries.push(("▲", "network", "legend_network"));
-        entries.push(("◆", "network", "legend_pruned"));
-        entries.push(("✕", "network", "legend_low_rank"));
-    }
-    if has(&|c| c.family == "null") {
-        entries.push(("○", "null", "legend_null"));
-    }
-    if report.best.is_some() {
-        entries.push(("◯", "best", "legend_best"));
-    }
-    if !report.baselines.is_empty() {
-        entries.push(("╲", "baseline", "legend_baselines"));
-    }
-    for (mark, class, key) in entries {
+    for entry in chart::legend(report) {
+        let (mark, class) = match entry.mark {
+            Some(chart::Mark::Formula) => ("●", "formula"),
+            Some(chart::Mark::Linear) => ("■", "linear"),
+            Some(chart::Mark::Network | chart::Mark::Quantised | chart::Mark::Searched) => ("▲", "network"),
+            Some(chart::Mark::Pruned) => ("◆", "network"),
+            Some(chart::Mark::LowRank) => ("✕", "network"),
+            Some(chart::Mark::Null) => ("○", "null"),
+            Some(chart::Mark::Best) => ("◯", "best"),
+            None => ("╲", "baseline"),
+        };
         let li = element("li", None);
         let m = element("span", Some(mark));
         m.set_class_name(&format!("mark {class}"));
         let _ = m.set_attribute("aria-hidden", "true");
         append(&li, &m);
-        append(&li, &element("span", Some(t_dynamic(key, key))));
+        append(&li, &element("span", Some(t_dynamic(entry.key, entry.key))));
         append(&host, &li);
     }
 }
@@ -444,7 +432,7 @@ fn headline(report: &Report, live: bool) {
     match (&best.mathml, &best.formula) {
         (Some(mathml), Some(_)) => {
             let name = crate::expr::Expr::var(0).print(crate::expr::Syntax::MathMl, &[target]).unwrap_or_default();
-            law.set_inner_html(&format!("<math>{name}<mo>=</mo>{mathml}</math>"));
+            law.set_inner_html(&format!("<math>{name}<mo>=</mo>{mathml}</math>{}", familiar(report, target)));
         }
         // A network or a linear model: its description names it ("logistic 4-3, 76% pruned").
         _ => law.set_text_content(Some(&format!("{target}: {}", best.description))),
@@ -461,6 +449,22 @@ fn headline(report: &Report, live: bool) {
         words.push_str(t("cancelled_best"));
     }
     set_text("headline-words", &words);
+}
+
+/// The law as people learned it, after the best formula: "that is T² = a³" for the best's own
+/// familiar form, or "nearly as short (1.8 bits more): T = √a³, that is T² = a³" for a
+/// front member's ([`Report::familiar`]); empty when there is none.
+fn familiar(report: &Report, target: &str) -> String {
+    let Some((c, extra)) = report.familiar() else { return String::new() };
+    let Some(equation) = &c.familiar_mathml else { return String::new() };
+    let name = crate::expr::Expr::var(0).print(crate::expr::Syntax::MathMl, &[target]).unwrap_or_default();
+    let lead = if extra > 0.0 {
+        let formula = c.mathml.as_deref().unwrap_or_default();
+        format!("{} <math>{name}<mo>=</mo>{formula}</math>{} ", tf("familiar_near", &[("bits", &format!("{extra:.1}"))]), t("familiar_same"))
+    } else {
+        format!("{} ", t("familiar_same"))
+    };
+    format!("<span class=\"familiar\">{lead}<math>{equation}</math></span>")
 }
 
 /// "It explains 99.97 % of what the average leaves, each row predicted from the others. 12 bits

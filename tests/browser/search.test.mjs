@@ -43,6 +43,10 @@ test("Kepler: the search finds T = a^(3/2) and draws it", async () => {
     assert.ok(await b.page.$("#headline-law math msup, #headline-law math msqrt"), "the headline's law is MathML with its power");
     const words = await b.page.textContent("#headline-words");
     assert.match(words, /^It explains (more than )?99\.\d+ % of what the average leaves \(each row predicted from the others\)\. Law \d+ bits \+ corrections \d+ \+ header \d+ = \d+ bits; the average alone: \d+\.$/, words);
+    // The law as the class learned it: T² = a³, the best's own form or a front member's nearly
+    // as short.
+    const familiar = await b.page.$eval("#headline-law .familiar", (s) => s.textContent.replace(/\s+/g, ""));
+    assert.match(familiar, /T2=a3$/, familiar);
     const headline = `T = ${formula}: ${words}`;
     const best = await b.page.$eval("#front-table tr.best td.formula", (td) => td.dataset.text);
     assert.equal(best, formula, "the headline's law is the best row");
@@ -219,7 +223,12 @@ test("the page speaks Chinese: the switch, the URL, and a search's headline", as
     // The downloaded plot speaks the page's language too.
     const { readFile } = await import("node:fs/promises");
     const [download] = await Promise.all([b.page.waitForEvent("download"), b.page.click("#download-svg")]);
-    assert.match((await readFile(await download.path())).toString(), /模型比特（程序本身）/);
+    const svg = (await readFile(await download.path())).toString();
+    assert.match(svg, /模型比特（程序本身）/);
+    // It explains its own marks: the legend is drawn into the file, in Chinese.
+    assert.match(svg, /一个公式/);
+    assert.match(svg, /总长度最短：就是答案/);
+    assert.match(await b.page.textContent("#headline-law .familiar"), /即/);
     assert.deepEqual(b.errors, []);
   } finally {
     await b.close();
