@@ -17,6 +17,7 @@ use crate::expr::OpSet;
 use crate::prepare::{self, Dataset, PrepareError, PrepareOptions, Split, Target, Task};
 use crate::report::{Baseline, Candidate, DatasetInfo, Report, SearchStats, TestScore};
 use crate::search::{self, SearchError, SearchOptions};
+use crate::words::{Lang, Message};
 
 mod networks;
 
@@ -40,6 +41,9 @@ pub struct Job {
     /// Regression or classification, when the guess from the target column is not wanted.
     #[serde(default)]
     pub task: Option<Task>,
+    /// The language of the report's warnings and notes (the page's reader's).
+    #[serde(default)]
+    pub lang: Lang,
 }
 
 fn default_seed() -> u64 {
@@ -49,7 +53,7 @@ fn default_seed() -> u64 {
 impl Job {
     /// A job with the default seed, target and split.
     pub fn new(data: DataSource, action: Action) -> Job {
-        Job { data, action, seed: default_seed(), target: None, split: SplitSettings::default(), task: None }
+        Job { data, action, seed: default_seed(), target: None, split: SplitSettings::default(), task: None, lang: Lang::En }
     }
 }
 
@@ -222,7 +226,7 @@ pub fn run_with_programs(
     let start = clock.seconds();
     let mut programs = Vec::new();
     let loaded = load(&job.data, &LoadOptions::default())?;
-    let mut report = dataset_report(&loaded);
+    let mut report = dataset_report(&loaded, job.lang);
     let header = if job.action == Action::Describe { None } else { header_cost(job, &loaded.table, &mut report) };
     match &job.action {
         Action::Describe => {
@@ -235,13 +239,11 @@ pub fn run_with_programs(
                 let all = dataset.features.len();
                 let (kept, info) = crate::select::top_k(&dataset, k);
                 let names: Vec<String> = info.iter().map(|(n, bits)| format!("{n} ({bits:.2} bits)")).collect();
-                report.warnings.push(format!(
-                    "searched over the {k} of {all} features with the most mutual information with the target: {}",
-                    names.join(", ")
-                ));
+                let values = [("k", k.to_string()), ("all", all.to_string()), ("features", names.join(", "))];
+                report.warnings.push(Message::new("warn_top_k", &values).render(job.lang));
                 dataset = kept;
             }
-            describe_dataset(&mut report, &dataset);
+            describe_dataset(&mut report, &dataset, job.lang);
             report.baselines = baselines(&dataset, header.as_ref());
             let options = search_options(settings, job.seed)?;
             let header = header.map(|h| h.bits(ProgramKind::Formula(options.ops)));
@@ -268,7 +270,7 @@ pub fn run_with_programs(
         }
         Action::Score(settings) => {
             let dataset = prepare::prepare(&loaded.table, &search_prepare_options(job, &loaded.table)?)?;
-            describe_dataset(&mut report, &dataset);
+            describe_dataset(&mut report, &dataset, job.lang);
             report.baselines = baselines(&dataset, header.as_ref());
             let ops = OpSet::parse(&settings.ops).map_err(|e| RunError::Setting { name: "ops", message: e.to_string() })?;
             let names = feature_names(&dataset);
@@ -431,7 +433,7 @@ fn header_cost(job: &Job, table: &data::Table, report: &mut Report) -> Option<co
     match codec::HeaderCost::of(table, &codec::CodecOptions { prepare }) {
         Ok(cost) => Some(cost),
         Err(e) => {
-            report.warnings.push(format!("these programs cannot be written as a .occam file, so their totals leave out its header: {e}"));
+            report.warnings.push(Message::new("warn_no_header", &[("error", e.to_string())]).render(job.lang));
             None
         }
     }
@@ -479,7 +481,7 @@ impl Observer for WithContext<'_> {
 fn prepared(job: &Job, report: &mut Report, header: Option<&codec::HeaderCost>) -> Result<Dataset, RunError> {
     let loaded = load(&job.data, &LoadOptions::default())?;
     let dataset = prepare::prepare(&loaded.table, &prepare_options(job))?;
-    describe_dataset(report, &dataset);
+    describe_dataset(report, &dataset, job.lang);
     report.baselines = baselines(&dataset, header);
     Ok(dataset)
 }
@@ -526,7 +528,7 @@ fn search_options(settings: &SearchSettings, seed: u64) -> Result<SearchOptions,
     })
 }
 
-fn describe_dataset(report: &mut Report, dataset: &Dataset) {
+fn describe_dataset(report: &mut Report, dataset: &Dataset, lang: Lang) {
     let d = &mut report.dataset;
     d.target = Some(dataset.target_name.clone());
     d.features = feature_names(dataset);
@@ -537,9 +539,9 @@ fn describe_dataset(report: &mut Report, dataset: &Dataset) {
     if let Target::Regression(t) = &dataset.target {
         d.precision = Some(t.precision());
     }
-    report.warnings.extend(dataset.notes.iter().cloned());
+    report.warnings.extend(dataset.notes.iter().map(|m| m.render(lang)));
     if dataset.dropped_rows > 0 {
-        report.warnings.push(format!("dropped {} rows whose target is missing", dataset.dropped_rows));
+        report.warnings.push(Message::counted("warn_dropped_row", "warn_dropped_rows", dataset.dropped_rows, &[]).render(lang));
     }
 }
 
@@ -711,7 +713,7 @@ fn own_baselines(dataset: &Dataset) -> Vec<crate::mdl::Baseline> {
 }
 
 /// The part of a report that describes the table itself.
-fn dataset_report(loaded: &Loaded) -> Report {
+fn dataset_report(loaded: &Loaded, lang: Lang) -> Report {
     let table = &loaded.table;
     let preview = (0..table.rows.min(PREVIEW_ROWS))
         .map(|r| table.columns.iter().map(|c| c.cell_text(r)).collect())
@@ -726,7 +728,7 @@ fn dataset_report(loaded: &Loaded) -> Report {
             ..Default::default()
         },
         preview,
-        warnings: loaded.warnings.iter().map(|w| w.to_string()).collect(),
+        warnings: loaded.warnings.iter().map(|w| w.render(lang)).collect(),
         ..Default::default()
     }
 }

@@ -4,8 +4,10 @@
 //! legend in an SVG). The idea occam demonstrates is widely taught in Chinese, and a classroom
 //! there should not need a translator.
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Lang {
+    #[default]
     En,
     Zh,
 }
@@ -17,6 +19,38 @@ impl Lang {
             "zh" | "zh-CN" | "zh-Hans" => Some(Lang::Zh),
             _ => None,
         }
+    }
+}
+
+/// A text the engines write for people (a warning, a note), kept as its key and values until it
+/// is shown, so that the page can show it in the reader's language; `Display` gives English.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message {
+    key: &'static str,
+    values: Vec<(&'static str, String)>,
+}
+
+impl Message {
+    pub fn new(key: &'static str, values: &[(&'static str, String)]) -> Message {
+        Message { key, values: values.to_vec() }
+    }
+
+    /// `one` when `count` is 1, `many` otherwise, with `count` among the values.
+    pub fn counted(one: &'static str, many: &'static str, count: usize, values: &[(&'static str, String)]) -> Message {
+        let mut values = values.to_vec();
+        values.push(("count", count.to_string()));
+        Message { key: if count == 1 { one } else { many }, values }
+    }
+
+    pub fn render(&self, lang: Lang) -> String {
+        let values: Vec<(&str, &str)> = self.values.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        fill(text(lang, self.key).unwrap_or(self.key), &values)
+    }
+}
+
+impl std::fmt::Display for Message {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.render(Lang::En))
     }
 }
 
@@ -224,4 +258,28 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("download_code", "Download the program and data (.occam)", "下载程序与数据（.occam）"),
     ("status_loading_example", "loading the example '{id}'", "正在载入示例“{id}”"),
     ("status_reading", "reading {name}", "正在读取 {name}"),
+    // Warnings and notes from the engines, and the places they name.
+    ("warning", "warning: {text}", "提示：{text}"),
+    ("pos_line", "line {line}", "第 {line} 行"),
+    ("pos_column", "column '{name}' ({number})", "列“{name}”（第 {number} 列）"),
+    ("pos_byte", "byte {byte}", "第 {byte} 字节"),
+    ("warn_unclosed_quote", "a quoted field starts here and is never closed; it runs to the end of the file", "这里开始的带引号字段没有闭合，一直延续到文件末尾"),
+    ("warn_blank_row", "skipped {count} row with no values", "跳过了 {count} 个没有数值的行"),
+    ("warn_blank_rows", "skipped {count} rows with no values", "跳过了 {count} 个没有数值的行"),
+    ("warn_padded_row", "ignored empty cells past the last column in {count} row", "忽略了 {count} 行中最后一列之后的空单元格"),
+    ("warn_padded_rows", "ignored empty cells past the last column in {count} rows", "忽略了 {count} 行中最后一列之后的空单元格"),
+    ("warn_unnamed", "the header has no name here; called it '{name}'", "表头这里没有名字，已称为“{name}”"),
+    ("warn_renamed", "the name '{base}' appears twice; renamed this one '{name}'", "名字“{base}”出现了两次，这一个改名为“{name}”"),
+    ("warn_more_unnamed", "and {count} more columns with no name, each called column_ and its position", "另有 {count} 列没有名字，各以 column_ 加其位置命名"),
+    ("warn_more_renamed", "and {count} more repeated names, each renamed with the next free number", "另有 {count} 个重复的名字，各加上下一个未用的编号"),
+    ("warn_more_strays", "and {count} more columns with cells that are not numbers, treated as missing", "另有 {count} 列含有不是数字的单元格，按缺失处理"),
+    ("warn_stray", "1 cell that is not a number treated as missing (line {examples})", "1 个不是数字的单元格按缺失处理（行 {examples}）"),
+    ("warn_strays", "{count} cells that are not numbers treated as missing (lines {examples})", "{count} 个不是数字的单元格按缺失处理（行 {examples}）"),
+    ("note_constant", "left out '{name}': it is constant", "未使用“{name}”：它是常数"),
+    ("note_ids", "left out '{name}': {distinct} distinct values in {rows} rows look like names or ids", "未使用“{name}”：{rows} 行中有 {distinct} 个不同的值，看起来像名字或编号"),
+    ("note_levels", "'{name}': kept the {kept} most frequent of {levels} levels, the rest count as none of them", "“{name}”：保留了 {levels} 个类别中最常见的 {kept} 个，其余的不算其中任何一个"),
+    ("warn_top_k", "searched over the {k} of {all} features with the most mutual information with the target: {features}", "只在与目标互信息最大的 {k} 个特征（共 {all} 个）上搜索：{features}"),
+    ("warn_no_header", "these programs cannot be written as a .occam file, so their totals leave out its header: {error}", "这些程序无法写成 .occam 文件，所以它们的总长度不含文件头：{error}"),
+    ("warn_dropped_row", "dropped {count} row whose target is missing", "丢弃了 {count} 行目标值缺失的数据"),
+    ("warn_dropped_rows", "dropped {count} rows whose target is missing", "丢弃了 {count} 行目标值缺失的数据"),
 ];

@@ -89,6 +89,8 @@ fn a_stray_word_in_a_numeric_column_is_missing_and_reported() {
     assert_eq!(y.missing, 1);
     let warnings: Vec<String> = loaded.warnings.iter().map(|w| w.to_string()).collect();
     assert_eq!(warnings, vec!["column 'y' (2): 1 cell that is not a number treated as missing (line 42 'oops')"]);
+    // The page's reader may read Chinese: the same warning, its place and values kept.
+    assert_eq!(loaded.warnings[0].render(occam::words::Lang::Zh), "列“y”（第 2 列）：1 个不是数字的单元格按缺失处理（行 42 'oops'）");
 }
 
 #[test]

@@ -25,7 +25,8 @@ fn kepler_is_a_regression_on_a_with_the_names_left_out() {
     let d = prepare(&example("kepler"), &options("T")).unwrap();
     assert_eq!(d.task, Task::Regression);
     assert_eq!(names(&d), vec!["a"]);
-    assert_eq!(d.notes, vec!["left out 'planet': 10 distinct values in 10 rows look like names or ids"]);
+    let notes: Vec<String> = d.notes.iter().map(|m| m.to_string()).collect();
+    assert_eq!(notes, vec!["left out 'planet': 10 distinct values in 10 rows look like names or ids"]);
     let Target::Regression(t) = &d.target else { panic!() };
     assert_eq!(t.precision(), 1e-5);
     assert_eq!(d.column(0)[4], 2.7675, "features stay in the file's units");

@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use crate::words::{Lang, Message};
+
 /// Where in the file something is. Lines are 1-based, as an editor shows them; columns are
 /// 1-based too in messages, and carry their header name.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -28,19 +30,27 @@ impl Position {
     }
 }
 
-impl fmt::Display for Position {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Position {
+    /// "line 4, column 'T' (2)", in `lang`; empty when it names nothing.
+    pub fn render(&self, lang: Lang) -> String {
         let mut parts = Vec::new();
         if let Some(line) = self.line {
-            parts.push(format!("line {line}"));
+            parts.push(Message::new("pos_line", &[("line", line.to_string())]));
         }
         if let Some((index, name)) = &self.column {
-            parts.push(format!("column '{name}' ({})", index + 1));
+            parts.push(Message::new("pos_column", &[("name", name.clone()), ("number", (index + 1).to_string())]));
         }
         if let Some(byte) = self.byte {
-            parts.push(format!("byte {byte}"));
+            parts.push(Message::new("pos_byte", &[("byte", byte.to_string())]));
         }
-        f.write_str(&parts.join(", "))
+        let separator = if lang == Lang::Zh { "，" } else { ", " };
+        parts.iter().map(|m| m.render(lang)).collect::<Vec<_>>().join(separator)
+    }
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(Lang::En))
     }
 }
 
@@ -118,16 +128,24 @@ impl std::error::Error for LoadError {}
 #[derive(Debug, Clone, PartialEq)]
 pub struct Warning {
     pub position: Position,
-    pub message: String,
+    pub message: Message,
+}
+
+impl Warning {
+    /// The warning in `lang`, its place first.
+    pub fn render(&self, lang: Lang) -> String {
+        let at = self.position.render(lang);
+        let message = self.message.render(lang);
+        match (at.is_empty(), lang) {
+            (true, _) => message,
+            (false, Lang::Zh) => format!("{at}：{message}"),
+            (false, Lang::En) => format!("{at}: {message}"),
+        }
+    }
 }
 
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let at = self.position.to_string();
-        if at.is_empty() {
-            f.write_str(&self.message)
-        } else {
-            write!(f, "{at}: {}", self.message)
-        }
+        f.write_str(&self.render(Lang::En))
     }
 }

@@ -10,6 +10,7 @@ use csv::{ByteRecord, ReaderBuilder};
 use rayon::prelude::*;
 
 use super::error::{LoadError, LoadErrorKind, Position, Warning};
+use crate::words::Message;
 use super::number;
 use super::sniff::{self, Dialect};
 use super::{Column, ColumnData, Kind, Table, MISSING};
@@ -100,7 +101,7 @@ pub fn load(name: &str, bytes: &[u8], options: &LoadOptions) -> Result<Loaded, L
         if let Some(line) = unterminated_quote(body, dialect.delimiter) {
             warnings.push(Warning {
                 position: Position::line(line),
-                message: "a quoted field starts here and is never closed; it runs to the end of the file".into(),
+                message: Message::new("warn_unclosed_quote", &[]),
             });
         }
     }
@@ -113,7 +114,7 @@ pub fn load(name: &str, bytes: &[u8], options: &LoadOptions) -> Result<Loaded, L
         .enumerate()
         .map(|(index, (builder, name))| builder.finish(index, name, rows, &mut strays))
         .collect();
-    warnings.extend(listed(strays, |more| format!("and {more} more columns with cells that are not numbers, treated as missing")));
+    warnings.extend(listed(strays, "warn_more_strays"));
     Ok(Loaded { table: Table { name: name.to_string(), columns, rows, dialect }, warnings })
 }
 
@@ -257,17 +258,13 @@ impl Part {
         if self.blank_rows > 0 {
             warnings.push(Warning {
                 position: Position::default(),
-                message: format!("skipped {} row{} with no values", self.blank_rows, plural(self.blank_rows)),
+                message: Message::counted("warn_blank_row", "warn_blank_rows", self.blank_rows, &[]),
             });
         }
         if self.padded_rows > 0 {
             warnings.push(Warning {
                 position: Position::default(),
-                message: format!(
-                    "ignored empty cells past the last column in {} row{}",
-                    self.padded_rows,
-                    plural(self.padded_rows)
-                ),
+                message: Message::counted("warn_padded_row", "warn_padded_rows", self.padded_rows, &[]),
             });
         }
     }
@@ -378,7 +375,7 @@ impl<'a> Reader<'a> {
                 name = format!("column_{}", i + 1);
                 unnamed.push(Warning {
                     position: Position::cell(line, i, &name),
-                    message: format!("the header has no name here; called it '{name}'"),
+                    message: Message::new("warn_unnamed", &[("name", name.clone())]),
                 });
             }
             if taken.contains(&name) {
@@ -391,14 +388,14 @@ impl<'a> Reader<'a> {
                 *k += 1;
                 renamed.push(Warning {
                     position: Position::cell(line, i, &base),
-                    message: format!("the name '{base}' appears twice; renamed this one '{name}'"),
+                    message: Message::new("warn_renamed", &[("base", base.clone()), ("name", name.clone())]),
                 });
             }
             taken.insert(name.clone());
             names.push(name);
         }
-        warnings.extend(listed(unnamed, |more| format!("and {more} more columns with no name, each called column_ and its position")));
-        warnings.extend(listed(renamed, |more| format!("and {more} more repeated names, each renamed with the next free number")));
+        warnings.extend(listed(unnamed, "warn_more_unnamed"));
+        warnings.extend(listed(renamed, "warn_more_renamed"));
         Ok(names)
     }
 
@@ -459,22 +456,15 @@ impl<'a> Reader<'a> {
 /// ten lines and a count, not 20,000 lines.
 const LISTED: usize = 10;
 
-/// The first [`LISTED`] of `found`, then one warning that counts the rest in `more`'s words.
-fn listed(mut found: Vec<Warning>, more: impl Fn(usize) -> String) -> Vec<Warning> {
+/// The first [`LISTED`] of `found`, then one warning that counts the rest in the words of the
+/// key `more`.
+fn listed(mut found: Vec<Warning>, more: &'static str) -> Vec<Warning> {
     if found.len() > LISTED {
         let rest = found.len() - LISTED;
         found.truncate(LISTED);
-        found.push(Warning { position: Position::default(), message: more(rest) });
+        found.push(Warning { position: Position::default(), message: Message::counted(more, more, rest, &[]) });
     }
     found
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
 }
 
 /// The line where a quoted field opens and never closes, if one does. Follows the same rules
@@ -656,20 +646,11 @@ impl Builder {
         match self {
             Builder::Numeric(b) => {
                 if b.strays > 0 {
-                    let examples: Vec<String> =
-                        b.examples.iter().map(|(line, text)| format!("line {line} '{text}'")).collect();
+                    let examples: Vec<String> = b.examples.iter().map(|(line, text)| format!("{line} '{text}'")).collect();
+                    let more = if b.strays > examples.len() { ", ..." } else { "" };
                     warnings.push(Warning {
                         position: Position { column: Some((index, name.clone())), ..Default::default() },
-                        message: format!(
-                            "{} treated as missing ({}{})",
-                            if b.strays == 1 {
-                                "1 cell that is not a number".to_string()
-                            } else {
-                                format!("{} cells that are not numbers", b.strays)
-                            },
-                            examples.join(", "),
-                            if b.strays > examples.len() { ", ..." } else { "" }
-                        ),
+                        message: Message::counted("warn_stray", "warn_strays", b.strays, &[("examples", format!("{}{more}", examples.join(", ")))]),
                     });
                 }
                 let missing = b.values.iter().filter(|v| v.is_nan()).count();

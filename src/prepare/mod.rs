@@ -17,6 +17,7 @@ pub use split::{Split, Validation, SMALL_TABLE_ROWS};
 use ndarray::{Array2, ShapeBuilder};
 
 use crate::data::{ColumnData, Kind, Table, MISSING};
+use crate::words::Message;
 
 /// What is asked of the target column. (A setting of a job too, so it crosses the boundary.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -101,7 +102,7 @@ pub struct Dataset {
     /// Rows of the table dropped because their target was missing.
     pub dropped_rows: usize,
     /// What preparing did that the user should know (columns left out, levels capped).
-    pub notes: Vec<String>,
+    pub notes: Vec<Message>,
 }
 
 impl Dataset {
@@ -322,7 +323,7 @@ fn feature_columns(
     table: &Table,
     target: usize,
     options: &PrepareOptions,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Message>,
 ) -> Result<Vec<usize>, PrepareError> {
     if let Some(names) = &options.features {
         // A map, not a search per name: a list of 10⁵ features stays linear.
@@ -349,13 +350,11 @@ fn feature_columns(
             continue;
         }
         match (&column.kind, &column.data) {
-            (Kind::Constant, _) => notes.push(format!("left out '{}': it is constant", column.name)),
+            (Kind::Constant, _) => notes.push(Message::new("note_constant", &[("name", column.name.clone())])),
             (_, ColumnData::Text { levels, .. }) if looks_like_ids(levels.len(), table.rows - column.missing, options) => {
-                notes.push(format!(
-                    "left out '{}': {} distinct values in {} rows look like names or ids",
-                    column.name,
-                    levels.len(),
-                    table.rows
+                notes.push(Message::new(
+                    "note_ids",
+                    &[("name", column.name.clone()), ("distinct", levels.len().to_string()), ("rows", table.rows.to_string())],
                 ))
             }
             _ => chosen.push(c),
@@ -381,7 +380,7 @@ fn encode_column(
     options: &PrepareOptions,
     features: &mut Vec<Feature>,
     data: &mut Vec<f64>,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Message>,
 ) {
     let column = &table.columns[c];
     let feature = |name: String, origin: Origin| Feature { name, origin, mean: 0.0, std: 1.0 };
@@ -413,11 +412,9 @@ fn encode_column(
         ColumnData::Text { codes, levels } => {
             let kept = levels_to_keep(codes, levels.len(), rows, train, options.max_levels);
             if kept.len() < levels.len() {
-                notes.push(format!(
-                    "'{}': kept the {} most frequent of {} levels, the rest count as none of them",
-                    column.name,
-                    kept.len(),
-                    levels.len()
+                notes.push(Message::new(
+                    "note_levels",
+                    &[("name", column.name.clone()), ("kept", kept.len().to_string()), ("levels", levels.len().to_string())],
                 ));
             }
             // The most frequent level (which also fills missing cells) is the reference: it

@@ -1,7 +1,8 @@
 //! The reader's language in the page. Every text the page itself writes comes from
 //! [`crate::words`] by key: index.html marks its static texts with `data-i18n="key"`, and the
-//! Rust code asks [`t`]. Messages from the engines (load errors, progress lines) stay in English
-//! for now.
+//! Rust code asks [`t`]. The engines' warnings and notes come back in the reader's language
+//! (each message to the worker carries it; `words::Message`); their errors and progress lines
+//! are still English.
 
 use std::cell::Cell;
 

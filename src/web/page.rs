@@ -359,12 +359,12 @@ fn send_load(source: Source, reload: Reload) {
     let outgoing = match &source {
         Source::Example(id) => {
             set_text("status", &tf("status_loading_example", &[("id", id)]));
-            Outgoing { message: ToWorker::LoadExample { id: id.clone() }, bytes: None }
+            Outgoing { message: ToWorker::LoadExample { id: id.clone(), lang: i18n::lang() }, bytes: None }
         }
         Source::File { name, bytes } => {
             set_text("status", &tf("status_reading", &[("name", name)]));
             // The worker gets a copy; the page keeps the original to reload after a cancel.
-            Outgoing { message: ToWorker::LoadFile { name: name.clone() }, bytes: Some(bytes.slice(0)) }
+            Outgoing { message: ToWorker::LoadFile { name: name.clone(), lang: i18n::lang() }, bytes: Some(bytes.slice(0)) }
         }
     };
     with_page(|p| p.pending = Some((source, reload)));
@@ -555,7 +555,7 @@ fn start_engine(engine: Engine, action: Action, status_text: &str) {
     set_running(true);
     status(status_text);
     let split = SplitSettings { test_fraction, extrapolate };
-    send(Outgoing { message: ToWorker::Run { action, seed, target, split, task }, bytes: None });
+    send(Outgoing { message: ToWorker::Run { action, seed, target, split, task, lang: i18n::lang() }, bytes: None });
 }
 
 /// An engine's report joined with the other engines' results kept when it started.

@@ -7,17 +7,18 @@ use crate::expr::throughput::Throughput;
 use crate::report::Report;
 use crate::prepare::Task;
 use crate::run::{Action, SplitSettings};
+use crate::words::Lang;
 
-/// Page → worker.
+/// Page → worker. `lang` is the reader's language, for the warnings and notes of the report.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ToWorker {
     /// Load a built-in example and describe it.
-    LoadExample { id: String },
+    LoadExample { id: String, #[serde(default)] lang: Lang },
     /// Load the file whose bytes come in the message's `bytes` field, and describe it.
-    LoadFile { name: String },
+    LoadFile { name: String, #[serde(default)] lang: Lang },
     /// Run an engine on the loaded table.
-    Run { action: Action, seed: u64, target: Option<String>, split: SplitSettings, task: Option<Task> },
+    Run { action: Action, seed: u64, target: Option<String>, split: SplitSettings, task: Option<Task>, #[serde(default)] lang: Lang },
     /// Write the .occam file of the candidate with this key (`run::candidate_key`).
     Encode { key: String, name: String },
     /// Measure formula evaluation throughput in Operon's setup (`expr::throughput`). The page

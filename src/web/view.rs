@@ -530,7 +530,7 @@ pub fn warnings(warnings: &[String]) {
     error.set_class_name("warning");
     error.set_inner_html("");
     for w in warnings {
-        append(&error, &element("div", Some(&format!("warning: {w}"))));
+        append(&error, &element("div", Some(&tf("warning", &[("text", w)]))));
     }
 }
 

@@ -57,18 +57,18 @@ fn handle(data: JsValue) {
         Err(e) => return post(&FromWorker::Error { message: format!("the worker got a message it does not know: {e}") }),
     };
     match message {
-        ToWorker::LoadExample { id } => load_and_describe(DataSource::Example { id }),
-        ToWorker::LoadFile { name } => {
+        ToWorker::LoadExample { id, lang } => load_and_describe(DataSource::Example { id }, lang),
+        ToWorker::LoadFile { name, lang } => {
             let bytes = js_sys::Reflect::get(&data, &"bytes".into())
                 .ok()
                 .filter(|b| !b.is_undefined())
                 .map(|b| js_sys::Uint8Array::new(&b).to_vec());
             match bytes {
-                Some(bytes) => load_and_describe(DataSource::Csv { name, bytes }),
+                Some(bytes) => load_and_describe(DataSource::Csv { name, bytes }, lang),
                 None => post(&FromWorker::Error { message: format!("{name}: the file's bytes did not arrive") }),
             }
         }
-        ToWorker::Run { action, seed, target, split, task } => run_engine(action, seed, target, split, task),
+        ToWorker::Run { action, seed, target, split, task, lang } => run_engine(action, seed, target, split, task, lang),
         ToWorker::Encode { key, name } => encode(&key, name),
         ToWorker::Throughput => {
             // performance.now(): microseconds, where Date.now() has only milliseconds.
@@ -80,7 +80,7 @@ fn handle(data: JsValue) {
 }
 
 /// Loads a table, describes it through `run`, and keeps it only if both succeed.
-fn load_and_describe(source: DataSource) {
+fn load_and_describe(source: DataSource, lang: crate::words::Lang) {
     let name = match &source {
         DataSource::Csv { name, .. } => name.clone(),
         DataSource::Example { id } => id.clone(),
@@ -92,7 +92,7 @@ fn load_and_describe(source: DataSource) {
     let start = JsClock.seconds();
     let result = run::load(&source, &options).and_then(|loaded| {
         let load_s = JsClock.seconds() - start;
-        let job = Job::new(DataSource::Loaded(loaded.clone()), Action::Describe);
+        let job = Job { lang, ..Job::new(DataSource::Loaded(loaded.clone()), Action::Describe) };
         let report = run::run(&job, &observer, &Cancel::new(), &JsClock)?;
         Ok((loaded, report, load_s))
     });
@@ -107,11 +107,11 @@ fn load_and_describe(source: DataSource) {
 }
 
 /// Runs an engine on the loaded table. Cancelling is the page's: it ends this worker.
-fn run_engine(action: Action, seed: u64, target: Option<String>, split: run::SplitSettings, task: Option<crate::prepare::Task>) {
+fn run_engine(action: Action, seed: u64, target: Option<String>, split: run::SplitSettings, task: Option<crate::prepare::Task>, lang: crate::words::Lang) {
     let Some(loaded) = LOADED.with(|l| l.borrow().clone()) else {
         return post(&FromWorker::Error { message: "load a table first".into() });
     };
-    let job = Job { seed, target, split, task, ..Job::new(DataSource::Loaded(loaded), action) };
+    let job = Job { seed, target, split, task, lang, ..Job::new(DataSource::Loaded(loaded), action) };
     match run::run_with_programs(&job, &PostProgress::new(), &Cancel::new(), &JsClock) {
         Ok((report, programs)) => {
             let options = run::codec_options(&job);

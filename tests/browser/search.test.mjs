@@ -218,6 +218,8 @@ test("the page speaks Chinese: the switch, the URL, and a search's headline", as
     await b.page.waitForFunction(() => document.querySelector("#status").textContent.startsWith("完成"), null, { timeout: 30_000 });
     assert.match(await b.page.textContent("#headline-words"), /^它解释了平均值无法解释部分的 99\.\d+%( 以上)?（每一行都由其余各行来预测）。定律 \d+ 比特 \+ 修正 \d+ 比特 \+ 文件头 \d+ 比特 = \d+ 比特；单用平均值：\d+ 比特。$/);
     assert.match(await b.page.textContent("#fit-caption"), /^测量到的 T 随 a 的变化/);
+    // The run's notes in the reader's language too.
+    assert.match(await b.page.textContent("#error"), /提示：未使用“planet”：10 行中有 10 个不同的值，看起来像名字或编号/);
     assert.equal(await b.page.textContent('#front-table th[data-sort="total"]'), "总比特");
     await screenshot(b.page, "kepler-chinese");
     // The downloaded plot speaks the page's language too.
