@@ -277,9 +277,28 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("warn_strays", "{count} cells that are not numbers treated as missing (lines {examples})", "{count} 个不是数字的单元格按缺失处理（行 {examples}）"),
     ("note_constant", "left out '{name}': it is constant", "未使用“{name}”：它是常数"),
     ("note_ids", "left out '{name}': {distinct} distinct values in {rows} rows look like names or ids", "未使用“{name}”：{rows} 行中有 {distinct} 个不同的值，看起来像名字或编号"),
-    ("note_levels", "'{name}': kept the {kept} most frequent of {levels} levels, the rest count as none of them", "“{name}”：保留了 {levels} 个类别中最常见的 {kept} 个，其余的不算其中任何一个"),
+    ("note_kept_levels", "'{name}': kept the {kept} most frequent of {levels} levels, the rest count as none of them", "“{name}”：保留了 {levels} 个类别中最常见的 {kept} 个，其余的不算其中任何一个"),
     ("warn_top_k", "searched over the {k} of {all} features with the most mutual information with the target: {features}", "只在与目标互信息最大的 {k} 个特征（共 {all} 个）上搜索：{features}"),
     ("warn_no_header", "these programs cannot be written as a .occam file, so their totals leave out its header: {error}", "这些程序无法写成 .occam 文件，所以它们的总长度不含文件头：{error}"),
     ("warn_dropped_row", "dropped {count} row whose target is missing", "丢弃了 {count} 行目标值缺失的数据"),
     ("warn_dropped_rows", "dropped {count} rows whose target is missing", "丢弃了 {count} 行目标值缺失的数据"),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_has_one_home() {
+        for (i, (key, _, _)) in TEXTS.iter().enumerate() {
+            assert!(TEXTS[i + 1..].iter().all(|(k, _, _)| k != key), "'{key}' is in TEXTS twice");
+        }
+    }
+
+    #[test]
+    fn a_message_keeps_its_values_in_either_language() {
+        let m = Message::counted("warn_blank_row", "warn_blank_rows", 3, &[]);
+        assert_eq!(m.to_string(), "skipped 3 rows with no values");
+        assert_eq!(m.render(Lang::Zh), "跳过了 3 个没有数值的行");
+    }
+}

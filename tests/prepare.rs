@@ -165,3 +165,16 @@ fn refusals_name_the_column() {
         assert_eq!(e.to_string(), *message, "{text:?}");
     }
 }
+
+#[test]
+fn a_column_of_many_levels_keeps_the_most_frequent_and_says_so() {
+    // Five levels, three kept: the note names the column and the counts, in both languages.
+    let mut text = String::from("c,y\n");
+    for (i, c) in ["a", "a", "a", "b", "b", "b", "c", "c", "d", "e"].iter().enumerate() {
+        text.push_str(&format!("{c},{i}.5\n"));
+    }
+    let d = prepare(&table(&text), &PrepareOptions { max_levels: 3, ..options("y") }).unwrap();
+    let notes: Vec<String> = d.notes.iter().map(|m| m.to_string()).collect();
+    assert_eq!(notes, vec!["'c': kept the 3 most frequent of 5 levels, the rest count as none of them"]);
+    assert_eq!(d.notes[0].render(occam::words::Lang::Zh), "“c”：保留了 5 个类别中最常见的 3 个，其余的不算其中任何一个");
+}

@@ -413,7 +413,7 @@ fn encode_column(
             let kept = levels_to_keep(codes, levels.len(), rows, train, options.max_levels);
             if kept.len() < levels.len() {
                 notes.push(Message::new(
-                    "note_levels",
+                    "note_kept_levels",
                     &[("name", column.name.clone()), ("kept", kept.len().to_string()), ("levels", levels.len().to_string())],
                 ));
             }

@@ -1,6 +1,7 @@
 //! Reports as plain-text tables for the terminal.
 
 use crate::prepare::Validation;
+use crate::words::{self, Lang};
 use super::Report;
 
 /// The dataset's columns as an aligned text table: name, kind, missing, distinct, precision,
@@ -153,15 +154,19 @@ pub fn front_table(report: &Report) -> String {
             best.header_bits
         ));
     }
-    match report.familiar() {
-        Some((c, extra)) if extra > 0.0 => out.push_str(&format!(
-            "nearly as short ({extra:.1} bits longer): {} = {}, that is {}\n",
-            d.target.as_deref().unwrap_or("y"),
+    // In the page's words (crate::words), so the command line and the headline say the same;
+    // looked up at compile time, so a missing key fails the build.
+    const NEAR: &str = words::get(Lang::En, "familiar_near");
+    const THAT_IS: &str = words::get(Lang::En, "familiar_same");
+    if let Some((c, extra)) = report.familiar() {
+        let target = d.target.as_deref().unwrap_or("y");
+        let lead = if extra > 0.0 { format!("{} ", words::fill(NEAR, &[("bits", &format!("{extra:.1}"))])) } else { String::new() };
+        out.push_str(&format!(
+            "{lead}{target} = {}{} {}\n",
             c.formula.as_deref().unwrap_or(&c.description),
+            THAT_IS,
             c.familiar.as_deref().unwrap_or_default()
-        )),
-        Some((c, _)) => out.push_str(&format!("the same law: {}\n", c.familiar.as_deref().unwrap_or_default())),
-        None => {}
+        ));
     }
     if let Some(s) = &report.search {
         out.push_str(&format!(

@@ -432,7 +432,7 @@ fn headline(report: &Report, live: bool) {
     match (&best.mathml, &best.formula) {
         (Some(mathml), Some(_)) => {
             let name = crate::expr::Expr::var(0).print(crate::expr::Syntax::MathMl, &[target]).unwrap_or_default();
-            law.set_inner_html(&format!("<math>{name}<mo>=</mo>{mathml}</math>{}", familiar(report, target)));
+            law.set_inner_html(&format!("<math>{name}<mo>=</mo>{mathml}</math>{}", familiar(report, &name)));
         }
         // A network or a linear model: its description names it ("logistic 4-3, 76% pruned").
         _ => law.set_text_content(Some(&format!("{target}: {}", best.description))),
@@ -453,11 +453,11 @@ fn headline(report: &Report, live: bool) {
 
 /// The law as people learned it, after the best formula: "that is T² = a³" for the best's own
 /// familiar form, or "nearly as short (1.8 bits more): T = √a³, that is T² = a³" for a
-/// front member's ([`Report::familiar`]); empty when there is none.
-fn familiar(report: &Report, target: &str) -> String {
+/// front member's ([`Report::familiar`]); empty when there is none. `name` is the target's
+/// name as MathML.
+fn familiar(report: &Report, name: &str) -> String {
     let Some((c, extra)) = report.familiar() else { return String::new() };
     let Some(equation) = &c.familiar_mathml else { return String::new() };
-    let name = crate::expr::Expr::var(0).print(crate::expr::Syntax::MathMl, &[target]).unwrap_or_default();
     let lead = if extra > 0.0 {
         let formula = c.mathml.as_deref().unwrap_or_default();
         format!("{} <math>{name}<mo>=</mo>{formula}</math>{} ", tf("familiar_near", &[("bits", &format!("{extra:.1}"))]), t("familiar_same"))
