@@ -178,6 +178,19 @@ impl std::fmt::Display for RunError {
     }
 }
 
+impl RunError {
+    /// The error in `lang`: what a reader meets most (a file that cannot be read, a table that
+    /// cannot be prepared, a target of classes) in their words; the rest in English.
+    pub fn render(&self, lang: Lang) -> String {
+        match self {
+            RunError::Load(e) => e.render(lang),
+            RunError::Prepare(e) => e.message().render(lang),
+            RunError::Search(SearchError::NotRegression { target }) => SearchError::not_regression(target).render(lang),
+            other => other.to_string(),
+        }
+    }
+}
+
 impl std::error::Error for RunError {}
 
 impl From<LoadError> for RunError {

@@ -91,13 +91,29 @@ const fn same(a: &str, b: &str) -> bool {
     true
 }
 
-/// `text` with its `{name}` placeholders filled from `values`.
+/// `text` with its `{name}` placeholders filled from `values`, in one pass: a value that itself
+/// holds braces (a column called "{count}") is copied as it is, never filled again. A
+/// placeholder with no value stays as written.
 pub fn fill(text: &str, values: &[(&str, &str)]) -> String {
-    let mut text = text.to_string();
-    for (name, value) in values {
-        text = text.replace(&format!("{{{name}}}"), value);
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| Some((close, values.iter().find(|(k, _)| *k == &after[..close])?.1)));
+        match value {
+            Some((close, value)) => {
+                out.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
-    text
+    out.push_str(rest);
+    out
 }
 
 /// (key, English, Chinese)
@@ -282,6 +298,30 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("warn_no_header", "these programs cannot be written as a .occam file, so their totals leave out its header: {error}", "这些程序无法写成 .occam 文件，所以它们的总长度不含文件头：{error}"),
     ("warn_dropped_row", "dropped {count} row whose target is missing", "丢弃了 {count} 行目标值缺失的数据"),
     ("warn_dropped_rows", "dropped {count} rows whose target is missing", "丢弃了 {count} 行目标值缺失的数据"),
+    // Why a file cannot be read, or a table cannot be prepared or searched.
+    ("load_empty", "the file is empty", "文件是空的"),
+    ("load_header_only_one", "the file has a header ({count} column) but no data rows", "文件有表头（{count} 列），但没有数据行"),
+    ("load_header_only", "the file has a header ({count} columns) but no data rows", "文件有表头（{count} 列），但没有数据行"),
+    ("load_utf8", "the text is not valid UTF-8; save the file as UTF-8 (in Excel: 'CSV UTF-8')", "文本不是有效的 UTF-8；请把文件另存为 UTF-8（在 Excel 中选“CSV UTF-8”）"),
+    ("load_ragged_one", "found {count} field, the header has {expected}", "这一行有 {count} 个字段，表头有 {expected} 个"),
+    ("load_ragged", "found {count} fields, the header has {expected}", "这一行有 {count} 个字段，表头有 {expected} 个"),
+    ("load_quote", "a quoted field starts here and is never closed (a '\"' is missing)", "这里开始的带引号字段没有闭合（缺少一个 '\"'）"),
+    ("load_too_large", "the file is {mb} MB, more than the {limit} MB this tab can hold as a table; use the command-line tool `occam` for files this large", "文件有 {mb} MB，超过了这个标签页能容纳的 {limit} MB；这么大的文件请用命令行工具 `occam`"),
+    ("load_too_many_cells", "the table has {cells} cells, more than the {limit} this tab can hold; use the command-line tool `occam` for tables this large", "表格有 {cells} 个单元格，超过了这个标签页能容纳的 {limit} 个；这么大的表格请用命令行工具 `occam`"),
+    ("load_csv", "cannot read the CSV: {message}", "无法读取这个 CSV：{message}"),
+    ("prep_unknown_column", "there is no column '{column}' (the columns are: {available})", "没有名为“{column}”的列（现有的列：{available}）"),
+    ("prep_constant_target", "column '{column}' has the same value in every row: there is nothing to explain", "列“{column}”每一行的值都相同：没有什么可解释的"),
+    ("prep_target_missing", "column '{column}' has no values: every cell is missing", "列“{column}”没有数值：每个单元格都缺失"),
+    ("prep_too_few_rows_one", "the table has {count} row with a target value; at least 2 are needed to fit and test", "表格只有 {count} 行有目标值；拟合和检验至少需要 2 行"),
+    ("prep_too_few_rows", "the table has {count} rows with a target value; at least 2 are needed to fit and test", "表格只有 {count} 行有目标值；拟合和检验至少需要 2 行"),
+    ("prep_regression_on_text", "column '{column}' holds text, so it can only be a classification target", "列“{column}”是文本，只能作为分类的目标"),
+    ("prep_too_many_classes", "column '{column}' has {classes} distinct values, too many to be classes; if it is a number, check its cells for text", "列“{column}”有 {classes} 个不同的值，作为类别太多了；如果它是数字，请检查单元格里有没有文字"),
+    ("prep_target_as_feature", "column '{column}' is the target, so it cannot also be a feature", "列“{column}”是目标，不能同时作为特征"),
+    ("prep_no_features", "no column is left to explain '{target}' with (the others are constant or ids)", "没有剩下可以用来解释“{target}”的列（其他列都是常数或编号）"),
+    ("prep_nothing_to_explain", "every column is constant: there is nothing to explain", "每一列都是常数：没有什么可解释的"),
+    ("prep_split_not_numeric", "the extrapolation split needs a numeric column, and '{column}' is not numeric", "外推划分需要一个数值列，而“{column}”不是数值列"),
+    ("prep_bad_test_fraction", "the test share must be at least 0 and below 1, not {fraction}", "测试比例必须不小于 0 且小于 1，而不是 {fraction}"),
+    ("search_not_regression", "formula search needs a numeric target, and '{target}' holds classes: to predict them, train the networks (\"Train and compress networks\" on the page, `occam compress` on the command line); if they are numbers, choose numbers (regression) as the task (--task regression)", "公式搜索需要数值型的目标，而“{target}”是类别：要预测它们，请训练神经网络（页面上的“训练并压缩神经网络”，命令行的 `occam compress`）；如果它们是数字，请把任务选为“数值（回归）”（--task regression）"),
 ];
 
 #[cfg(test)]
@@ -293,6 +333,12 @@ mod tests {
         for (i, (key, _, _)) in TEXTS.iter().enumerate() {
             assert!(TEXTS[i + 1..].iter().all(|(k, _, _)| k != key), "'{key}' is in TEXTS twice");
         }
+    }
+
+    #[test]
+    fn placeholders_are_filled_once() {
+        assert_eq!(fill("'{name}' ({number})", &[("name", "{number}"), ("number", "2")]), "'{number}' (2)");
+        assert_eq!(fill("{a} {missing} {", &[("a", "1")]), "1 {missing} {");
     }
 
     #[test]

@@ -94,6 +94,13 @@ fn a_stray_word_in_a_numeric_column_is_missing_and_reported() {
 }
 
 #[test]
+fn a_ragged_row_is_named_in_either_language() {
+    let e = load("bad.csv", b"a,b\n1,2\n3,4,5\n", &LoadOptions::default()).unwrap_err();
+    assert_eq!(e.to_string(), "line 3: found 3 fields, the header has 2");
+    assert_eq!(e.render(occam::words::Lang::Zh), "第 3 行：这一行有 3 个字段，表头有 2 个");
+}
+
+#[test]
 fn a_text_column_that_starts_with_numbers_is_read_as_text() {
     let mut text = String::from("code\n");
     for i in 0..1500 {

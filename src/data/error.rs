@@ -81,44 +81,35 @@ impl LoadError {
     }
 }
 
+impl LoadError {
+    /// What is wrong, in words for people (see [`crate::words`]).
+    pub fn message(&self) -> Message {
+        let n = |v: u64| v.to_string();
+        match &self.kind {
+            LoadErrorKind::Empty => Message::new("load_empty", &[]),
+            LoadErrorKind::HeaderOnly { columns } => Message::counted("load_header_only_one", "load_header_only", *columns, &[]),
+            LoadErrorKind::InvalidUtf8 => Message::new("load_utf8", &[]),
+            LoadErrorKind::RaggedRow { found, expected } => {
+                Message::counted("load_ragged_one", "load_ragged", *found, &[("expected", expected.to_string())])
+            }
+            LoadErrorKind::UnterminatedQuote => Message::new("load_quote", &[]),
+            LoadErrorKind::TooLarge { bytes, limit } => {
+                Message::new("load_too_large", &[("mb", n(bytes / 1_000_000)), ("limit", n(limit / 1_000_000))])
+            }
+            LoadErrorKind::TooManyCells { cells, limit } => Message::new("load_too_many_cells", &[("cells", n(*cells)), ("limit", n(*limit))]),
+            LoadErrorKind::Csv(message) => Message::new("load_csv", &[("message", message.clone())]),
+        }
+    }
+
+    /// The error in `lang`, its place first.
+    pub fn render(&self, lang: Lang) -> String {
+        Warning { position: self.position.clone(), message: self.message() }.render(lang)
+    }
+}
+
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let at = self.position.to_string();
-        if !at.is_empty() {
-            write!(f, "{at}: ")?;
-        }
-        match &self.kind {
-            LoadErrorKind::Empty => f.write_str("the file is empty"),
-            LoadErrorKind::HeaderOnly { columns } => write!(
-                f,
-                "the file has a header ({columns} column{}) but no data rows",
-                if *columns == 1 { "" } else { "s" }
-            ),
-            LoadErrorKind::InvalidUtf8 => f.write_str(
-                "the text is not valid UTF-8; save the file as UTF-8 (in Excel: 'CSV UTF-8')",
-            ),
-            LoadErrorKind::RaggedRow { found, expected } => write!(
-                f,
-                "found {found} field{}, the header has {expected}",
-                if *found == 1 { "" } else { "s" }
-            ),
-            LoadErrorKind::UnterminatedQuote => f.write_str(
-                "a quoted field starts here and is never closed (a '\"' is missing)",
-            ),
-            LoadErrorKind::TooLarge { bytes, limit } => write!(
-                f,
-                "the file is {} MB, more than the {} MB this tab can hold as a table; \
-                 use the command-line tool `occam` for files this large",
-                bytes / 1_000_000,
-                limit / 1_000_000
-            ),
-            LoadErrorKind::TooManyCells { cells, limit } => write!(
-                f,
-                "the table has {cells} cells, more than the {limit} this tab can hold; \
-                 use the command-line tool `occam` for tables this large"
-            ),
-            LoadErrorKind::Csv(message) => write!(f, "cannot read the CSV: {message}"),
-        }
+        f.write_str(&self.render(Lang::En))
     }
 }
 

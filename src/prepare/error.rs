@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::words::Message;
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum PrepareError {
     UnknownColumn { column: String, available: Vec<String> },
@@ -17,45 +19,33 @@ pub enum PrepareError {
     BadTestFraction { fraction: f64 },
 }
 
-impl fmt::Display for PrepareError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl PrepareError {
+    /// What is wrong, in words for people (see [`crate::words`]).
+    pub fn message(&self) -> Message {
+        let col = |c: &String| ("column", c.clone());
         match self {
             PrepareError::UnknownColumn { column, available } => {
-                write!(f, "there is no column '{column}' (the columns are: {})", available.join(", "))
+                Message::new("prep_unknown_column", &[col(column), ("available", available.join(", "))])
             }
-            PrepareError::ConstantTarget { column } => {
-                write!(f, "column '{column}' has the same value in every row: there is nothing to explain")
+            PrepareError::ConstantTarget { column } => Message::new("prep_constant_target", &[col(column)]),
+            PrepareError::TargetAllMissing { column } => Message::new("prep_target_missing", &[col(column)]),
+            PrepareError::TooFewRows { rows } => Message::counted("prep_too_few_rows_one", "prep_too_few_rows", *rows, &[]),
+            PrepareError::RegressionOnText { column } => Message::new("prep_regression_on_text", &[col(column)]),
+            PrepareError::TooManyClasses { column, classes } => {
+                Message::new("prep_too_many_classes", &[col(column), ("classes", classes.to_string())])
             }
-            PrepareError::TargetAllMissing { column } => {
-                write!(f, "column '{column}' has no values: every cell is missing")
-            }
-            PrepareError::TooFewRows { rows } => write!(
-                f,
-                "the table has {rows} row{} with a target value; at least 2 are needed to fit and test",
-                if *rows == 1 { "" } else { "s" }
-            ),
-            PrepareError::RegressionOnText { column } => {
-                write!(f, "column '{column}' holds text, so it can only be a classification target")
-            }
-            PrepareError::TooManyClasses { column, classes } => write!(
-                f,
-                "column '{column}' has {classes} distinct values, too many to be classes; \
-                 if it is a number, check its cells for text"
-            ),
-            PrepareError::TargetAsFeature { column } => {
-                write!(f, "column '{column}' is the target, so it cannot also be a feature")
-            }
-            PrepareError::NoFeatures { target } => {
-                write!(f, "no column is left to explain '{target}' with (the others are constant or ids)")
-            }
-            PrepareError::NothingToExplain => f.write_str("every column is constant: there is nothing to explain"),
-            PrepareError::SplitColumnNotNumeric { column } => {
-                write!(f, "the extrapolation split needs a numeric column, and '{column}' is not numeric")
-            }
-            PrepareError::BadTestFraction { fraction } => {
-                write!(f, "the test share must be at least 0 and below 1, not {fraction}")
-            }
+            PrepareError::TargetAsFeature { column } => Message::new("prep_target_as_feature", &[col(column)]),
+            PrepareError::NoFeatures { target } => Message::new("prep_no_features", &[("target", target.clone())]),
+            PrepareError::NothingToExplain => Message::new("prep_nothing_to_explain", &[]),
+            PrepareError::SplitColumnNotNumeric { column } => Message::new("prep_split_not_numeric", &[col(column)]),
+            PrepareError::BadTestFraction { fraction } => Message::new("prep_bad_test_fraction", &[("fraction", fraction.to_string())]),
         }
+    }
+}
+
+impl fmt::Display for PrepareError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.message().fmt(f)
     }
 }
 

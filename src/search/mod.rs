@@ -117,17 +117,18 @@ pub const MAX_SECONDS: f64 = 604_800.0;
 /// search's packed tokens (and u16 in the evaluator's nodes).
 pub const MAX_FEATURES: usize = 0x7ffe;
 
+impl SearchError {
+    /// The words for a target that holds classes (in either language: [`crate::words`]).
+    pub fn not_regression(target: &str) -> crate::words::Message {
+        crate::words::Message::new("search_not_regression", &[("target", target.to_string())])
+    }
+}
+
 impl std::fmt::Display for SearchError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             SearchError::Option { field, message } => write!(f, "search setting '{field}': {message}"),
-            SearchError::NotRegression { target } => write!(
-                f,
-                "formula search needs a numeric target, and '{target}' holds classes: to predict \
-                 them, train the networks (\"Train and compress networks\" on the page, `occam \
-                 compress` on the command line); if they are numbers, choose numbers (regression) \
-                 as the task (--task regression)"
-            ),
+            SearchError::NotRegression { target } => Self::not_regression(target).fmt(f),
             SearchError::TooManyFeatures { features } => write!(
                 f,
                 "formula search reads at most {MAX_FEATURES} features, and this table has {features}: \

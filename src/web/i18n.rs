@@ -1,8 +1,9 @@
 //! The reader's language in the page. Every text the page itself writes comes from
 //! [`crate::words`] by key: index.html marks its static texts with `data-i18n="key"`, and the
-//! Rust code asks [`t`]. The engines' warnings and notes come back in the reader's language
-//! (each message to the worker carries it; `words::Message`); their errors and progress lines
-//! are still English.
+//! Rust code asks [`t`]. The engines' warnings, notes and the errors a reader meets most (a file
+//! that cannot be read, a table that cannot be prepared, a target of classes) come back in the
+//! reader's language: each message to the worker carries it (`words::Message`). Other errors
+//! and the engines' progress lines (their stage names aside) are still English.
 
 use std::cell::Cell;
 

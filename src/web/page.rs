@@ -378,7 +378,7 @@ fn read_file(file: web_sys::File) {
     if bytes > MAX_FILE_BYTES {
         // Refused before reading: a file this size would take the tab down with it.
         let error = LoadError::new(LoadErrorKind::TooLarge { bytes, limit: MAX_FILE_BYTES }, Position::default());
-        return view::error(&format!("{name}: {error}"));
+        return view::error(&format!("{name}: {}", error.render(i18n::lang())));
     }
     if bytes == 0 {
         return view::error(&tf("empty_file", &[("name", &name)]));

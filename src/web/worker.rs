@@ -102,7 +102,7 @@ fn load_and_describe(source: DataSource, lang: crate::words::Lang) {
             PROGRAMS.with(|p| p.borrow_mut().clear());
             post(&FromWorker::Loaded { report: Box::new(report), load_s, memory_bytes: memory_bytes() });
         }
-        Err(e) => post(&FromWorker::Error { message: format!("{name}: {e}") }),
+        Err(e) => post(&FromWorker::Error { message: format!("{name}: {}", e.render(lang)) }),
     }
 }
 
@@ -125,7 +125,7 @@ fn run_engine(action: Action, seed: u64, target: Option<String>, split: run::Spl
             });
             post(&FromWorker::Finished { report: Box::new(report) })
         }
-        Err(e) => post(&FromWorker::Error { message: e.to_string() }),
+        Err(e) => post(&FromWorker::Error { message: e.render(lang) }),
     }
 }
 

@@ -231,6 +231,11 @@ test("the page speaks Chinese: the switch, the URL, and a search's headline", as
     assert.match(svg, /一个公式/);
     assert.match(svg, /总长度最短：就是答案/);
     assert.match(await b.page.textContent("#headline-law .familiar"), /即/);
+    // A file that cannot be read is named, with its line, in Chinese; the results stay.
+    await b.page.setInputFiles("#file-input", { name: "bad.csv", mimeType: "text/csv", buffer: Buffer.from("a,b\n1,2\n3,4,5\n") });
+    await b.page.waitForFunction(() => /bad\.csv/.test(document.querySelector("#error")?.textContent ?? ""), null, { timeout: 10_000 });
+    assert.equal(await b.page.textContent("#error"), "bad.csv: 第 3 行：这一行有 3 个字段，表头有 2 个");
+    assert.ok(await b.page.getAttribute("#headline", "data-formula"), "the results stay");
     assert.deepEqual(b.errors, []);
   } finally {
     await b.close();
