@@ -48,6 +48,19 @@ impl Position {
     }
 }
 
+impl Position {
+    /// `text` after this place and a colon ("line 3: …", "第 3 行：…"), or alone when the place
+    /// names nothing.
+    fn before(&self, text: &str, lang: Lang) -> String {
+        let at = self.render(lang);
+        match (at.is_empty(), lang) {
+            (true, _) => text.to_string(),
+            (false, Lang::Zh) => format!("{at}：{text}"),
+            (false, Lang::En) => format!("{at}: {text}"),
+        }
+    }
+}
+
 impl fmt::Display for Position {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.render(Lang::En))
@@ -103,7 +116,7 @@ impl LoadError {
 
     /// The error in `lang`, its place first.
     pub fn render(&self, lang: Lang) -> String {
-        Warning { position: self.position.clone(), message: self.message() }.render(lang)
+        self.position.before(&self.message().render(lang), lang)
     }
 }
 
@@ -125,13 +138,7 @@ pub struct Warning {
 impl Warning {
     /// The warning in `lang`, its place first.
     pub fn render(&self, lang: Lang) -> String {
-        let at = self.position.render(lang);
-        let message = self.message.render(lang);
-        match (at.is_empty(), lang) {
-            (true, _) => message,
-            (false, Lang::Zh) => format!("{at}：{message}"),
-            (false, Lang::En) => format!("{at}: {message}"),
-        }
+        self.position.before(&self.message.render(lang), lang)
     }
 }
 
