@@ -166,6 +166,7 @@ def judged(true_formula, var_names, found, test_rows, timeout=60):
 
 
 def main():
+    global OCCAM
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--methods", default="occam,pyoperon,gplearn")
@@ -174,8 +175,10 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--ids", default="")
+    ap.add_argument("--occam", default=None, help="the occam binary (another build, to compare)")
     ap.add_argument("--out", default=os.path.join(ROOT, "target", "feynman-results.json"))
     args = ap.parse_args()
+    OCCAM = args.occam or OCCAM
     methods = args.methods.split(",")
     results = []
     for noise in [float(n) for n in args.noise.split(",")]:

@@ -7,7 +7,7 @@
 //! on what the entropy coder actually coded, and the bytes exceed their sum by the coder's
 //! final flush (a byte or so).
 //!
-//! **Format** (version 3). Two bytes: the 12-bit signature 0x0CC and the 4-bit version. Two
+//! **Format** (version 4). Two bytes: the 12-bit signature 0x0CC and the 4-bit version. Two
 //! bytes of checksum (CRC-32 of the rest, low 16 bits), checked before anything is decoded, so
 //! a changed or cut file is refused before it can ask for work. Then one range-coded stream
 //! ([`mdl::stream`](crate::mdl::stream)) holding, in order:
@@ -24,7 +24,8 @@
 //!   prepared feature the program reads. The decoder recomputes it from its own table once it
 //!   has read the program, and refuses a table that differs where the program reads it, naming
 //!   those columns, before computing a prediction;
-//! - the model: a formula's tokens in prefix order at log₂|alphabet| bits each and its
+//! - the model: a formula's tokens in prefix order, each its arity's prefix code and its
+//!   symbol uniform within the arity ([`Alphabet`](crate::expr::Alphabet)), and its
 //!   constants (exactly `polish`'s model bits), a network's architecture and tensors
 //!   ([`network_bits`]), or the null model's mean (a constant) or class counts;
 //! - the data: for numbers the residual code's family bit and scale, then each
@@ -70,9 +71,9 @@ use header::Header;
 use program::{class_model, read_class_counts, write_class_counts, Predictions, Resolved};
 
 /// The format version this build writes and reads.
-pub const VERSION: u8 = 3;
+pub const VERSION: u8 = 4;
 
-/// The 12-bit signature in front of the version: a version-3 file starts 0x0C 0xC3.
+/// The 12-bit signature in front of the version: a version-4 file starts 0x0C 0xC4.
 const SIGNATURE: u16 = 0x0CC;
 
 /// Bits of the signature and version, of the checksum of the bytes, of the check of the table

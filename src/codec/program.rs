@@ -1,15 +1,16 @@
 //! The model part of a .occam file: a [`Program`] resolved against the prepared table
 //! ([`Resolved`]), written and read, and the predictions the data part is coded with.
 //!
-//! Formulas: the tokens in prefix order, each uniform over the alphabet (the enabled operators,
-//! the prepared features, one constant token), then each constant's own code in node order, so
-//! the model bits are polish's: `len × log₂|alphabet| + Σ constant bits`. Networks: the
+//! Formulas: the tokens in prefix order, each by the structure code of [`Alphabet`] (its arity,
+//! then its symbol within the arity: the enabled operators, or the prepared features and one
+//! constant token), then each constant's own code in node order, so the model bits are
+//! polish's: `Alphabet::structure_bits + Σ constant bits`. Networks: the
 //! architecture by universal codes, then every tensor ([`network_bits`]).
 
 use ndarray::Array2;
 
 use crate::compress::{LayerCode, NetworkCode, WeightCode};
-use crate::expr::{Evaluator, Expr, Form, Kind, Node, Op, OpSet};
+use crate::expr::{Alphabet, Evaluator, Expr, Form, Kind, Node, Op, OpSet};
 use crate::mdl::stream::{CountModel, Decoder, Encoder};
 use crate::mdl::tensor::{Tensor, MAX_VALUES};
 use crate::mdl::{BitSink, BitSource, Constant};
@@ -301,15 +302,14 @@ impl Resolved {
         match self {
             Resolved::Null => Ok(()),
             Resolved::Formula { expr, constants, ops } => {
-                let ops_list: Vec<Op> = ops.iter().collect();
-                let alphabet = (ops_list.len() + features + 1) as u64;
+                let alphabet = Alphabet::new(*ops, features);
                 for i in prefix_order(expr) {
-                    let token = match expr.nodes[i].kind {
-                        Kind::Op(op) => ops_list.iter().position(|o| *o == op).unwrap_or(0),
-                        Kind::Var(j) => ops_list.len() + usize::from(j),
-                        Kind::Const(..) => ops_list.len() + features,
-                    };
-                    e.write_uniform(token as u64, alphabet).map_err(CodecError::Coder)?;
+                    let token = alphabet
+                        .token(&expr.nodes[i].kind)
+                        .ok_or_else(|| bad("a formula symbol outside its alphabet".into()))?;
+                    let (prefix, len) = token.prefix;
+                    e.write_bits(prefix, len).map_err(CodecError::Coder)?;
+                    e.write_uniform(token.index, token.size).map_err(CodecError::Coder)?;
                 }
                 for c in constants {
                     c.write(e);
@@ -326,22 +326,16 @@ impl Resolved {
         match self {
             Resolved::Null => Ok(Resolved::Null),
             Resolved::Formula { ops, .. } => {
-                let ops_list: Vec<Op> = ops.iter().collect();
-                let alphabet = (ops_list.len() + features + 1) as u64;
+                let alphabet = Alphabet::new(ops, features);
                 let mut prefix = Vec::new();
                 let mut open = 1usize;
                 while open > 0 {
                     if prefix.len() >= MAX_NODES {
                         return Err(damaged("a formula of more than 65,535 nodes"));
                     }
-                    let token = d.read_uniform(alphabet)? as usize;
-                    let kind = if token < ops_list.len() {
-                        Kind::Op(ops_list[token])
-                    } else if token < ops_list.len() + features {
-                        Kind::Var((token - ops_list.len()) as u16)
-                    } else {
-                        Kind::Const(0.0, Form::Real)
-                    };
+                    let arity = alphabet.read_arity(|| d.read_bit())?;
+                    let index = d.read_uniform(alphabet.size(arity))?;
+                    let kind = alphabet.kind(arity, index).ok_or_else(|| damaged("a symbol outside the alphabet"))?;
                     open = open - 1 + Node { kind, len: 1 }.arity();
                     prefix.push(kind);
                 }

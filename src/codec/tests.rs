@@ -121,9 +121,10 @@ fn an_exact_formula_round_trips_with_polish_model_bits() {
         features: vec!["x".into()],
     };
     let encoded = round_trip(&program, &t, "y");
-    // 5 tokens over 5 operators + 1 feature + the constant token, and the two integers.
+    // Two binary operators ("11" and one of four: 4 bits each), three leaves ("0" and one of x
+    // and the constant token: 2 bits each), and the two integers.
     let expected_model =
-        5.0 * 7f64.log2() + (Constant::Integer(2).bits() + Constant::Integer(1).bits()) as f64;
+        2.0 * 4.0 + 3.0 * 2.0 + (Constant::Integer(2).bits() + Constant::Integer(1).bits()) as f64;
     assert!((encoded.model_bits - expected_model).abs() < 1e-6, "{}", encoded.model_bits);
     assert!(encoded.data_bits < 20.0, "an exact law: {}", encoded.data_bits);
 

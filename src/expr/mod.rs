@@ -6,6 +6,8 @@
 //! pass over the vector. Around that value sit:
 //!
 //! - [`op`]: the operator alphabet ([`Op`], [`OpSet`]) and each operator's scalar meaning;
+//! - [`alphabet`]: the symbols a formula may use on a table and the code of its structure (a
+//!   token's arity, then its symbol), shared by the search's score and the .occam file;
 //! - [`tree`]: structure queries (validity, subtrees, children, depth, constants, variables);
 //! - [`eval`](mod@eval): the scalar oracle [`eval_scalar`] and the block evaluator [`eval()`] that
 //!   vectorises (AVX2+FMA natively, simd128 on wasm), with [`approx`]'s branch-free
@@ -18,6 +20,7 @@
 //!
 //! `expr` is a leaf: it knows nothing of data files, search, scoring or the page.
 
+pub mod alphabet;
 pub mod approx;
 pub mod error;
 pub mod eval;
@@ -33,6 +36,7 @@ pub mod simplify;
 pub mod throughput;
 pub mod tree;
 
+pub use alphabet::{Alphabet, Arity};
 pub use error::{EvalError, ExprError};
 pub use eval::{eval, eval_batch, eval_scalar, Columns, Evaluator, Real};
 pub use node::{Form, Kind, Node};

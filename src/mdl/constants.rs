@@ -365,14 +365,26 @@ pub fn candidates(v: f64) -> Vec<Constant> {
 /// caller's code length for the data when the constant decodes to `value`. NaN data lengths are
 /// skipped; ties go to the cheaper constant. `None` when `v` is not finite or every candidate's
 /// data length is NaN.
-pub fn choose(v: f64, mut data_bits: impl FnMut(f64) -> f64) -> Option<Choice> {
+pub fn choose(v: f64, data_bits: impl FnMut(f64) -> f64) -> Option<Choice> {
+    choose_among(v, |_| true, f64::NEG_INFINITY, data_bits)
+}
+
+/// [`choose`] over the candidates that `keep` accepts (the reals alone, say), given `floor`, a
+/// length the data cannot go below whatever the constant (their length at the fitted value, say):
+/// candidates come cheapest first, so once a candidate's own bits plus the floor reach the best
+/// total, no later one can win and `data_bits` is not asked for them (what makes a costly
+/// `data_bits`, one that refits other constants, affordable).
+pub fn choose_among(v: f64, mut keep: impl FnMut(&Constant) -> bool, floor: f64, mut data_bits: impl FnMut(f64) -> f64) -> Option<Choice> {
     let mut best: Option<Choice> = None;
-    for constant in candidates(v) {
+    for constant in candidates(v).into_iter().filter(|c| keep(c)) {
+        let constant_bits = constant.bits();
+        if best.is_some_and(|b| constant_bits as f64 + floor >= b.total_bits) {
+            break;
+        }
         let data = data_bits(constant.value());
         if data.is_nan() {
             continue;
         }
-        let constant_bits = constant.bits();
         let total = constant_bits as f64 + data;
         if best.is_none_or(|b| total < b.total_bits) {
             best = Some(Choice { constant, constant_bits, data_bits: data, total_bits: total });

@@ -377,38 +377,62 @@ pub fn fit_constants(expr: &mut Expr, data: &FitData, iterations: usize, ws: &mu
 /// than `tolerance` of it (a converged fit: the exhaustive search fits every structure, and most
 /// converge in a few steps).
 pub fn fit_constants_to(expr: &mut Expr, data: &FitData, iterations: usize, tolerance: f64, ws: &mut Workspace) -> Option<f64> {
-    let k = expr.num_constants().min(MAX_TUNED);
+    let free: Vec<usize> = (0..expr.num_constants().min(MAX_TUNED)).collect();
+    fit_free(expr, data, &free, iterations, tolerance, ws)
+}
+
+/// Tunes only the constants at `free` (indices in node order, ascending, each below
+/// [`MAX_TUNED`]) and leaves the others, their forms included, as they are: what choosing a
+/// short form for one constant asks of the constants not yet chosen. Returns the sum of squares
+/// reached, or None if the formula is not finite on the data (the constants are then left as
+/// they were).
+pub fn fit_some_constants(expr: &mut Expr, data: &FitData, free: &[usize], iterations: usize, tolerance: f64, ws: &mut Workspace) -> Option<f64> {
+    let free: Vec<usize> = free.iter().copied().filter(|&c| c < MAX_TUNED.min(expr.num_constants())).collect();
+    fit_free(expr, data, &free, iterations, tolerance, ws)
+}
+
+/// Levenberg–Marquardt over the constants at `free` (ascending, below [`MAX_TUNED`]); a tuned
+/// constant becomes Real.
+fn fit_free(expr: &mut Expr, data: &FitData, free: &[usize], iterations: usize, tolerance: f64, ws: &mut Workspace) -> Option<f64> {
     let mut best = cost(expr, data, ws)?;
     let rows = data.rows();
-    if k == 0 || rows == 0 {
-        return Some(best);
-    }
+    let (Some(&last), true) = (free.last(), rows > 0) else { return Some(best) };
+    // Derivatives for every constant up to the last free one; the Jacobian's columns are the
+    // free ones'.
+    let k = free.len();
+    let derived = last + 1;
     // A sum of squares at the rounding of the targets is an exact fit: nothing left to gain.
     let exact = f64::EPSILON * f64::EPSILON * data.y.iter().map(|y| y * y).sum::<f64>();
     let mut lambda = 1e-3;
     let mut n = std::mem::take(&mut ws.normal);
     for _ in 0..iterations {
-        if residuals_and_jacobian(expr, data, k, ws).is_none() {
+        if residuals_and_jacobian(expr, data, derived, ws).is_none() {
             ws.normal = n;
             return None;
         }
         // Normal equations: (JᵀJ + λ·diag(JᵀJ)) δ = Jᵀr.
         let jac = &ws.slots[0].grad;
+        let column = |c: usize| &jac[c * rows..(c + 1) * rows];
         n.jtj.clear();
         n.jtj.resize(k * k, 0.0);
         n.jtr.clear();
         for i in 0..k {
-            let gi = &jac[i * rows..(i + 1) * rows];
+            let gi = column(free[i]);
             n.jtr.push(gi.iter().zip(&ws.residuals).map(|(g, r)| g * r).sum());
-            for j in 0..=i {
-                let gj = &jac[j * rows..(j + 1) * rows];
+            for (j, &fj) in free.iter().enumerate().take(i + 1) {
+                let gj = column(fj);
                 let v: f64 = gi.iter().zip(gj).map(|(a, b)| a * b).sum();
                 n.jtj[i * k + j] = v;
                 n.jtj[j * k + i] = v;
             }
         }
         n.start.clear();
-        n.start.extend(expr.constants().take(k));
+        let mut wanted = free.iter().peekable();
+        for (c, v) in expr.constants().take(derived).enumerate() {
+            if wanted.next_if_eq(&&c).is_some() {
+                n.start.push(v);
+            }
+        }
         let mut improved = false;
         let mut converged = false;
         while lambda < 1e10 {
@@ -421,7 +445,7 @@ pub fn fit_constants_to(expr: &mut Expr, data: &FitData, iterations: usize, tole
                 lambda *= 10.0;
                 continue;
             }
-            set_constants(expr, n.start.iter().zip(&n.step).map(|(c, s)| c + s));
+            set_constants(expr, free, n.start.iter().zip(&n.step).map(|(c, s)| c + s));
             match cost(expr, data, ws) {
                 Some(c) if c < best => {
                     converged = best - c <= tolerance * best;
@@ -431,7 +455,7 @@ pub fn fit_constants_to(expr: &mut Expr, data: &FitData, iterations: usize, tole
                     break;
                 }
                 _ => {
-                    set_constants(expr, n.start.iter().copied());
+                    set_constants(expr, free, n.start.iter().copied());
                     lambda *= 4.0;
                 }
             }
@@ -444,18 +468,20 @@ pub fn fit_constants_to(expr: &mut Expr, data: &FitData, iterations: usize, tole
     Some(best)
 }
 
-/// Writes values into the first constants, in node order, marking them Real.
-fn set_constants(expr: &mut Expr, values: impl Iterator<Item = f64>) {
-    let mut values = values;
+/// Writes values into the constants at `free` (ascending indices in node order), marking them
+/// Real.
+fn set_constants(expr: &mut Expr, free: &[usize], values: impl Iterator<Item = f64>) {
+    let mut targets = free.iter().copied().zip(values).peekable();
+    let mut index = 0;
     for node in expr.nodes.iter_mut() {
+        let Some(&(next, v)) = targets.peek() else { break };
         if let Kind::Const(value, form) = &mut node.kind {
-            match values.next() {
-                Some(v) => {
-                    *value = v;
-                    *form = crate::expr::Form::Real;
-                }
-                None => break,
+            if index == next {
+                *value = v;
+                *form = crate::expr::Form::Real;
+                targets.next();
             }
+            index += 1;
         }
     }
 }
@@ -503,7 +529,8 @@ mod tests {
                 let shifted = |delta: f64| {
                     let mut f = e.clone();
                     let base: Vec<f64> = e.constants().collect();
-                    set_constants(&mut f, base.iter().enumerate().map(|(j, &c)| if j == i { c + delta } else { c }));
+                    let all: Vec<usize> = (0..k).collect();
+                    set_constants(&mut f, &all, base.iter().enumerate().map(|(j, &c)| if j == i { c + delta } else { c }));
                     let mut w = Workspace::default();
                     eval_dual(&f, &data, 0, &mut w).unwrap();
                     w.slots[0].value.clone()
@@ -516,6 +543,21 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Fitting some constants leaves the others, and their forms, as they were.
+    #[test]
+    fn only_the_free_constants_move() {
+        let xs: Vec<f64> = (1..=12).map(|i| i as f64).collect();
+        let ys: Vec<f64> = xs.iter().map(|x| 3.0 * libm::exp(0.25 * x) + 2.0).collect();
+        let data = FitData { columns: vec![&xs], y: &ys };
+        let mut e = parse("3 * exp(0.2 * x) + 1.0", &["x"]).unwrap();
+        e.nodes[0].kind = Kind::Const(3.0, crate::expr::Form::Integer);
+        let cost = fit_some_constants(&mut e, &data, &[1, 2], 50, 0.0, &mut Workspace::default()).unwrap();
+        let c: Vec<f64> = e.constants().collect();
+        assert!(cost < 1e-12 && (c[1] - 0.25).abs() < 1e-8 && (c[2] - 2.0).abs() < 1e-8, "{c:?}, cost {cost}");
+        assert_eq!(c[0], 3.0);
+        assert!(matches!(e.nodes[0].kind, Kind::Const(_, crate::expr::Form::Integer)), "the frozen constant keeps its form");
     }
 
     #[test]
