@@ -11,7 +11,7 @@ use occam::control::{Cancel, Clock, Observer, Progress};
 use occam::report;
 use occam::model::Activation;
 use occam::prepare::Task;
-use occam::run::{self, Action, Choice, CompressSettings, DataSource, Job, SearchSettings, SelectSettings, SplitSettings};
+use occam::run::{self, Action, Choice, CompressSettings, DataSource, Job, SearchSettings, SelectSettings, SplitSettings, UnitCheck};
 
 #[derive(Parser)]
 #[command(name = "occam", version, about = "Finds the shortest program that explains a table of data, in bits")]
@@ -49,6 +49,10 @@ enum Command {
         /// Search over only the K features with the most mutual information with the target.
         #[arg(long, value_name = "K")]
         top_features: Option<usize>,
+        /// How the columns' units restrict formulas: fitted (constants carry units of their
+        /// own), dimensionless (constants are pure numbers) or off.
+        #[arg(long, default_value = "fitted", value_parser = parse_unit_check)]
+        unit_check: UnitCheck,
     },
     /// Measure one formula in bits on a table (its constants as written, each sent in its
     /// cheapest form), beside the null model: e.g. --formula "0.0002*a**(3/2)". Variables are
@@ -164,6 +168,10 @@ struct Common {
     /// Train on the low values of this column and test on the high ones.
     #[arg(long)]
     extrapolate: Option<String>,
+    /// Units for columns whose headers give none, e.g. 'a=AU,T=yr' (a header written
+    /// 'name [unit]' gives its own).
+    #[arg(long, default_value = "", value_parser = parse_units)]
+    units: String,
     /// Print the report as JSON.
     #[arg(long)]
     json: bool,
@@ -189,6 +197,26 @@ enum Bench {
         #[arg(long)]
         only_occam: bool,
     },
+}
+
+fn parse_unit_check(name: &str) -> Result<UnitCheck, String> {
+    match name {
+        "fitted" => Ok(UnitCheck::Fitted),
+        "dimensionless" => Ok(UnitCheck::Dimensionless),
+        "off" => Ok(UnitCheck::Off),
+        other => Err(format!("'{other}' is not fitted, dimensionless or off")),
+    }
+}
+
+/// Checks `name=unit, …`: every piece names a column and a unit.
+fn parse_units(text: &str) -> Result<String, String> {
+    for piece in text.split(',').filter(|p| !p.trim().is_empty()) {
+        match piece.split_once('=') {
+            Some((name, unit)) if !name.trim().is_empty() && !unit.trim().is_empty() => {}
+            _ => return Err(format!("'{}' is not column=unit (for example 'a=AU,T=yr')", piece.trim())),
+        }
+    }
+    Ok(text.to_string())
 }
 
 fn parse_task(name: &str) -> Result<Task, String> {
@@ -252,12 +280,13 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
             }
             Ok(())
         }
-        Command::Search { common, seconds, generations, ops, top_features } => {
+        Command::Search { common, seconds, generations, ops, top_features, unit_check } => {
             let settings = SearchSettings {
                 seconds: if generations.is_some() { None } else { Some(seconds) },
                 generations,
                 ops,
                 top_features,
+                units: unit_check,
                 ..Default::default()
             };
             engine(common, Action::Search(settings))
@@ -295,8 +324,8 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
             };
             let search = SearchSettings { seconds: if generations.is_some() { None } else { Some(seconds) }, generations, ..Default::default() };
             let networks = CompressSettings { hidden, ..Default::default() };
-            let Common { data, target, seed, threads, test_fraction, extrapolate, task, json, .. } = common;
-            let job = Job { seed, target, task, split: SplitSettings { test_fraction, extrapolate }, ..Job::new(read_csv(&data)?, Action::Describe) };
+            let Common { data, target, seed, threads, test_fraction, extrapolate, task, json, units, .. } = common;
+            let job = Job { seed, target, task, units, split: SplitSettings { test_fraction, extrapolate }, ..Job::new(read_csv(&data)?, Action::Describe) };
             let encoding = with_threads(threads, || {
                 run::encode(&job, choice, &search, &networks, &observer(), &Cancel::new(), &SystemClock(Instant::now()))
             })?
@@ -351,8 +380,8 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
 
 /// Runs an engine on a CSV and prints the front (or the JSON report), and the plot if asked.
 fn engine(common: Common, action: Action) -> anyhow::Result<()> {
-    let Common { data, target, seed, threads, test_fraction, extrapolate, task, json, plot, fit_plot } = common;
-    let job = Job { seed, target, task, split: SplitSettings { test_fraction, extrapolate }, ..Job::new(read_csv(&data)?, action) };
+    let Common { data, target, seed, threads, test_fraction, extrapolate, task, json, plot, fit_plot, units } = common;
+    let job = Job { seed, target, task, units, split: SplitSettings { test_fraction, extrapolate }, ..Job::new(read_csv(&data)?, action) };
     let report = with_threads(threads, || run::run(&job, &observer(), &Cancel::new(), &SystemClock(Instant::now())))?
         .with_context(|| data.display().to_string())?;
     if observer().show {

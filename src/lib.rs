@@ -26,6 +26,7 @@ pub mod report;
 pub mod run;
 pub mod search;
 pub mod select;
+pub mod units;
 pub mod words;
 #[cfg(test)]
 mod testing;

@@ -16,7 +16,7 @@ use crate::examples;
 use crate::expr::OpSet;
 use crate::prepare::{self, Dataset, PrepareError, PrepareOptions, Split, Target, Task};
 use crate::report::{Baseline, Candidate, DatasetInfo, Report, SearchStats, TestScore};
-use crate::search::{self, SearchError, SearchOptions};
+use crate::search::{self, ConstantUnits, SearchError, SearchOptions};
 use crate::words::{Lang, Message};
 
 mod networks;
@@ -44,6 +44,10 @@ pub struct Job {
     /// The language of the report's warnings and notes (the page's reader's).
     #[serde(default)]
     pub lang: Lang,
+    /// Units for columns whose headers give none, `a=AU,T=yr` (a header's `name [unit]` is read
+    /// without it).
+    #[serde(default)]
+    pub units: String,
 }
 
 fn default_seed() -> u64 {
@@ -53,7 +57,7 @@ fn default_seed() -> u64 {
 impl Job {
     /// A job with the default seed, target and split.
     pub fn new(data: DataSource, action: Action) -> Job {
-        Job { data, action, seed: default_seed(), target: None, split: SplitSettings::default(), task: None, lang: Lang::En }
+        Job { data, action, seed: default_seed(), target: None, split: SplitSettings::default(), task: None, lang: Lang::En, units: String::new() }
     }
 }
 
@@ -130,6 +134,22 @@ pub struct SearchSettings {
     /// Search over only this many features, those with the most mutual information with the
     /// target (for wide tables).
     pub top_features: Option<usize>,
+    /// How the table's units restrict the formulas.
+    pub units: UnitCheck,
+}
+
+/// How a formula search uses the table's units (where the headers or [`Job::units`] give them).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum UnitCheck {
+    /// A formula whose units do not work out is left out; each constant carries a unit of its
+    /// own, fitted with its value.
+    #[default]
+    Fitted,
+    /// The same, with every constant a pure number.
+    Dimensionless,
+    /// Units are not checked.
+    Off,
 }
 
 impl Default for SearchSettings {
@@ -142,6 +162,7 @@ impl Default for SearchSettings {
             population: None,
             max_length: None,
             top_features: None,
+            units: UnitCheck::default(),
         }
     }
 }
@@ -259,6 +280,9 @@ pub fn run_with_programs(
             describe_dataset(&mut report, &dataset, job.lang);
             report.baselines = baselines(&dataset, header.as_ref());
             let options = search_options(settings, job.seed)?;
+            if options.units {
+                report.dataset.units = known_units(&dataset);
+            }
             let header = header.map(|h| h.bits(ProgramKind::Formula(options.ops)));
             let live = WithContext { inner: observer, base: Some(&report), header };
             let found = search::search(&dataset, &options, &live, cancel, clock)?;
@@ -269,6 +293,7 @@ pub fn run_with_programs(
                 stop: format!("{:?}", found.stop).to_lowercase(),
                 exhaustive_length: found.exhaustive_length,
                 exhaustive_structures: found.exhaustive_structures,
+                exhaustive_fitted: found.exhaustive_fitted,
                 exhaustive_seconds: found.exhaustive_seconds,
                 exhaustive_sums: found.exhaustive_sums,
             });
@@ -509,7 +534,17 @@ fn prepare_options(job: &Job) -> PrepareOptions {
         (None, Some(test_fraction)) => Split::Random { test_fraction },
         (None, None) => Split::Automatic { test_fraction: DEFAULT_TEST_FRACTION },
     };
-    PrepareOptions { target, split, task: job.task, seed: job.seed, ..Default::default() }
+    PrepareOptions { target, split, task: job.task, seed: job.seed, units: unit_list(&job.units), ..Default::default() }
+}
+
+/// `a=AU, T=yr` as (column, unit) pairs; a piece without '=' is ignored (the CLI checks the
+/// text before a job is made).
+pub fn unit_list(text: &str) -> Vec<(String, String)> {
+    text.split(',')
+        .filter_map(|piece| piece.split_once('='))
+        .map(|(name, unit)| (name.trim().to_string(), unit.trim().to_string()))
+        .filter(|(name, unit)| !name.is_empty() && !unit.is_empty())
+        .collect()
 }
 
 /// The preparation for a formula search: a numeric target is searched as numbers even when its
@@ -536,9 +571,21 @@ fn search_options(settings: &SearchSettings, seed: u64) -> Result<SearchOptions,
         islands: settings.islands.unwrap_or(defaults.islands),
         population: settings.population.unwrap_or(defaults.population),
         max_length: settings.max_length.unwrap_or(defaults.max_length),
+        units: settings.units != UnitCheck::Off,
+        constant_units: match settings.units {
+            UnitCheck::Dimensionless => ConstantUnits::Dimensionless,
+            UnitCheck::Fitted | UnitCheck::Off => ConstantUnits::Fitted,
+        },
         seed,
         ..defaults
     })
+}
+
+/// The known dimensions of the target and the features, as (name, dimension) for the report.
+fn known_units(dataset: &Dataset) -> Vec<(String, String)> {
+    let target = dataset.target_unit.map(|d| (dataset.target_name.clone(), d.to_string()));
+    let features = dataset.features.iter().filter_map(|f| f.unit.map(|d| (f.name.clone(), d.to_string())));
+    target.into_iter().chain(features).collect()
 }
 
 fn describe_dataset(report: &mut Report, dataset: &Dataset, lang: Lang) {

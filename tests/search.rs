@@ -230,3 +230,65 @@ fn a_law_written_at_full_precision_stops_the_search_early() {
     let formula = best(&report).formula.as_deref().unwrap();
     assert!(["a*b", "b*a"].contains(&formula), "{formula}");
 }
+
+/// A capacitor charging, V = 9·(1 − e^(−t/12)), at the meter's 0.01 V with half a percent of
+/// noise, its units in the header.
+fn capacitor(header: &str) -> DataSource {
+    let noise = [0.0, 0.004, -0.006, 0.002, 0.005, -0.003, -0.004, 0.001, 0.006, -0.002];
+    let rows = (0..10).map(|i| {
+        let t = 5.0 * i as f64;
+        format!("{t},{:.2}", 9.0 * (1.0 - (-t / 12.0_f64).exp()) * (1.0 + noise[i]))
+    });
+    csv(header, rows)
+}
+
+#[test]
+fn units_in_the_header_leave_out_formulas_whose_units_do_not_work_out() {
+    let report = search(capacitor("t [s],V [V]"), "V", 40, 1).unwrap();
+    assert_eq!(report.dataset.units, vec![("V [V]".to_string(), "m^2·kg·s^-3·A^-1".to_string()), ("t [s]".to_string(), "s".to_string())]);
+    let units = occam::search::Units {
+        features: vec![Some(occam::units::parse("s").unwrap().dimension)],
+        target: Some(occam::units::parse("V").unwrap().dimension),
+        constants: occam::search::ConstantUnits::Fitted,
+    };
+    for c in report.candidates.iter().filter(|c| c.family == "formula") {
+        let e = occam::expr::parse(c.expression.as_deref().unwrap(), &["x0"]).unwrap();
+        assert!(units.consistent(&e, true), "{} on the front, its units do not work out", c.formula.as_deref().unwrap_or("?"));
+    }
+    let stats = report.search.as_ref().unwrap();
+    assert!(stats.exhaustive_fitted < stats.exhaustive_structures, "the units left structures out unfitted");
+    // Without units nothing is left out.
+    let settings = SearchSettings { seconds: None, generations: Some(40), units: occam::run::UnitCheck::Off, ..Default::default() };
+    let job = Job { seed: 1, target: Some("V".into()), ..Job::new(capacitor("t [s],V [V]"), Action::Search(settings)) };
+    let off = run(&job, &Silent, &Cancel::new(), &FrozenClock).unwrap();
+    assert!(off.dataset.units.is_empty());
+    let stats = off.search.as_ref().unwrap();
+    assert_eq!(stats.exhaustive_fitted, stats.exhaustive_structures, "nothing is left out without units");
+}
+
+#[test]
+fn units_given_on_the_side_and_unknown_units_in_a_header() {
+    // The same table without units in its header, given them by the job.
+    let job = |units: &str, header: &str| Job {
+        seed: 1,
+        target: Some("V".into()),
+        units: units.into(),
+        ..Job::new(capacitor(header), Action::Search(SearchSettings { seconds: None, generations: Some(5), ..Default::default() }))
+    };
+    let given = run(&job("t=s, V=V", "t,V"), &Silent, &Cancel::new(), &FrozenClock).unwrap();
+    assert_eq!(given.dataset.units.len(), 2);
+    // A unit occam does not know is a note naming the column, and the column is not checked.
+    let unknown = run(&job("", "t [ticks],V [V]"), &Silent, &Cancel::new(), &FrozenClock).unwrap();
+    assert_eq!(unknown.dataset.units, vec![("V [V]".to_string(), "m^2·kg·s^-3·A^-1".to_string())]);
+    assert!(unknown.warnings.iter().any(|w| w.contains("t [ticks]") && w.contains("unknown unit 'ticks'")), "{:?}", unknown.warnings);
+}
+
+#[test]
+fn the_same_front_with_units_on_one_thread_and_on_four() {
+    let on = |threads| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let report = pool.install(|| search(capacitor("t [s],V [V]"), "V", 20, 3)).unwrap();
+        report.candidates.iter().map(|c| (c.formula.clone(), c.total_bits)).collect::<Vec<_>>()
+    };
+    assert_eq!(on(1), on(4));
+}

@@ -82,3 +82,30 @@ table("lens_image.csv", ["u [cm]", "v [cm]"], [15, 18, 20, 25, 30, 40, 50, 60],
 # The speed of sound from a resonance tube at seven air temperatures.
 table("sound_speed.csv", ["T [C]", "c [m/s]"], range(-20, 41, 10),
       lambda T: 331.3 * math.sqrt(1 + T / 273.15), 0.002, str, lambda v: f"{v:.1f}")
+
+# --- Added 2026-12-06: eight more experiments of the same kind, drawn after the ones above so
+# that those stay byte for byte. ---
+# A mass on a spring (k = 25 N/m): twenty oscillations timed by hand, divided by twenty.
+table("spring_oscillation.csv", ["m [g]", "T [s]"], range(50, 401, 50),
+      lambda m: 2 * math.pi * math.sqrt(m / 1000 / 25), 0.005, str, lambda v: f"{v:.2f}")
+# A 6 V capacitor discharging through a resistor, RC = 22 s, read every five seconds.
+table("capacitor_discharge.csv", ["t [s]", "V [V]"], range(0, 61, 5),
+      lambda t: 6.0 * math.exp(-t / 22), 0.005, str, lambda v: f"{v:.2f}")
+# A gamma source at nine distances, counts in a minute, with 20 counts a minute of background.
+write("radiation_distance.csv", ["d [cm]", "C [counts]"],
+      [(f"{d:g}", str(poisson(20 + 12000 / d ** 2))) for d in [3, 4, 5, 6, 7, 8, 10, 12, 15]])
+# Light through a stack of glass plates (Beer–Lambert), a lux meter behind each added plate.
+table("glass_plates.csv", ["n [plates]", "E [lx]"], range(0, 9),
+      lambda n: 850 * math.exp(-0.105 * n), 0.01, str, lambda v: f"{v:.0f}")
+# A cupcake case falling: speed from a motion sensor against time (terminal speed 1.8 m/s).
+table("falling_cupcake_case.csv", ["t [s]", "v [m/s]"], [0.05 * k for k in range(1, 13)],
+      lambda t: 1.8 * (1 - math.exp(-t / 0.18)), 0.01, lambda t: f"{t:.2f}", lambda v: f"{v:.2f}")
+# A lamp filament's radiated power against its temperature (Stefan–Boltzmann, P ∝ T⁴), three figures.
+table("filament_power.csv", ["T [K]", "P [W]"], range(1000, 2501, 250),
+      lambda T: 6.0e-12 * T ** 4, 0.02, str, lambda v: f"{v:.3g}")
+# A ball tossed straight up at 6.5 m/s, its height from video every 0.1 s, in centimetres.
+table("ball_toss.csv", ["t [s]", "h [cm]"], [0.1 * k for k in range(1, 13)],
+      lambda t: 100 * (6.5 * t - 9.81 / 2 * t * t), 0.005, lambda t: f"{t:.1f}", lambda v: f"{v:.0f}")
+# A loudspeaker's sound level at ten distances, whole decibels (−20 dB a decade).
+table("sound_level.csv", ["d [m]", "L [dB]"], [0.5, 0.75, 1, 1.5, 2, 3, 4, 6, 8, 10],
+      lambda d: 94 - 20 * math.log10(d), 0.004, lambda d: f"{d:g}", lambda v: f"{v:.0f}")

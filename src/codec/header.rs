@@ -106,6 +106,8 @@ impl Header {
             max_levels: self.max_levels,
             split: Split::Random { test_fraction: 0.0 },
             seed: 0,
+            // Units change no prediction, only which formulas a search considers.
+            units: Vec::new(),
         }
     }
 

@@ -98,10 +98,18 @@ pub struct Table {
 
 impl Table {
     pub fn column(&self, name: &str) -> Option<&Column> {
-        self.columns.iter().find(|c| c.name == name)
+        self.column_index(name).map(|i| &self.columns[i])
     }
 
+    /// The column named `name`: by its whole header, or else by the name before its unit
+    /// (`T` for `T [s]`) when exactly one column has it.
     pub fn column_index(&self, name: &str) -> Option<usize> {
-        self.columns.iter().position(|c| c.name == name)
+        self.columns.iter().position(|c| c.name == name).or_else(|| {
+            let mut by_base = self.columns.iter().enumerate().filter(|(_, c)| crate::units::split_header(&c.name).0 == name);
+            match (by_base.next(), by_base.next()) {
+                (Some((i, _)), None) => Some(i),
+                _ => None,
+            }
+        })
     }
 }

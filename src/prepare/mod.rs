@@ -17,6 +17,7 @@ pub use split::{Split, Validation, SMALL_TABLE_ROWS};
 use ndarray::{Array2, ShapeBuilder};
 
 use crate::data::{ColumnData, Kind, Table, MISSING};
+use crate::units::{self, Dimension};
 use crate::words::Message;
 
 /// What is asked of the target column. (A setting of a job too, so it crosses the boundary.)
@@ -81,6 +82,9 @@ pub struct Feature {
     /// `col_missing` for derived ones.
     pub name: String,
     pub origin: Origin,
+    /// The feature's dimension: its column's unit (from the header, `name [unit]`, or from
+    /// [`PrepareOptions::units`]), none for an indicator; None where the unit is not known.
+    pub unit: Option<Dimension>,
     /// Mean and standard deviation over the training rows (std 1 for a constant feature).
     pub mean: f64,
     pub std: f64,
@@ -92,6 +96,8 @@ pub struct Dataset {
     pub target_name: String,
     pub task: Task,
     pub target: Target,
+    /// The target's dimension, where its unit is known.
+    pub target_unit: Option<Dimension>,
     pub features: Vec<Feature>,
     /// rows × features, column-major: `x.column(j)` is contiguous, as the evaluators want.
     pub x: Array2<f64>,
@@ -132,6 +138,9 @@ pub struct PrepareOptions {
     pub max_levels: usize,
     pub split: Split,
     pub seed: u64,
+    /// Units for columns whose headers have none (or to replace them): (column, unit text), the
+    /// column named whole or by the text before its bracket. Only dimensional checks read them.
+    pub units: Vec<(String, String)>,
 }
 
 impl Default for PrepareOptions {
@@ -144,6 +153,7 @@ impl Default for PrepareOptions {
             max_levels: 16,
             split: Split::Automatic { test_fraction: 0.2 },
             seed: 1,
+            units: Vec::new(),
         }
     }
 }
@@ -176,6 +186,7 @@ pub fn prepare(table: &Table, options: &PrepareOptions) -> Result<Dataset, Prepa
     let (train, test) = options.split.rows(table, &rows, options.seed)?;
 
     let mut notes = Vec::new();
+    let target_unit = column_unit(&target_column.name, options, &mut notes);
     let sources = feature_columns(table, target_index, options, &mut notes)?;
     let mut features = Vec::new();
     let mut data: Vec<f64> = Vec::new();
@@ -196,6 +207,7 @@ pub fn prepare(table: &Table, options: &PrepareOptions) -> Result<Dataset, Prepa
         target_name: target_column.name.clone(),
         task,
         target,
+        target_unit,
         features,
         x,
         train,
@@ -333,7 +345,7 @@ fn feature_columns(
         }
         let mut chosen = Vec::new();
         for name in names {
-            let index = index_of.get(name.as_str()).copied().ok_or_else(|| PrepareError::UnknownColumn {
+            let index = index_of.get(name.as_str()).copied().or_else(|| table.column_index(name)).ok_or_else(|| PrepareError::UnknownColumn {
                 column: name.clone(),
                 available: table.columns.iter().map(|c| c.name.clone()).collect(),
             })?;
@@ -383,7 +395,15 @@ fn encode_column(
     notes: &mut Vec<Message>,
 ) {
     let column = &table.columns[c];
-    let feature = |name: String, origin: Origin| Feature { name, origin, mean: 0.0, std: 1.0 };
+    let unit = match &column.data {
+        ColumnData::Numeric { .. } => column_unit(&column.name, options, notes),
+        ColumnData::Text { .. } => None,
+    };
+    // Indicators (a level, a missing cell) are pure numbers.
+    let feature = |name: String, origin: Origin| {
+        let unit = if matches!(origin, Origin::Numeric { .. }) { unit } else { Some(Dimension::NONE) };
+        Feature { name, origin, unit, mean: 0.0, std: 1.0 }
+    };
     match &column.data {
         ColumnData::Numeric { values, .. } => {
             let mut xs: Vec<f64> = rows.iter().map(|&r| values[r]).collect();
@@ -432,6 +452,23 @@ fn encode_column(
                     Origin::Level { column: column.name.clone(), level: levels[level as usize].clone() },
                 ));
             }
+        }
+    }
+}
+
+/// A column's dimension: from [`PrepareOptions::units`] if it names the column, else from its
+/// header's `name [unit]`; None, with a note that says why, when the unit is not one occam reads
+/// (the column is then left out of dimensional checks, never refused), and None without a note
+/// when no unit is given.
+fn column_unit(header: &str, options: &PrepareOptions, notes: &mut Vec<Message>) -> Option<Dimension> {
+    let (base, in_header) = units::split_header(header);
+    let given = options.units.iter().find(|(name, _)| name == header || name == base).map(|(_, unit)| unit.as_str());
+    let text = given.or(in_header)?;
+    match units::parse(text) {
+        Ok(unit) => Some(unit.dimension),
+        Err(e) => {
+            notes.push(Message::new("note_unknown_unit", &[("name", header.to_string()), ("why", e.to_string())]));
+            None
         }
     }
 }

@@ -135,9 +135,12 @@ pub struct SearchStats {
     /// first (alone and under a linear scaling b·f + a); 0 when it did not run.
     #[serde(default)]
     pub exhaustive_length: usize,
-    /// Structures the exhaustive search fitted, and the seconds it took.
+    /// Structures the exhaustive search enumerated, and the seconds it took.
     #[serde(default)]
     pub exhaustive_structures: u64,
+    /// Of those, the ones it fitted: the others' units could not work out.
+    #[serde(default)]
+    pub exhaustive_fitted: u64,
     #[serde(default)]
     pub exhaustive_seconds: f64,
     /// Pairs of the best short kernels whose sums and products it fitted (a + b·f + d·g and
@@ -166,6 +169,11 @@ pub struct DatasetInfo {
     /// "none".
     #[serde(default)]
     pub validation: Option<crate::prepare::Validation>,
+    /// The dimension of each column the formulas are checked against (the target first, then
+    /// the features), as (name, dimension in SI base units): empty when no unit is known or
+    /// units are not checked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub units: Vec<(String, String)>,
     /// The delimiter as text (",", ";", "\t", "|").
     pub delimiter: String,
     pub decimal_comma: bool,

@@ -101,6 +101,10 @@ pub fn front_table(report: &Report) -> String {
         d.test_rows,
         d.precision.map(|p| format!("{p}")).unwrap_or_else(|| "-".into())
     );
+    if !d.units.is_empty() {
+        let units: Vec<String> = d.units.iter().map(|(name, dim)| format!("{name}: {dim}")).collect();
+        out.insert_str(out.len() - 1, &format!("units: {} (formulas whose units do not work out are left out)\n", units.join(", ")));
+    }
     let mut rows = vec![vec![
         "".to_string(),
         "model bits".into(),
@@ -178,8 +182,9 @@ pub fn front_table(report: &Report) -> String {
             s.stop
         ));
         if s.exhaustive_length > 0 {
+            let which = if d.units.is_empty() { String::new() } else { format!(" whose units work out ({} of them fitted)", s.exhaustive_fitted) };
             out.push_str(&format!(
-                "exhaustive: every formula of up to {} symbols was tried, alone and as b·f + a ({} structures, {:.2} s), and the sums and products of {} pairs of short kernels\n",
+                "exhaustive: every formula of up to {} symbols{which} was tried, alone and as b·f + a ({} structures, {:.2} s), and the sums and products of {} pairs of short kernels\n",
                 s.exhaustive_length, s.exhaustive_structures, s.exhaustive_seconds, s.exhaustive_sums
             ));
         }

@@ -38,12 +38,17 @@ const LM_TOLERANCE: f64 = 1e-5;
 /// their bookkeeping: about 60 MB at this cap for length-8 structures).
 const MAX_STORED: usize = 1_500_000;
 
+/// How many structures left out by their units (never fitted: a pass over a few nodes) weigh as
+/// much against [`Budget::max_structures`] as one fitted.
+pub const SKIPPED_PER_FITTED: u64 = 50;
+
 /// How far the exhaustive search may go.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Budget {
     /// Longest structure, in nodes.
     pub max_length: usize,
-    /// Most structures fitted in all: a bound that does not depend on the machine.
+    /// Most structures fitted in all: a bound that does not depend on the machine. Structures
+    /// whose units cannot work out are not fitted and count only a [`SKIPPED_PER_FITTED`]th.
     pub max_structures: u64,
     /// Clock time by which the search must end, if any. A length is begun only if, at the rate
     /// measured so far, it would end in time; one that overruns is abandoned at a batch.
@@ -60,8 +65,10 @@ pub struct Exhaustive {
     pub elites: Vec<Individual>,
     /// Every structure of up to this many nodes was fitted (0 if not even the leaves).
     pub complete_length: usize,
-    /// Structures fitted.
+    /// Structures enumerated.
     pub structures: u64,
+    /// Of those, the ones fitted (the rest were left out by their units).
+    pub fitted: u64,
     /// Pairs of kernels whose sums and products were fitted ([`sums`]), each with and without
     /// an offset.
     pub sums: u64,
@@ -86,7 +93,7 @@ pub fn run(
     let data = scorer.fit_data();
     let scales = Sizes::of(&data);
     let mut state = State {
-        found: Exhaustive { front: Archive::new(archive_size), elites: Vec::new(), complete_length: 0, structures: 0, sums: 0 },
+        found: Exhaustive { front: Archive::new(archive_size), elites: Vec::new(), complete_length: 0, structures: 0, fitted: 0, sums: 0 },
         elites,
         pool: Vec::new(),
         factors: Vec::new(),
@@ -97,10 +104,16 @@ pub fn run(
             .par_iter()
             .enumerate()
             .map_init(Fitter::default, |f, (i, e)| {
-                let (plain, fitted) = f.fit(e, scorer, &data, &scales, seed, first + i as u64);
+                // With units known, a structure whose units cannot work out is not fitted at
+                // all, and one that needs a scaling to match the target is fitted only scaled.
+                let units = scorer.units();
+                if !units.consistent_inside(e, false) {
+                    return Fitted { found: [None, None], kernel: None, fitted: false };
+                }
+                let (plain, fitted) = if units.consistent(e, false) { f.fit(e, scorer, &data, &scales, seed, first + i as u64) } else { (None, None) };
                 let (scaled, kernel) = if scalable(e) { f.fit_scaled(e, fitted.as_ref(), scorer, &data, &scales) } else { (None, None) };
                 let kernel = kernel.filter(|_| e.len() <= sums::KERNEL_LENGTH);
-                Fitted { found: [plain, scaled], kernel }
+                Fitted { found: [plain, scaled], kernel, fitted: true }
             })
             .collect()
     };
@@ -146,12 +159,17 @@ pub fn run(
             }
             levels.extend();
         }
-        let left = budget.max_structures - state.found.structures;
-        if levels.bound_next() > 8.0 * left as f64 + 1e4 {
+        // The work so far, and the share of structures fitted (units leave some out), decide
+        // whether the next length fits in what is left.
+        let spent = state.found.fitted + (state.found.structures - state.found.fitted) / SKIPPED_PER_FITTED;
+        let left = budget.max_structures.saturating_sub(spent);
+        let share = state.found.fitted as f64 / state.found.structures.max(1) as f64;
+        let weight = share + (1.0 - share) / SKIPPED_PER_FITTED as f64;
+        if levels.bound_next() * weight > 8.0 * left as f64 + 1e4 {
             break;
         }
         let count = levels.count_next();
-        if count > left {
+        if count as f64 * weight > left as f64 {
             break;
         }
         if let Some(deadline) = budget.deadline {
@@ -198,10 +216,12 @@ pub fn run(
 }
 
 /// One structure's results: fitted alone and under a scaling, and the scaled fit's kernel for
-/// the sums when the structure is short enough.
+/// the sums when the structure is short enough; `fitted` is false for a structure its units
+/// left out.
 struct Fitted {
     found: [Option<Individual>; 2],
     kernel: Option<Kernel>,
+    fitted: bool,
 }
 
 struct State {
@@ -217,6 +237,7 @@ impl State {
     /// Offers a batch's results in enumeration order.
     fn offer(&mut self, scored: Vec<Fitted>) {
         self.found.structures += scored.len() as u64;
+        self.found.fitted += scored.iter().filter(|f| f.fitted).count() as u64;
         let mut found = Vec::with_capacity(scored.len());
         for fitted in scored {
             if let Some(kernel) = fitted.kernel {

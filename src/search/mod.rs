@@ -14,6 +14,7 @@
 //! the same front on one thread or many.
 
 mod archive;
+pub mod dimensions;
 mod enumerate;
 mod exhaustive;
 mod sums;
@@ -23,6 +24,7 @@ pub mod optimize;
 mod score;
 pub mod variation;
 
+pub use dimensions::{ConstantUnits, Units};
 pub use individual::{Individual, Score};
 pub use score::{form_of, Polished, Scorer, Scratch};
 
@@ -71,6 +73,10 @@ pub struct SearchOptions {
     pub exhaustive_share: f64,
     /// ... and of at most this many nodes.
     pub exhaustive_length: usize,
+    /// Whether formulas must agree with the table's units, where they are known.
+    pub units: bool,
+    /// What a constant's unit may be, when units are checked.
+    pub constant_units: ConstantUnits,
     pub seed: u64,
 }
 
@@ -94,6 +100,8 @@ impl Default for SearchOptions {
             exhaustive_structures: 400_000,
             exhaustive_share: 0.3,
             exhaustive_length: 10,
+            units: true,
+            constant_units: ConstantUnits::Fitted,
             seed: 1,
         }
     }
@@ -198,8 +206,10 @@ pub struct Found {
     pub stop: Stop,
     /// Every structure of up to this many nodes was fitted by the exhaustive search (0: none).
     pub exhaustive_length: usize,
-    /// Structures the exhaustive search fitted, and the clock seconds it took.
+    /// Structures the exhaustive search enumerated, those it fitted (the others' units could
+    /// not work out), and the clock seconds it took.
     pub exhaustive_structures: u64,
+    pub exhaustive_fitted: u64,
     pub exhaustive_seconds: f64,
     /// Pairs of short kernels whose sums and products it fitted.
     pub exhaustive_sums: u64,
@@ -337,6 +347,7 @@ pub fn search(
         stop,
         exhaustive_length: found.complete_length,
         exhaustive_structures: found.structures,
+        exhaustive_fitted: found.fitted,
         exhaustive_seconds,
         exhaustive_sums: found.sums,
     })

@@ -20,6 +20,7 @@ use crate::prepare::{Dataset, Target, Validation};
 
 use super::individual::Score;
 use super::optimize::{self, FitData, LineSums};
+use super::dimensions::Units;
 use super::{SearchError, SearchOptions};
 
 /// √12: the standard deviation of a rounding error, in units of its step, is 1/√12.
@@ -106,6 +107,9 @@ pub struct Scorer<'a> {
     delta: f64,
     /// The formula's symbols on this table and what each token costs.
     alphabet: Alphabet,
+    /// The table's units, which a formula must agree with (nothing is checked where none are
+    /// known).
+    units: Units,
     /// The run's alphabet: what the scorer's own rewrites (scaling, π snaps) may use.
     ops: OpSet,
     /// RMS of the training target around its mean: the scale real constants are priced against.
@@ -158,9 +162,23 @@ impl<'a> Scorer<'a> {
             tune,
             delta: target.precision(),
             alphabet: Alphabet::new(options.ops, dataset.features.len()),
+            units: if options.units {
+                Units {
+                    features: dataset.features.iter().map(|f| f.unit).collect(),
+                    target: dataset.target_unit,
+                    constants: options.constant_units,
+                }
+            } else {
+                Units::default()
+            },
             ops: options.ops,
             y_scale: if y_scale > 0.0 { y_scale } else { 1.0 },
         })
+    }
+
+    /// The units formulas are checked against.
+    pub fn units(&self) -> &Units {
+        &self.units
     }
 
     /// Rows for constant tuning.
@@ -177,6 +195,9 @@ impl<'a> Scorer<'a> {
 
     /// The score of `expr` given its residual sums on the training rows.
     fn score_with(&self, expr: &Expr, sums: &ResidualSums, s: &mut Scratch) -> Score {
+        if !self.units.consistent(expr, true) {
+            return Score::INVALID;
+        }
         let Ok(estimate) = ResidualCode::fast(sums, self.delta) else { return Score::INVALID };
         if !estimate.total_bits.is_finite() {
             return Score::INVALID;
@@ -259,7 +280,9 @@ impl<'a> Scorer<'a> {
         // Each scaling constant comes with its operator (+ or ×) and its constant token.
         let tokens = self.alphabet.constant_bits() + self.alphabet.op_bits(Op::Add).min(self.alphabet.op_bits(Op::Mul));
         let rough = |sse: f64, constants: usize| 0.5 * n * libm::log2((sse / n).max(self.delta * self.delta)) + constants as f64 * (0.5 * libm::log2(n) + tokens);
-        let mut winner = (rough(sums[0].sum_sq, 0), 0usize);
+        // A formula whose units work out only under a scaling (b·√t for volts) starts no contest.
+        let alone = if self.units.consistent(expr, true) { rough(sums[0].sum_sq, 0) } else { f64::INFINITY };
+        let mut winner = (alone, 0usize);
         for k in 1..4 {
             let (b, a) = variants[k];
             let writable = (k == 2 || self.ops.contains(Op::Mul)) && (k == 1 || self.ops.contains(Op::Add));
@@ -370,7 +393,8 @@ impl<'a> Scorer<'a> {
         let score = self.score(&e, &mut s);
         self.snap(&mut e, score, &mut s);
         let mut finished = vec![self.polish(&e)];
-        if let Some(shorter) = e.saturate(ops).filter(|s| !s.same(&e)) {
+        // An equal form's units are checked too: algebra may split log(c·x) into log c + log x.
+        if let Some(shorter) = e.saturate(ops).filter(|s| !s.same(&e) && self.units.consistent(s, true)) {
             finished.push(self.polish(&shorter));
         }
         finished

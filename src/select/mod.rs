@@ -105,6 +105,7 @@ pub fn subset(dataset: &Dataset, keep: &[usize]) -> Dataset {
         target_name: dataset.target_name.clone(),
         task: dataset.task,
         target: dataset.target.clone(),
+        target_unit: dataset.target_unit,
         features,
         x,
         train: dataset.train.clone(),
