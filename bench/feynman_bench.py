@@ -34,9 +34,10 @@ FEYNMAN = os.path.normpath(os.path.join(ROOT, "..", "shared", "feynman", "feynma
 OCCAM = os.path.join(ROOT, "target", "release", "occam")
 
 
-def generate(out, noise, rows, seed):
+def generate(out, noise, rows, seed, units=False):
     subprocess.run([sys.executable, FEYNMAN, "--list", "public", "--out", out, "--rows", str(rows),
-                    "--noise", str(noise), "--seed", str(seed)], check=True, stdout=subprocess.DEVNULL)
+                    "--noise", str(noise), "--seed", str(seed)] + (["--units"] if units else []),
+                   check=True, stdout=subprocess.DEVNULL)
     with open(os.path.join(out, "metadata.json")) as f:
         return json.load(f)["equations"]
 
@@ -70,7 +71,8 @@ def run_occam(train_path, names, seconds, threads, seed):
          "--seed", str(seed), "--test-fraction", "0", "--json"],
         check=True, capture_output=True, text=True)
     report = json.loads(out.stdout)
-    return report["candidates"][report["best"]]["formula"]
+    # The formula over x0, x1, ... (the headers may carry units: 'x0 [m/s]').
+    return report["candidates"][report["best"]]["expression"]
 
 
 def run_pyoperon(X, y, seconds, threads, seed):
@@ -175,6 +177,7 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--ids", default="")
+    ap.add_argument("--units", action="store_true", help="headers carry the variables' units (occam reads them; the peers get none)")
     ap.add_argument("--occam", default=None, help="the occam binary (another build, to compare)")
     ap.add_argument("--out", default=os.path.join(ROOT, "target", "feynman-results.json"))
     args = ap.parse_args()
@@ -183,15 +186,18 @@ def main():
     results = []
     for noise in [float(n) for n in args.noise.split(",")]:
         with tempfile.TemporaryDirectory() as tmp:
-            equations = generate(tmp, noise, args.rows, args.seed)
+            equations = generate(tmp, noise, args.rows, args.seed, args.units)
             if args.ids:
                 wanted = set(args.ids.split(","))
                 equations = [e for e in equations if e["id"] in wanted]
             for eq in equations:
                 header, rows = read_csv(os.path.join(tmp, eq["file"]))
                 train, test = split(rows, args.seed)
-                var_names = header[:-1]
-                safe = [f"x{i}" for i in range(len(var_names))] + ["target"]
+                # The true formula names the variables without their units.
+                var_names = [h.split(" [")[0] for h in header[:-1]]
+                # Safe names for the peers' formulas; occam also keeps each header's unit.
+                unit = lambda h: h[h.index(" ["):] if " [" in h else ""
+                safe = [f"x{i}{unit(h)}" for i, h in enumerate(header[:-1])] + [f"target{unit(header[-1])}"]
                 train_path = os.path.join(tmp, "train-" + eq["file"])
                 write_csv(train_path, safe, train)
                 import numpy as np
