@@ -315,6 +315,9 @@ pub fn run_with_programs(
             let expr = parse_formula(&settings.formula, &names, ops)?;
             let options = SearchOptions { ops, ..SearchOptions::default() };
             let scorer = search::Scorer::new(&dataset, &options)?;
+            if !scorer.units().consistent(&expr, true) {
+                report.warnings.push(Message::new("warn_units_score", &[("formula", settings.formula.clone())]).render(job.lang));
+            }
             let polished = scorer.polish(&expr);
             report.candidates.push(formula_candidate(&polished));
             programs.push(Some(Program::Formula { expr: polished.expr, constants: polished.constants, ops, features: names }));

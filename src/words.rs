@@ -218,6 +218,7 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("bits_model", "Model {model} bits + corrections {data} + header {header} = {total} bits", "模型 {model} 比特 + 修正 {data} 比特 + 文件头 {header} 比特 = {total} 比特"),
     ("familiar_same", ", that is", "，即"),
     ("familiar_near", "nearly as short ({bits} bits more):", "几乎一样短（多 {bits} 比特）："),
+    ("units_checked", " Only formulas whose units work out were tried ({units}).", "只尝试了单位相符的公式（{units}）。"),
     ("bits_average", "; the average alone: {bits}.", "；单用平均值：{bits} 比特。"),
     ("table_title", "The candidates, shortest program first", "候选程序，最短的在前"),
     ("explain_columns", "Model bits: the length of the program (each symbol, each constant). Data bits: the length of the corrections it still needs. Total: both, and the header that says what the column is (its name, its step, the number of rows), as the .occam file holds it; the shortest total is the answer (★). Leave-one-out: each row predicted by the program fitted to the other rows.", "模型比特：程序的长度（每个符号、每个常数）。数据比特：程序还需要的修正的长度。总比特：两者之和，再加上说明这一列是什么的文件头（列名、步长、行数），与 .occam 文件中的一样；总长度最短的就是答案（★）。留一法：用其余各行拟合的程序来预测每一行。"),
@@ -297,6 +298,7 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("note_kept_levels", "'{name}': kept the {kept} most frequent of {levels} levels, the rest count as none of them", "“{name}”：保留了 {levels} 个类别中最常见的 {kept} 个，其余的不算其中任何一个"),
     ("warn_top_k", "searched over the {k} of {all} features with the most mutual information with the target: {features}", "只在与目标互信息最大的 {k} 个特征（共 {all} 个）上搜索：{features}"),
     ("warn_no_header", "these programs cannot be written as a .occam file, so their totals leave out its header: {error}", "这些程序无法写成 .occam 文件，所以它们的总长度不含文件头：{error}"),
+    ("warn_units_score", "the units of '{formula}' do not work out with the columns' units, so a search would leave it out; its bits are measured all the same", "“{formula}”的单位与各列的单位不相符，搜索时会被排除；它的比特数照常计算"),
     ("warn_dropped_row", "dropped {count} row whose target is missing", "丢弃了 {count} 行目标值缺失的数据"),
     ("warn_dropped_rows", "dropped {count} rows whose target is missing", "丢弃了 {count} 行目标值缺失的数据"),
     // Why a file cannot be read, or a table cannot be prepared or searched.

@@ -4,7 +4,8 @@
 //! Each subtree gets a dimension, bottom up. A variable has its column's; a constant is a pure
 //! number, or, by default, a number with a unit of its own to be fitted (a *free* dimension,
 //! after SymbolicRegression.jl's wildcard constants), so c·t can be made to match anything and
-//! 9·(1 − e^(−t/12)) reads as 9 V·(1 − e^(−t/12 s)). The rules:
+//! 9·(1 − e^(−t/12)) reads as 9 V·(1 − e^(−t/12 s)). π and e are always pure numbers: a fitted
+//! 2.718 s is a measurement, sent as one, not Euler's number. The rules:
 //!
 //! - a sum or difference needs its two sides to agree (a free side takes the other's);
 //! - a product or quotient combines them, and is free if either side is;
@@ -99,7 +100,8 @@ impl Units {
                 },
                 Kind::Const(v, form) => Value {
                     dimension: Dimension::NONE,
-                    free: self.constants == ConstantUnits::Fitted,
+                    // π and e are mathematics, never a measured quantity with a unit.
+                    free: self.constants == ConstantUnits::Fitted && !matches!(form, Form::Pi | Form::E),
                     constant: true,
                     value: (fitted || form != Form::Real).then_some(v),
                     shifted: false,
@@ -276,6 +278,26 @@ mod tests {
         assert!(!check(&db, "exp(log(d)) + 3", &["d"]));
         let pure = units(&["m"], "dB", ConstantUnits::Dimensionless);
         assert!(!check(&pure, "94 - 8.7*log(d)", &["d"]), "a pure 94 cannot take the offset");
+    }
+
+    /// π and e carry no unit: t/(e + t) is no law in seconds, t/(2.7 + t) may be.
+    #[test]
+    fn pi_and_e_are_pure_numbers() {
+        let u = units(&["s"], "V", ConstantUnits::Fitted);
+        let with = |form| {
+            let mut e = crate::expr::parse("11*(t/(2.718281828459045 + t))", &["t"]).unwrap();
+            for n in e.nodes.iter_mut() {
+                if let Kind::Const(v, f) = &mut n.kind {
+                    if (*v - std::f64::consts::E).abs() < 1e-12 {
+                        *f = form;
+                    }
+                }
+            }
+            u.consistent(&e, true)
+        };
+        assert!(with(Form::Real));
+        assert!(!with(Form::E));
+        assert!(check(&u, "2*pi*sqrt(t)*3", &["t"]), "a free factor still scales 2π√t");
     }
 
     #[test]

@@ -332,13 +332,17 @@ impl Fitter {
             }
             e
         };
-        // The first of `starting_points`: every constant at its natural size, plus sign.
-        let natural = with(starting_points_of(&roles(structure, &scales.scales).0, true));
+        // The first two of `starting_points`: every constant at its natural size, plus sign and,
+        // for a structure not linear in its constants, minus sign (a decay as well as a growth:
+        // the charging 9 − 9·e^(−t/12) rises where e^(c·t) fitted alone grows).
+        let (roles, linear) = roles(structure, &scales.scales);
+        let natural = with(starting_points_of(&roles, true));
+        let negated = (!linear).then(|| with(starting_points_of(&roles, false)));
         // A frequency fitted alone may have settled on a wrong peak (an oscillation with an
         // offset and an amplitude of its own): the periodogram's peaks are starts here too.
         let tuned = frequency_starts(structure, scales).into_iter().map(with);
         let mut starts = Vec::with_capacity(2);
-        for f in alone.into_iter().cloned().chain(std::iter::once(natural)).chain(tuned) {
+        for f in alone.into_iter().cloned().chain(std::iter::once(natural)).chain(negated).chain(tuned) {
             if let Some((b, a)) = self.least_squares_scaling(&f, data) {
                 starts.push(Expr::binary(Op::Add, Expr::binary(Op::Mul, f, Expr::constant(b)), Expr::constant(a)));
             }

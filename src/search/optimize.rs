@@ -281,6 +281,12 @@ impl LineSums {
     pub fn offset(&self) -> f64 {
         (self.y - self.f) / self.n
     }
+
+    /// b minimising Σ(y − b·(1 − f))² (0 when f is 1 everywhere).
+    pub fn step(&self) -> f64 {
+        let one_minus_f_sq = self.n - 2.0 * self.f + self.ff;
+        if one_minus_f_sq > 0.0 { (self.y - self.fy) / one_minus_f_sq } else { 0.0 }
+    }
 }
 
 /// Rows to fit on: column-major features (one slice per variable) and the target.

@@ -252,44 +252,71 @@ impl<'a> Scorer<'a> {
         libm::log2(moved / (sigma * SQRT_12)).round().clamp(2.0, 52.0) as u32
     }
 
-    /// The score with the best linear scaling (Keijzer 2003): f, b·f, f + a or b·f + a with b
-    /// and a fitted by least squares, each scaling paying for its constants and tokens. When a
-    /// scaling wins, the formula is rewritten to carry it (so the search keeps what it scored).
+    /// The score with the best linear scaling (Keijzer 2003): f, b·f, f + a, b·f + a, or the
+    /// step response b·(1 − f) (a + b·f with a = −b: a charge, a saturation, a velocity that
+    /// starts at rest, sent with one constant where b·f + a needs two), b and a fitted by least
+    /// squares, each scaling paying for its constants and tokens. When a scaling wins, the
+    /// formula is rewritten to carry it (so the search keeps what it scored).
     pub fn score_scaled(&self, expr: &Expr, s: &mut Scratch) -> (Score, Option<Expr>) {
         let Some(plain) = self.predict(expr, s, &self.train) else { return (Score::INVALID, None) };
         let mu = &s.mu;
         let y = &self.train.y;
         let n = y.len() as f64;
         let line = LineSums::of(y, mu);
-        let (b_only, a_only) = (line.factor(), line.offset());
         // A flat f has no b; the variant is then skipped below (b = 0).
         let (b_both, a_both) = line.line().unwrap_or((0.0, 0.0));
+        let step = line.step();
+        // Each scaling as μ ↦ b·μ + a.
+        let variants = [
+            (Scaling::None, 1.0, 0.0),
+            (Scaling::Factor, line.factor(), 0.0),
+            (Scaling::Offset, 1.0, line.offset()),
+            (Scaling::Line, b_both, a_both),
+            (Scaling::Step, -step, step),
+        ];
         // The residuals of every scaling in one pass (differences of large sums would lose an
         // exact law's last digits).
-        let variants = [(1.0, 0.0), (b_only, 0.0), (1.0, a_only), (b_both, a_both)];
-        let mut sums = [ResidualSums { n: y.len(), ..Default::default() }; 4];
+        let mut sums = [ResidualSums { n: y.len(), ..Default::default() }; 5];
+        // How far the predictions move per unit of b in b·f and of b in b·(1 − f): ‖f‖, ‖1 − f‖.
+        let (mut norm_f, mut norm_step) = (0.0, 0.0);
         for (&yi, &mi) in y.iter().zip(mu.iter()) {
-            for (s, &(b, a)) in sums.iter_mut().zip(&variants) {
+            for (s, &(_, b, a)) in sums.iter_mut().zip(&variants) {
                 let r = yi - (b * mi + a);
                 s.sum_sq += r * r;
                 s.sum_abs += r.abs();
             }
+            norm_f += mi * mi;
+            norm_step += (1.0 - mi) * (1.0 - mi);
         }
-        // Rank the scalings by the Gaussian code's leading terms, n/2·log₂(SSE/n) plus a
-        // constant's ½·log₂ n: cheap, and only the winner is scored in full.
-        // Each scaling constant comes with its operator (+ or ×) and its constant token.
-        let tokens = self.alphabet.constant_bits() + self.alphabet.op_bits(Op::Add).min(self.alphabet.op_bits(Op::Mul));
-        let rough = |sse: f64, constants: usize| 0.5 * n * libm::log2((sse / n).max(self.delta * self.delta)) + constants as f64 * (0.5 * libm::log2(n) + tokens);
+        let (norm_f, norm_step) = (norm_f.sqrt(), norm_step.sqrt());
+        // Rank the scalings by the Gaussian code's leading term, n/2·log₂(SSE/n), plus each
+        // scaling constant priced as the loop prices a real (at the width its sensitivity
+        // supports, `constant_width`) and the scaling's tokens: cheap, and only the winner is
+        // scored in full.
+        let real_bits = |c: f64, sensitivity: f64, sse: f64| {
+            let sigma = (sse / n).sqrt().max(self.delta);
+            let width = self.constant_width(c, Some(sensitivity), sigma, y.len());
+            constant_of(c, Form::Real, width).map_or(f64::INFINITY, |k| k.bits() as f64)
+        };
+        let rough = |sse: f64, scaling: Scaling, b: f64, a: f64| {
+            let constants = match scaling {
+                Scaling::None => 0.0,
+                Scaling::Factor => real_bits(b, norm_f, sse),
+                Scaling::Offset => real_bits(a, n.sqrt(), sse),
+                Scaling::Line => real_bits(b, norm_f, sse) + real_bits(a, n.sqrt(), sse),
+                Scaling::Step => real_bits(a, norm_step, sse),
+            };
+            0.5 * n * libm::log2((sse / n).max(self.delta * self.delta)) + constants + scaling.bits(&self.alphabet)
+        };
         // A formula whose units work out only under a scaling (b·√t for volts) starts no contest.
-        let alone = if self.units.consistent(expr, true) { rough(sums[0].sum_sq, 0) } else { f64::INFINITY };
+        let alone = if self.units.consistent(expr, true) { rough(sums[0].sum_sq, Scaling::None, 1.0, 0.0) } else { f64::INFINITY };
         let mut winner = (alone, 0usize);
-        for k in 1..4 {
-            let (b, a) = variants[k];
-            let writable = (k == 2 || self.ops.contains(Op::Mul)) && (k == 1 || self.ops.contains(Op::Add));
-            if !(writable && b.is_finite() && a.is_finite() && b != 0.0 && sums[k].sum_sq.is_finite()) {
+        for k in 1..variants.len() {
+            let (scaling, b, a) = variants[k];
+            if !(scaling.writable(self.ops) && b.is_finite() && a.is_finite() && b != 0.0 && sums[k].sum_sq.is_finite()) {
                 continue;
             }
-            let bits = rough(sums[k].sum_sq, if k == 3 { 2 } else { 1 });
+            let bits = rough(sums[k].sum_sq, scaling, b, a);
             if bits < winner.0 {
                 winner = (bits, k);
             }
@@ -298,8 +325,8 @@ impl<'a> Scorer<'a> {
         match winner.1 {
             0 => (unscaled, None),
             k => {
-                let (b, a) = variants[k];
-                let scaled = scale(expr, (k == 1 || k == 3).then_some(b), (k == 2 || k == 3).then_some(a));
+                let (scaling, b, a) = variants[k];
+                let scaled = scaling.write(expr, b, a);
                 // Score what is stored (the snapped constants may round the fit a little), and keep
                 // the formula as it was if its constants do not pay for themselves after all.
                 let score = self.score(&scaled, s);
@@ -322,26 +349,56 @@ impl<'a> Scorer<'a> {
     /// Tries the short forms of constants that sit near one (an integer, a simple rational, π,
     /// e); keeps them if the score gets shorter. Returns the score of what is kept.
     pub fn snap(&self, expr: &mut Expr, score: Score, s: &mut Scratch) -> Score {
-        let mut snapped = expr.clone();
-        let mut changed = false;
-        for node in snapped.nodes.iter_mut() {
-            if let Kind::Const(value, form @ Form::Real) = &mut node.kind {
-                if let Some((v, f)) = near_simple(*value) {
+        let mut score = score;
+        // First the short forms a fit lands on to rounding; then those within the precision the
+        // data give each constant (9.03 ± 0.04 is 9 to this table, −0.0824 ± 0.0013 is −1/12),
+        // which polish would choose anyway but which the loop, pricing a real at its full
+        // width, would otherwise drop from the front before polish ever sees it.
+        let widths = self.widths(expr, s);
+        for within_data in [false, true] {
+            let mut snapped = expr.clone();
+            let mut changed = false;
+            let mut i = 0;
+            for node in snapped.nodes.iter_mut() {
+                let Kind::Const(value, form) = &mut node.kind else { continue };
+                let width = widths.get(i).copied();
+                i += 1;
+                if *form != Form::Real {
+                    continue;
+                }
+                let tolerance = match (within_data, width) {
+                    (false, _) => EXACT_SNAP,
+                    (true, Some(m)) => libm::exp2(-(m as f64)).max(EXACT_SNAP),
+                    (true, None) => continue,
+                };
+                if let Some((v, f)) = near_simple(*value, tolerance) {
                     *value = v;
                     *form = f;
                     changed = true;
                 }
             }
-        }
-        let mut score = score;
-        if changed {
-            let trial = self.score(&snapped, s);
-            if trial.better_than(&score) {
-                *expr = snapped;
-                score = trial;
+            if changed {
+                let trial = self.score(&snapped, s);
+                if trial.better_than(&score) {
+                    *expr = snapped;
+                    score = trial;
+                }
             }
         }
         self.snap_to_pi(expr, score, s)
+    }
+
+    /// The mantissa width the loop prices each constant at (in node order), from the formula's
+    /// residuals and sensitivities; empty if the formula is not finite.
+    fn widths(&self, expr: &Expr, s: &mut Scratch) -> Vec<u32> {
+        let Some(sums) = self.predict(expr, s, &self.train) else { return Vec::new() };
+        let Ok(estimate) = ResidualCode::fast(&sums, self.delta) else { return Vec::new() };
+        let sigma = (estimate.scale * self.delta).max(self.delta);
+        let sensitive = self.sensitivities(expr, s);
+        expr.constants()
+            .enumerate()
+            .map(|(i, c)| self.constant_width(c, s.sensitivities.get(i).copied().filter(|_| sensitive), sigma, sums.n))
+            .collect()
     }
 
     /// Tries (p/q)·π or (p/q)/π for real constants that sit near a simple multiple of π or of
@@ -453,8 +510,11 @@ impl<'a> Scorer<'a> {
     /// [`LOOKAHEAD_CONSTANTS`] constants is chosen greedily (with the refits). None if a constant
     /// is not finite.
     fn choose_constants(&self, expr: &Expr, s: &mut Scratch) -> Option<(Expr, Vec<Constant>)> {
+        // A formula whose units work out keeps them through its constants' forms; one that does
+        // not (a law someone asks `score` about) is measured as it is.
+        let units = self.units.consistent(expr, true);
         if expr.num_constants() > LOOKAHEAD_CONSTANTS {
-            return self.choose_greedily(expr.clone(), 0, s).map(|(e, sent, _)| (e, sent));
+            return self.choose_greedily(expr.clone(), 0, units, s).map(|(e, sent, _)| (e, sent));
         }
         let mut e = expr.clone();
         let mut sent = Vec::new();
@@ -471,7 +531,11 @@ impl<'a> Scorer<'a> {
             for option in options {
                 let mut trial = self.trial(&e, i, option.value(), s);
                 set_constant(&mut trial, i, option.value(), form_of(&option));
-                let Some((_, rest, data)) = self.choose_greedily(trial.clone(), i + 1, s) else { continue };
+                // A named constant (π, e) is a pure number: it may not take a unit's place.
+                if units && !self.units.consistent(&trial, true) {
+                    continue;
+                }
+                let Some((_, rest, data)) = self.choose_greedily(trial.clone(), i + 1, units, s) else { continue };
                 let total = option.bits() as f64 + rest.iter().map(|c| c.bits() as f64).sum::<f64>() + data;
                 if !total.is_nan() && best.as_ref().is_none_or(|b| total < b.0) {
                     best = Some((total, option, trial));
@@ -485,14 +549,20 @@ impl<'a> Scorer<'a> {
     }
 
     /// The constants from `from` on chosen in turn, each its cheapest form given those before
-    /// (and the real ones after it refitted), with the data bits at the end. None if a constant
-    /// is not finite.
-    fn choose_greedily(&self, mut e: Expr, from: usize, s: &mut Scratch) -> Option<(Expr, Vec<Constant>, f64)> {
+    /// (and the real ones after it refitted), with the data bits at the end; with `units`, π and
+    /// e only where the formula's units still work out. None if a constant is not finite.
+    fn choose_greedily(&self, mut e: Expr, from: usize, units: bool, s: &mut Scratch) -> Option<(Expr, Vec<Constant>, f64)> {
         let mut sent = Vec::new();
         for i in from..e.num_constants() {
             let v = e.constants().nth(i)?;
             let floor = self.data_bits(&e, s) - FLOOR_MARGIN;
-            let choice = constants::choose_among(v, |_| true, floor, |value| {
+            let named_allowed = |c: &Constant| {
+                let mut named = e.clone();
+                set_constant(&mut named, i, c.value(), form_of(c));
+                self.units.consistent(&named, true)
+            };
+            let keep = |c: &Constant| !units || !matches!(c, Constant::Pi | Constant::E) || named_allowed(c);
+            let choice = constants::choose_among(v, keep, floor, |value| {
                 let trial = self.trial(&e, i, value, s);
                 self.data_bits(&trial, s)
             })?;
@@ -625,19 +695,61 @@ fn shown(expr: &Expr, width: impl Fn(usize, f64, Form) -> Option<u32>) -> Expr {
     e
 }
 
-fn scale(expr: &Expr, b: Option<f64>, a: Option<f64>) -> Expr {
-    let constant = |v: f64| {
-        let (v, form) = near_simple(v).unwrap_or((v, Form::Real));
-        Expr::with_form(v, form)
-    };
-    let mut e = expr.clone();
-    if let Some(b) = b {
-        e = Expr::binary(Op::Mul, e, constant(b));
+/// A linear scaling of a formula f, as [`Scorer::score_scaled`] tries them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scaling {
+    None,
+    /// b·f
+    Factor,
+    /// f + a
+    Offset,
+    /// b·f + a
+    Line,
+    /// b·(1 − f)
+    Step,
+}
+
+impl Scaling {
+    /// Its tokens' bits, its fitted constants' tokens included (not their values; the step's 1
+    /// is counted whole, it is an integer).
+    fn bits(self, alphabet: &Alphabet) -> f64 {
+        let c = alphabet.constant_bits();
+        match self {
+            Scaling::None => 0.0,
+            Scaling::Factor => alphabet.op_bits(Op::Mul) + c,
+            Scaling::Offset => alphabet.op_bits(Op::Add) + c,
+            Scaling::Line => alphabet.op_bits(Op::Mul) + alphabet.op_bits(Op::Add) + 2.0 * c,
+            Scaling::Step => alphabet.op_bits(Op::Mul) + alphabet.op_bits(Op::Sub) + 2.0 * c + Constant::Integer(1).bits() as f64,
+        }
     }
-    if let Some(a) = a {
-        e = Expr::binary(Op::Add, e, constant(a));
+
+    /// Whether the alphabet can write it.
+    fn writable(self, ops: OpSet) -> bool {
+        match self {
+            Scaling::None => true,
+            Scaling::Factor => ops.contains(Op::Mul),
+            Scaling::Offset => ops.contains(Op::Add),
+            Scaling::Line => ops.contains(Op::Mul) && ops.contains(Op::Add),
+            Scaling::Step => ops.contains(Op::Mul) && ops.contains(Op::Sub),
+        }
     }
-    e
+
+    /// `expr` carrying the scaling μ ↦ b·μ + a (for the step, b = −a), with the constants in
+    /// their short forms when they sit on one.
+    fn write(self, expr: &Expr, b: f64, a: f64) -> Expr {
+        let constant = |v: f64| {
+            let (v, form) = near_simple(v, EXACT_SNAP).unwrap_or((v, Form::Real));
+            Expr::with_form(v, form)
+        };
+        let e = expr.clone();
+        match self {
+            Scaling::None => e,
+            Scaling::Factor => Expr::binary(Op::Mul, e, constant(b)),
+            Scaling::Offset => Expr::binary(Op::Add, e, constant(a)),
+            Scaling::Line => Expr::binary(Op::Add, Expr::binary(Op::Mul, e, constant(b)), constant(a)),
+            Scaling::Step => Expr::binary(Op::Mul, Expr::binary(Op::Sub, Expr::with_form(1.0, Form::Integer), e), constant(a)),
+        }
+    }
 }
 
 /// How a constant of this value and form is sent; a real at `width` mantissa bits.
@@ -667,9 +779,13 @@ pub fn form_of(c: &Constant) -> Form {
     }
 }
 
-/// A short form within a relative 10⁻⁶ of `v`: an integer, p/q with q ≤ 12, π or e.
-fn near_simple(v: f64) -> Option<(f64, Form)> {
-    let close = |target: f64| (v - target).abs() <= 1e-6 * v.abs().max(1.0);
+/// A short form within `tolerance` of `v` (relative; to rounding, [`EXACT_SNAP`], near zero
+/// against 1): an integer, p/q with q ≤ 12, π or e, the simplest first.
+fn near_simple(v: f64, tolerance: f64) -> Option<(f64, Form)> {
+    // To rounding, a value near zero is measured against 1; within the data's precision, against
+    // itself (a small constant is not zero because its mantissa is short).
+    let scale = if tolerance <= EXACT_SNAP { v.abs().max(1.0) } else { v.abs() };
+    let close = |target: f64| (v - target).abs() <= tolerance * scale;
     if close(v.round()) && v.round().abs() < 1e9 {
         return Some((v.round(), Form::Integer));
     }
@@ -688,6 +804,10 @@ fn near_simple(v: f64) -> Option<(f64, Form)> {
     }
     None
 }
+
+/// The relative distance at which a fitted constant is a short form whatever the data: a fit's
+/// rounding.
+const EXACT_SNAP: f64 = 1e-6;
 
 /// p/q (q ≤ 12) with v within a relative 10⁻⁵ of (p/q)·π or of (p/q)/π, as the constant's value
 /// and form and the operator ([`Op::Mul`] or [`Op::Div`]) that joins it to π: what
@@ -815,12 +935,36 @@ mod tests {
         let values: Vec<f64> = polished.constants.iter().map(Constant::value).collect();
         assert_eq!(values, vec![12.0, 65.0 / 64.0], "{}", polished.text);
         let mut s = Scratch::default();
-        let (alone, sent, data) = scorer.choose_greedily(law.clone(), 0, &mut s).unwrap();
+        let (alone, sent, data) = scorer.choose_greedily(law.clone(), 0, true, &mut s).unwrap();
         assert_eq!(sent.first(), Some(&Constant::ratio(23, 2).unwrap()), "{}", alone.print(Syntax::Text, &["t"]).unwrap());
         let alone_total = scorer.alphabet.structure_bits(&alone) + sent.iter().map(|c| c.bits() as f64).sum::<f64>() + data;
         assert!(polished.total_bits() < alone_total - 5.0, "together {:.1}, one at a time {alone_total:.1}", polished.total_bits());
         let model = scorer.alphabet.structure_bits(&law) + (Constant::Integer(12).bits() + Constant::Real(Real::new(65.0 / 64.0, 6).unwrap()).bits()) as f64;
         assert!((polished.model_bits - model).abs() < 1e-9);
+    }
+
+    /// A capacitor charging (bench/small_tables): e^(c·t) is scaled as the step b·(1 − f), one
+    /// constant where b·f + a needs two, and the loop's snap takes the short forms the data
+    /// cannot tell from the fit (9.03 is 9, −0.0824 is −1/12), which polish confirms.
+    #[test]
+    fn a_charging_curve_is_a_step_with_the_constants_the_data_support() {
+        let text = "t,V\n0,0.00\n5,3.07\n10,5.10\n15,6.40\n20,7.26\n25,7.93\n30,8.20\n35,8.55\n40,8.64\n45,8.88\n";
+        let loaded = crate::data::load("capacitor", text.as_bytes(), &Default::default()).unwrap();
+        let split = crate::prepare::PrepareOptions { split: crate::prepare::Split::Random { test_fraction: 0.0 }, ..Default::default() };
+        let d = crate::prepare::prepare(&loaded.table, &split).unwrap();
+        let scorer = Scorer::new(&d, &super::super::SearchOptions::default()).unwrap();
+        let mut s = Scratch::default();
+        let kernel = Expr::unary(Op::Exp, Expr::binary(Op::Mul, Expr::constant(-0.0824), Expr::var(0)));
+        let (score, scaled) = scorer.score_scaled(&kernel, &mut s);
+        let mut scaled = scaled.expect("a scaling wins");
+        assert_eq!(scaled.print(Syntax::Text, &["t"]).unwrap().matches("1 - ").count(), 1, "{}", scaled.print(Syntax::Text, &["t"]).unwrap());
+        let snapped = scorer.snap(&mut scaled, score, &mut s);
+        assert!(snapped.total() < score.total());
+        let forms: Vec<Form> = scaled.nodes.iter().filter_map(|n| if let Kind::Const(_, f) = n.kind { Some(f) } else { None }).collect();
+        assert!(forms.iter().all(|f| *f != Form::Real), "{}: {forms:?}", scaled.print(Syntax::Text, &["t"]).unwrap());
+        let polished = scorer.polish(&scaled);
+        let values: Vec<f64> = polished.constants.iter().map(Constant::value).collect();
+        assert!(values.contains(&9.0) && values.iter().any(|v| (v.abs() - 1.0 / 12.0).abs() < 1e-12), "{}", polished.text);
     }
 
     #[test]

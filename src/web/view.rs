@@ -443,6 +443,10 @@ fn headline(report: &Report, live: bool) {
     } else {
         explained(report, best)
     };
+    if !report.dataset.units.is_empty() {
+        let units: Vec<String> = report.dataset.units.iter().map(|(name, dimension)| format!("{name}: {dimension}")).collect();
+        words.push_str(&tf("units_checked", &[("units", &units.join(", "))]));
+    }
     if live {
         words.push_str(t("searching"));
     } else if report.cancelled {
