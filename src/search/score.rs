@@ -3,8 +3,8 @@
 //! Model bits: the formula's tokens in prefix order by [`Alphabet`]'s structure code (each
 //! token's arity, then its symbol within the arity: the enabled operators, or the features and
 //! one constant token; the structure term of Bartlett et al. 2023, eq. 5, with a prior that
-//! knows a formula is half leaves), plus each constant's own code ([`Constant`]: an integer, a rational, π or e
-//! costs a few bits, a real pays for its mantissa). Data bits: the targets as integers
+//! knows a formula is half leaves), plus each constant's own code ([`Constant`]: an integer, a
+//! rational, π or e costs a few bits, a real pays for its mantissa). Data bits: the targets as integers
 //! k = round(y/δ), coded given the predictions by the discretised residual code
 //! ([`ResidualCode`]), σ and the family flag included.
 //!
@@ -859,6 +859,13 @@ fn reproduces(y: &[f64], mu: &[f64], delta: f64) -> bool {
 mod tests {
     use super::*;
 
+    /// A small table (CSV text) prepared to fit on every row.
+    fn every_row(name: &str, text: &str) -> Dataset {
+        let loaded = crate::data::load(name, text.as_bytes(), &Default::default()).unwrap();
+        let split = crate::prepare::PrepareOptions { split: crate::prepare::Split::Random { test_fraction: 0.0 }, ..Default::default() };
+        crate::prepare::prepare(&loaded.table, &split).unwrap()
+    }
+
     #[test]
     fn multiples_of_pi_are_recognised_and_pi_itself_is_left_to_near_simple() {
         let half = near_pi_multiple(1.570_800_781_25).unwrap();
@@ -887,9 +894,7 @@ mod tests {
         let jupiter = "a,T\n421.8,1.769\n671.1,3.551\n1070,7.155\n1883,16.69\n";
         let saturn = "a,T\n185.5,0.9424\n237.9,1.370\n294.6,1.888\n377.4,2.737\n527.1,4.518\n1222,15.95\n1501,21.28\n3561,79.32\n";
         for (name, text, rows) in [("jupiter", jupiter, 4), ("saturn", saturn, 8)] {
-            let loaded = crate::data::load(name, text.as_bytes(), &Default::default()).unwrap();
-            let split = crate::prepare::PrepareOptions { split: crate::prepare::Split::Random { test_fraction: 0.0 }, ..Default::default() };
-            let d = crate::prepare::prepare(&loaded.table, &split).unwrap();
+            let d = every_row(name, text);
             let (a, t) = (d.column(0).to_vec(), match &d.target { Target::Regression(t) => t.values.clone(), _ => unreachable!() });
             assert_eq!(a.len(), rows);
             let g: Vec<f64> = a.iter().map(|a| a * a.sqrt()).collect();
@@ -925,9 +930,7 @@ mod tests {
     #[test]
     fn constants_are_chosen_together_not_one_at_a_time() {
         let text = "t,N\n0,11.9\n30,18.9\n60,30.1\n90,47\n120,76.2\n150,122\n180,193\n210,312\n";
-        let loaded = crate::data::load("bacteria", text.as_bytes(), &Default::default()).unwrap();
-        let split = crate::prepare::PrepareOptions { split: crate::prepare::Split::Random { test_fraction: 0.0 }, ..Default::default() };
-        let d = crate::prepare::prepare(&loaded.table, &split).unwrap();
+        let d = every_row("bacteria", text);
         let scorer = Scorer::new(&d, &super::super::SearchOptions::default()).unwrap();
         let law = Expr::binary(Op::Mul, Expr::constant(11.541_362_5), Expr::binary(Op::Pow, Expr::constant(1.015_814_86), Expr::var(0)));
         let polished = scorer.polish(&law);
@@ -949,9 +952,7 @@ mod tests {
     #[test]
     fn a_charging_curve_is_a_step_with_the_constants_the_data_support() {
         let text = "t,V\n0,0.00\n5,3.07\n10,5.10\n15,6.40\n20,7.26\n25,7.93\n30,8.20\n35,8.55\n40,8.64\n45,8.88\n";
-        let loaded = crate::data::load("capacitor", text.as_bytes(), &Default::default()).unwrap();
-        let split = crate::prepare::PrepareOptions { split: crate::prepare::Split::Random { test_fraction: 0.0 }, ..Default::default() };
-        let d = crate::prepare::prepare(&loaded.table, &split).unwrap();
+        let d = every_row("capacitor", text);
         let scorer = Scorer::new(&d, &super::super::SearchOptions::default()).unwrap();
         let mut s = Scratch::default();
         let kernel = Expr::unary(Op::Exp, Expr::binary(Op::Mul, Expr::constant(-0.0824), Expr::var(0)));
