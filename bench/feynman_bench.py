@@ -120,7 +120,9 @@ def judge(true_formula, var_names, found, test_rows, queue):
     import sympy
     from sympy.parsing.sympy_parser import parse_expr
     try:
-        syms = {f"x{i}": sympy.Symbol(f"x{i}") for i in range(len(var_names))}
+        # Every variable of the public tables is drawn from a positive range, so the symbols are
+        # positive: √(a·b) is √a·√b there, as sympy will only say for positive symbols.
+        syms = {f"x{i}": sympy.Symbol(f"x{i}", positive=True) for i in range(len(var_names))}
         true_local = {name: syms[f"x{i}"] for i, name in enumerate(var_names)}
         true_local.update({"pi": sympy.pi, "exp": sympy.exp, "sqrt": sympy.sqrt, "log": sympy.log,
                            "sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan, "asin": sympy.asin,

@@ -201,12 +201,14 @@ impl std::fmt::Display for RunError {
 
 impl RunError {
     /// The error in `lang`: what a reader meets most (a file that cannot be read, a table that
-    /// cannot be prepared, a target of classes) in their words; the rest in English.
+    /// cannot be prepared, a target of classes, a table a network cannot be trained on) in their
+    /// words; the rest in English.
     pub fn render(&self, lang: Lang) -> String {
         match self {
             RunError::Load(e) => e.render(lang),
             RunError::Prepare(e) => e.message().render(lang),
             RunError::Search(SearchError::NotRegression { target }) => SearchError::not_regression(target).render(lang),
+            RunError::Fit(e) => e.message().map_or_else(|| e.to_string(), |m| m.render(lang)),
             other => other.to_string(),
         }
     }
@@ -296,6 +298,7 @@ pub fn run_with_programs(
                 exhaustive_fitted: found.exhaustive_fitted,
                 exhaustive_seconds: found.exhaustive_seconds,
                 exhaustive_sums: found.exhaustive_sums,
+                groups: found.groups.clone(),
             });
             report.candidates = found.front.iter().map(formula_candidate).collect();
             let features = feature_names(&dataset);

@@ -292,3 +292,33 @@ fn the_same_front_with_units_on_one_thread_and_on_four() {
     };
     assert_eq!(on(1), on(4));
 }
+
+/// Einstein's time transformation t′ = (t − u·x/c²)/√(1 − u²/c²) (Feynman I.15.3t), its units in
+/// the header: four quantities, two dimensionless groups.
+fn relativistic_time() -> DataSource {
+    let rows = inputs(200, 1, 1.0, 5.0)
+        .zip(inputs(200, 2, 3.0, 10.0))
+        .zip(inputs(200, 3, 1.0, 2.0))
+        .zip(inputs(200, 4, 1.0, 5.0))
+        .map(|(((x, c), u), t)| format!("{x},{c},{u},{t},{}", (t - u * x / (c * c)) / (1.0 - u * u / (c * c)).sqrt()));
+    csv("x [m],c [m/s],u [m/s],t [s],t1 [s]", rows)
+}
+
+#[test]
+fn a_law_of_four_quantities_is_found_through_its_two_dimensionless_groups() {
+    let report = search(relativistic_time(), "t1", 40, 1).unwrap();
+    let groups = report.search.as_ref().unwrap().groups.clone();
+    assert_eq!(groups.as_deref(), Some("P = x·c^-1; π1 = c^-1·u, π2 = x^-1·c·t"));
+    let law = best(&report);
+    assert!(law.test.r2.unwrap() > 0.999_999, "{:?}: R² {:?}", law.formula, law.test.r2);
+}
+
+#[test]
+fn the_same_front_through_the_groups_on_one_thread_and_on_four() {
+    let on = |threads| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        let report = pool.install(|| search(relativistic_time(), "t1", 8, 2)).unwrap();
+        report.candidates.iter().map(|c| (c.formula.clone(), c.total_bits)).collect::<Vec<_>>()
+    };
+    assert_eq!(on(1), on(4));
+}

@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use crate::words::Message;
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum FitError {
     /// A training setting out of range: the field's name and what is wrong with its value.
@@ -43,35 +45,40 @@ pub enum FitError {
     Cancelled,
 }
 
+impl FitError {
+    /// The words of the errors a reader of the page meets (too few rows, one class, a loss that
+    /// diverged), in either language ([`crate::words`]); None for settings and mismatches, which
+    /// only a program sends and which stay in English.
+    pub fn message(&self) -> Option<Message> {
+        Some(match self {
+            FitError::NoFeatures => Message::new("fit_no_features", &[]),
+            FitError::NoRows => Message::new("fit_no_rows", &[]),
+            FitError::MoreFeaturesThanRows { rows, features } => {
+                Message::new("fit_more_features_than_rows", &[("rows", rows.to_string()), ("features", features.to_string())])
+            }
+            FitError::TooFewRows { rows, needed } => {
+                Message::counted("fit_too_few_rows_one", "fit_too_few_rows", *rows, &[("needed", needed.to_string())])
+            }
+            FitError::OneClass { class } => Message::new("fit_one_class", &[("class", class.clone())]),
+            FitError::NotFinite { epoch } => Message::new("fit_not_finite", &[("epoch", epoch.to_string())]),
+            FitError::Cancelled => Message::new("fit_cancelled", &[]),
+            FitError::Setting { .. } | FitError::UnknownFeature { .. } | FitError::Mismatch { .. } => return None,
+        })
+    }
+}
+
 impl fmt::Display for FitError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(message) = self.message() {
+            return message.fmt(f);
+        }
         match self {
             FitError::Setting { name, message } => write!(f, "training setting '{name}': {message}"),
-            FitError::NoFeatures => f.write_str("no feature columns are selected: a model needs at least one"),
             FitError::UnknownFeature { index, features } => {
                 write!(f, "feature {index} does not exist: the dataset has {features} feature columns")
             }
-            FitError::NoRows => f.write_str("there are no training rows"),
-            FitError::MoreFeaturesThanRows { rows, features } => write!(
-                f,
-                "{rows} training rows for {features} features: a model needs more rows than features (select fewer features, or add rows)"
-            ),
-            FitError::TooFewRows { rows, needed } => write!(
-                f,
-                "{rows} training row{} is too few: training with this validation share needs at least {needed}",
-                if *rows == 1 { "" } else { "s" }
-            ),
-            FitError::OneClass { class } => write!(
-                f,
-                "every training row has class '{class}': a classifier needs at least two classes to tell apart"
-            ),
             FitError::Mismatch { message } => write!(f, "the model does not fit the training data: {message}"),
-            FitError::NotFinite { epoch } => write!(
-                f,
-                "training diverged at epoch {epoch}: the loss is no longer a finite number; \
-                 try a smaller learning rate"
-            ),
-            FitError::Cancelled => f.write_str("training was cancelled"),
+            _ => unreachable!("every other error has its words"),
         }
     }
 }

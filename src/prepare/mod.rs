@@ -464,7 +464,7 @@ fn column_unit(header: &str, options: &PrepareOptions, notes: &mut Vec<Message>)
     let (base, in_header) = units::split_header(header);
     let given = options.units.iter().find(|(name, _)| name == header || name == base).map(|(_, unit)| unit.as_str());
     let text = given.or(in_header)?;
-    match units::parse(text) {
+    match units::column(base, text) {
         Ok(unit) => Some(unit.dimension),
         Err(e) => {
             notes.push(Message::new("note_unknown_unit", &[("name", header.to_string()), ("why", e.to_string())]));

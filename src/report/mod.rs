@@ -147,6 +147,10 @@ pub struct SearchStats {
     /// a + b·f·g, each also without a).
     #[serde(default)]
     pub exhaustive_sums: u64,
+    /// The dimensionless groups searched first, as "P = x·c^-1; π1 = c^-1·u, …" (the target is
+    /// P times a function of the groups), when the columns' units gave fewer groups than columns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

@@ -188,6 +188,9 @@ pub fn front_table(report: &Report) -> String {
                 s.exhaustive_length, s.exhaustive_structures, s.exhaustive_seconds, s.exhaustive_sums
             ));
         }
+        if let Some(groups) = &s.groups {
+            out.push_str(&format!("groups: searched first as P·f(π…) over the dimensionless groups of the units, {groups}\n"));
+        }
     }
     for w in &report.warnings {
         out.push_str(&format!("note: {w}\n"));

@@ -17,6 +17,7 @@ mod archive;
 pub mod dimensions;
 mod enumerate;
 mod exhaustive;
+pub mod groups;
 mod sums;
 mod individual;
 mod island;
@@ -30,7 +31,7 @@ pub use score::{form_of, Polished, Scorer, Scratch};
 
 use rayon::prelude::*;
 
-use crate::control::{Cancel, Clock, Observer, Progress};
+use crate::control::{Cancel, Clock, Observer, Progress, Silent};
 use crate::expr::OpSet;
 use crate::prepare::{Dataset, Target};
 use crate::report::{Candidate, Report};
@@ -77,6 +78,10 @@ pub struct SearchOptions {
     pub units: bool,
     /// What a constant's unit may be, when units are checked.
     pub constant_units: ConstantUnits,
+    /// The share of a budget (time or generations) spent first on a search over the table's
+    /// dimensionless groups, when its units give fewer groups than columns ([`groups`]); 0 turns
+    /// it off.
+    pub groups_share: f64,
     pub seed: u64,
 }
 
@@ -102,6 +107,7 @@ impl Default for SearchOptions {
             exhaustive_length: 10,
             units: true,
             constant_units: ConstantUnits::Fitted,
+            groups_share: 0.25,
             seed: 1,
         }
     }
@@ -182,6 +188,9 @@ impl SearchOptions {
         if !(0.0..=1.0).contains(&self.exhaustive_share) {
             return bad("exhaustive_share", "between 0 and 1");
         }
+        if !(0.0..1.0).contains(&self.groups_share) {
+            return bad("groups_share", "at least 0 and below 1");
+        }
         Ok(())
     }
 }
@@ -213,6 +222,8 @@ pub struct Found {
     pub exhaustive_seconds: f64,
     /// Pairs of short kernels whose sums and products it fitted.
     pub exhaustive_sums: u64,
+    /// The dimensionless groups searched first (`Groups::describe`), when the units gave some.
+    pub groups: Option<String>,
 }
 
 /// Searches for the shortest formula explaining the dataset's target from its features.
@@ -236,10 +247,20 @@ pub fn search(
     let ctx = Context { scorer: &scorer, grammar: &grammar, options };
 
     let mut archive = Archive::new(options.archive);
+    let grouped = search_groups(dataset, options, cancel, clock);
+    if let Some(g) = &grouped {
+        observer.progress(&Progress::new("search", 0, 0, format!("dimensionless groups: {}", g.text)));
+    }
+    let grouped_members: Vec<Individual> =
+        grouped.as_ref().map(|g| g.formulas.iter().filter_map(|f| scorer.individual(f, options)).collect()).unwrap_or_default();
+    for member in &grouped_members {
+        archive.offer(member);
+    }
+    let exhaustive_start = clock.seconds();
     let budget = exhaustive::Budget {
         max_length: options.exhaustive_length.min(options.max_length),
         max_structures: options.exhaustive_structures,
-        deadline: options.seconds.map(|s| start + s * options.exhaustive_share),
+        deadline: options.seconds.map(|s| exhaustive_start + s * options.exhaustive_share),
     };
     let vars = grammar.vars;
     let elites = options.islands * 4;
@@ -247,18 +268,15 @@ pub fn search(
         let message = format!("exhaustive search: {structures} structures fitted, complete to {complete} symbols");
         report_progress(observer, &scorer, front, message, options, 0, clock.seconds() - start);
     });
-    let exhaustive_seconds = clock.seconds() - start;
+    let exhaustive_seconds = clock.seconds() - exhaustive_start;
     for member in found.front.members() {
         archive.offer(member);
     }
+    // Every island starts from the laws found through the groups, then from its share of the
+    // exhaustive search's elites.
     let seeds = |i: usize| -> Vec<Individual> {
-        found
-            .elites
-            .iter()
-            .enumerate()
-            .filter(|(j, e)| (*j < 2 || j % options.islands == i) && e.expr.len() <= options.max_length)
-            .map(|(_, e)| e.clone())
-            .collect()
+        let elites = found.elites.iter().enumerate().filter(|(j, _)| *j < 2 || j % options.islands == i).map(|(_, e)| e);
+        grouped_members.iter().chain(elites).filter(|e| e.expr.len() <= options.max_length).cloned().collect()
     };
     let mut islands: Vec<Island> =
         (0..options.islands).into_par_iter().map(|i| Island::new(i, options.seed, &ctx, &seeds(i))).collect();
@@ -314,7 +332,7 @@ pub fn search(
     // estimates, and a formula found later that looked shorter there must not push out one
     // that is shorter in exact bits.
     let mut finishing: Vec<&Individual> = archive.members().iter().collect();
-    for m in found.front.members() {
+    for m in found.front.members().iter().chain(&grouped_members) {
         if !finishing.iter().any(|f| f.hash == m.hash) {
             finishing.push(m);
         }
@@ -350,7 +368,42 @@ pub fn search(
         exhaustive_fitted: found.fitted,
         exhaustive_seconds,
         exhaustive_sums: found.sums,
+        groups: grouped.map(|g| g.text),
     })
+}
+
+/// What the search over dimensionless groups found: its front as formulas over the columns.
+struct Grouped {
+    text: String,
+    formulas: Vec<crate::expr::Expr>,
+}
+
+/// Searches the table over its dimensionless groups ([`groups`]) for `groups_share` of the
+/// budget, when its units give any; the front found there, written over the columns, joins the
+/// archive and seeds every island.
+fn search_groups(dataset: &Dataset, options: &SearchOptions, cancel: &Cancel, clock: &dyn Clock) -> Option<Grouped> {
+    if !options.units || options.groups_share <= 0.0 {
+        return None;
+    }
+    let groups = groups::Groups::of(dataset)?;
+    let names: Vec<String> = dataset.features.iter().map(|f| crate::units::split_header(&f.name).0.to_string()).collect();
+    let text = groups.describe(&names);
+    if groups.groups.is_empty() {
+        // No group: y = c·P, one constant to fit.
+        let law = groups.expand(&crate::expr::Expr::constant(1.0), options.ops)?;
+        return Some(Grouped { text, formulas: vec![law] });
+    }
+    let reduced = groups.reduced(dataset)?;
+    let share = options.groups_share;
+    let inner = SearchOptions {
+        seconds: options.seconds.map(|s| s * share),
+        generations: options.generations.map(|g| ((g as f64 * share).ceil() as u64).max(1)),
+        groups_share: 0.0,
+        ..options.clone()
+    };
+    let found = search(&reduced, &inner, &Silent, cancel, clock).ok()?;
+    let formulas = found.front.iter().filter_map(|p| groups.expand(&p.expr, options.ops)).collect();
+    Some(Grouped { text, formulas })
 }
 
 /// Island i sends its elites to island i+1 (a ring), all from the state before any arrives.

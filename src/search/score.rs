@@ -429,6 +429,24 @@ impl<'a> Scorer<'a> {
         }
     }
 
+    /// A formula found elsewhere (over the table's dimensionless groups) as a member of this
+    /// search: simplified, its constants refitted to these rows, scored under its best scaling.
+    pub fn individual(&self, expr: &Expr, options: &super::SearchOptions) -> Option<super::Individual> {
+        let mut expr = expr.simplify().ok()?;
+        let mut s = Scratch::default();
+        if expr.num_constants() > 0 {
+            super::optimize::fit_constants(&mut expr, &self.fit_data(), options.lm_iterations * 8, s.workspace());
+        }
+        let (score, scaled) = self.score_scaled(&expr, &mut s);
+        let mut expr = scaled.unwrap_or(expr);
+        let score = self.snap(&mut expr, score, &mut s);
+        if !score.total().is_finite() {
+            return None;
+        }
+        let hash = expr.structural_hash();
+        Some(super::Individual { expr, score, hash })
+    }
+
     /// True when the formula reproduces every training target (see [`reproduces`]): what lets
     /// the search stop early.
     pub fn is_exact(&self, expr: &Expr) -> bool {

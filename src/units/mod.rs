@@ -16,7 +16,9 @@
 //! the units measured tables use fit in a table of a few dozen symbols.
 //!
 //! Temperatures in °C or °F are read as temperature (K) for their dimension; their offset does
-//! not matter to a dimensional check. `C` alone is the coulomb, as SI has it.
+//! not matter to a dimensional check. `C` alone is the coulomb and `F` the farad, as SI has them,
+//! except in a column named as a temperature (`T [C]`, `temp [F]`: [`column`]), where a table
+//! written by hand means degrees.
 
 use std::fmt;
 
@@ -138,6 +140,18 @@ pub fn split_header(header: &str) -> (&str, Option<&str>) {
         }
     }
     (trimmed, None)
+}
+
+/// Reads a column's unit text as [`parse`] does, except that a lone `C` or `F` in a column whose
+/// name says temperature (T, θ, or a name beginning with "temp") is degrees Celsius or Fahrenheit:
+/// a classroom's cooling curve is headed `T [C]`, and a temperature in coulombs is never meant.
+pub fn column(name: &str, text: &str) -> Result<Unit, UnitError> {
+    let lower = name.trim().to_lowercase();
+    let temperature = lower == "t" || lower == "θ" || lower.starts_with("temp") || lower.starts_with("t_");
+    match text.trim() {
+        "C" | "F" if temperature => parse("°C"),
+        _ => parse(text),
+    }
 }
 
 /// Reads a unit's text (see the module documentation).
@@ -528,6 +542,20 @@ mod tests {
         assert!(matches!(parse(""), Err(UnitError::Malformed { .. })));
         assert!(matches!(parse("m^x"), Err(UnitError::Malformed { .. })));
         assert_eq!(parse("spaces").unwrap_err().to_string(), "unknown unit 'spaces'");
+    }
+
+    #[test]
+    fn a_lone_c_is_degrees_only_in_a_temperature_column() {
+        let kelvin = Dimension::base(4);
+        for (name, text) in [("T", "C"), ("temp", "F"), ("Temperature", " C "), ("θ", "C"), ("T_room", "C")] {
+            assert!(column(name, text).unwrap().dimension.same(kelvin), "{name} [{text}]");
+        }
+        let charge = parse("A*s").unwrap().dimension;
+        for (name, text) in [("Q", "C"), ("q", "C"), ("time", "C")] {
+            assert!(column(name, text).unwrap().dimension.same(charge), "{name} [{text}]");
+        }
+        assert!(column("T", "mC").unwrap().dimension.same(charge));
+        assert!(column("C", "F").unwrap().dimension.same(parse("C/V").unwrap().dimension));
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! The reader's language in the page. Every text the page itself writes comes from
 //! [`crate::words`] by key: index.html marks its static texts with `data-i18n="key"`, and the
-//! Rust code asks [`t`]. The engines' warnings, notes and the errors a reader meets most (a file
-//! that cannot be read, a table that cannot be prepared, a target of classes) come back in the
-//! reader's language: each message to the worker carries it (`words::Message`). Other errors
-//! and the engines' progress lines (their stage names aside) are still English.
+//! Rust code asks [`t`]. The engines' warnings, notes and the errors a reader meets (a file
+//! that cannot be read, a table that cannot be prepared, a target of classes, a table a network
+//! cannot be trained on) come back in the reader's language: each message to the worker carries
+//! it (`words::Message`); the page's own errors (its worker, the clipboard) are keys here. What
+//! stays English is what only a program can provoke: malformed settings sent by hand, a codec
+//! error on a file the page wrote itself.
 
 use std::cell::Cell;
 

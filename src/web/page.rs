@@ -97,7 +97,7 @@ fn with_page<T>(f: impl FnOnce(&mut Page) -> T) -> Option<T> {
 pub fn start() {
     let worker = match spawn_worker() {
         Ok(w) => w,
-        Err(e) => return view::error(&format!("cannot start the compute worker: {}", describe_js(&e))),
+        Err(e) => return view::error(&tf("page_worker_start", &[("why", &describe_js(&e))])),
     };
     PAGE.with(|p| {
         *p.borrow_mut() = Some(Page {
@@ -119,7 +119,7 @@ pub fn start() {
     });
     wire_controls();
     set_running(false);
-    set_text("status", "starting the compute worker");
+    set_text("status", t("page_worker_starting"));
     set_text("threads", "starting threads");
     let example = example_from_hash().unwrap_or_else(|| DEFAULT_EXAMPLE.to_string());
     i18n::set(i18n::Lang::parse(&by_id::<HtmlSelectElement>("lang-select").value()).unwrap_or(i18n::Lang::En));
@@ -150,7 +150,7 @@ fn spawn_worker() -> Result<Worker, JsValue> {
     onmessage.forget();
     let onerror = Closure::<dyn FnMut(Event)>::new(|event: Event| {
         let message = Reflect::get(&event, &"message".into()).ok().and_then(|m| m.as_string());
-        view::error(&format!("the compute worker failed: {}", message.unwrap_or_else(|| "unknown error".into())));
+        view::error(&tf("page_worker_failed", &[("why", &message.unwrap_or_else(|| t("page_unknown_error").into()))]));
         set_running(false);
     });
     worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
@@ -412,7 +412,7 @@ fn post(worker: &Worker, outgoing: Outgoing) {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     let value = match serde::Serialize::serialize(&outgoing.message, &serializer) {
         Ok(v) => v,
-        Err(e) => return view::error(&format!("cannot send a message to the worker: {e}")),
+        Err(e) => return view::error(&tf("page_worker_send", &[("why", &e.to_string())])),
     };
     let result = match outgoing.bytes {
         Some(buffer) => {
@@ -422,7 +422,7 @@ fn post(worker: &Worker, outgoing: Outgoing) {
         None => worker.post_message(&value),
     };
     if let Err(e) = result {
-        view::error(&format!("cannot send a message to the worker: {}", describe_js(&e)));
+        view::error(&tf("page_worker_send", &[("why", &describe_js(&e))]));
     }
 }
 
@@ -598,7 +598,7 @@ fn stop_worker(reload: bool) {
         Ok(worker) => {
             with_page(|p| p.worker = worker);
         }
-        Err(e) => return view::error(&format!("cannot restart the compute worker: {}", describe_js(&e))),
+        Err(e) => return view::error(&tf("page_worker_restart", &[("why", &describe_js(&e))])),
     }
     redraw(|_| {});
     if let Some(source) = source.filter(|_| reload) {
@@ -637,7 +637,7 @@ fn on_worker_message(data: JsValue) {
         Err(_) => {
             // web/worker.js reports its own start-up failures as {type: "error", message}.
             let text = Reflect::get(&data, &"message".into()).ok().and_then(|m| m.as_string());
-            return view::error(&text.unwrap_or_else(|| "the worker sent an unreadable message".into()));
+            return view::error(&text.unwrap_or_else(|| t("page_worker_unreadable").into()));
         }
     };
     match message {
@@ -887,7 +887,7 @@ fn copy_to_clipboard(text: &str) {
             let _ = f.call1(&c, &JsValue::from_str(text));
             status(t("status_copied"));
         }
-        _ => view::error("this browser does not let the page write to the clipboard"),
+        _ => view::error(t("page_no_clipboard")),
     }
 }
 

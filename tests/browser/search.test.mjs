@@ -213,6 +213,8 @@ test("the page speaks Chinese: the switch, the URL, and a search's headline", as
     await waitForPreview(b.page);
     assert.equal(await b.page.inputValue("#lang-select"), "zh");
     assert.equal(await b.page.textContent("#run-search"), "寻找定律");
+    // The file picker speaks the page's language, not the browser's ("Choose File").
+    assert.equal(await b.page.textContent("label.file .picker"), "选择文件…");
     await b.page.fill("#seconds", "1");
     await b.page.click("#run-search");
     await b.page.waitForFunction(() => document.querySelector("#status").textContent.startsWith("完成"), null, { timeout: 30_000 });
@@ -236,6 +238,13 @@ test("the page speaks Chinese: the switch, the URL, and a search's headline", as
     await b.page.waitForFunction(() => /bad\.csv/.test(document.querySelector("#error")?.textContent ?? ""), null, { timeout: 10_000 });
     assert.equal(await b.page.textContent("#error"), "bad.csv: 第 3 行：这一行有 3 个字段，表头有 2 个");
     assert.ok(await b.page.getAttribute("#headline", "data-formula"), "the results stay");
+    // A table a network cannot learn from says so in Chinese too, naming what to do.
+    await b.page.setInputFiles("#file-input", { name: "wide.csv", mimeType: "text/csv", buffer: Buffer.from("a,b,c,y\n1,2,3,4\n2,3,5,7\n4,1,2,9\n") });
+    await b.page.waitForFunction(() => document.querySelector("#data-preview p")?.textContent.startsWith("wide.csv") && !document.querySelector("#run-compress").disabled, null, { timeout: 10_000 });
+    await b.page.click("#run-compress");
+    await b.page.waitForFunction(() => /特征/.test(document.querySelector("#error")?.textContent ?? ""), null, { timeout: 30_000 });
+    assert.equal(await b.page.getAttribute("#error", "class"), "error");
+    assert.match(await b.page.textContent("#error"), /行训练数据对应 3 个特征/);
     assert.deepEqual(b.errors, []);
   } finally {
     await b.close();
