@@ -245,11 +245,16 @@ pub fn mdl_plot_with<DB: DrawingBackend>(
     if let Some(best) = report.best.and_then(|b| report.candidates.get(b)) {
         let at = (best.model_bits, best.data_bits.max(1.0));
         draw_mark(chart.plotting_area(), at, Mark::Best, scale)?;
-        chart.draw_series(std::iter::once(Text::new(
-            labels.shortest.replace("{bits}", &format!("{:.0}", best.total_bits)),
-            (at.0 * 1.08, at.1 * 1.25),
-            ("sans-serif", r(NOTE_FONT)).into_font().color(&BEST),
-        )))?;
+        // Beside the point, above it: to its right, or to its left where the label would run
+        // past the plot's right edge (the best is often the rightmost point).
+        let text = labels.shortest.replace("{bits}", &format!("{:.0}", best.total_bits));
+        let (x, y) = chart.backend_coord(&at);
+        let right = chart.plotting_area().get_pixel_range().0.end;
+        let font = ("sans-serif", r(NOTE_FONT)).into_font().color(&BEST);
+        let width = area.estimate_text_size(&text, &font).map_or(0, |(w, _)| w as i32);
+        let gap = r(8.0) as i32;
+        let (anchor, x) = if x + gap + width <= right { (HPos::Left, x + gap) } else { (HPos::Right, x - gap) };
+        area.draw(&Text::new(text, (x, y - gap), font.pos(Pos::new(anchor, VPos::Bottom))))?;
     }
     area.present()
 }
@@ -669,6 +674,33 @@ mod tests {
             let (null, literal) = (text_y(&svg, "null 300"), text_y(&svg, "literal 302"));
             assert!((null - literal).abs() >= NOTE_FONT * scale, "labels {null} and {literal} overprint at scale {scale}");
         }
+    }
+
+    /// The x coordinate and the anchor of the SVG text element that holds `needle`.
+    fn text_x(svg: &str, needle: &str) -> (f64, bool) {
+        let at = svg.find(needle).unwrap_or_else(|| panic!("{needle} missing"));
+        let tag = &svg[svg[..at].rfind("<text").unwrap()..at];
+        let x = tag.split(" x=\"").nth(1).unwrap();
+        (x[..x.find('"').unwrap()].parse().unwrap(), tag.contains("text-anchor=\"end\""))
+    }
+
+    #[test]
+    fn the_shortest_label_stays_inside_the_plot() {
+        // The best is the rightmost point, as on Kepler's table: its label turns to its left.
+        let mut r = report();
+        r.best = Some(2);
+        let width = 480;
+        let mut svg = String::new();
+        {
+            let area = SVGBackend::with_string(&mut svg, (width, 520)).into_drawing_area();
+            mdl_plot_with(&area, &r, None, &Labels::ENGLISH, 1.0).unwrap();
+        }
+        let (x, end) = text_x(&svg, "shortest: 145 bits");
+        assert!(end, "anchored at its end: {svg}");
+        assert!(x <= width as f64, "{x} beyond {width}");
+        // A best in the middle keeps its label on its right.
+        let (_, end) = text_x(&mdl_plot_svg(&report(), 900, 520), "shortest: 141 bits");
+        assert!(!end);
     }
 
     #[test]
