@@ -81,6 +81,10 @@ if (typeof window === "undefined") {
         registration.active?.postMessage({ type: "cache", urls });
       });
     });
+    // The compute worker's own files (web/worker.js, the thread pool's helpers) are not in the
+    // page's list; the page hands them over here once the worker has started.
+    window.occamKeepOffline = (urls) =>
+      n.serviceWorker.ready.then((registration) => registration.active?.postMessage({ type: "cache", urls: [...urls] }));
     n.serviceWorker.addEventListener("message", (event) => {
       if (event.data?.type === "cached") document.documentElement.dataset.offlineFiles = String(event.data.files);
     });

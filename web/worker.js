@@ -11,6 +11,9 @@ self.onmessage = async ({ data }) => {
     if (occam.has_threads() && isolated) {
       await occam.initThreadPool(Math.max(1, navigator.hardwareConcurrency || 1));
     }
+    // The files this worker loaded itself, for the page to keep offline (web/sw.js).
+    const urls = [self.location.href, ...performance.getEntriesByType("resource").map((e) => e.name)];
+    self.postMessage({ type: "resources", urls });
     occam.worker_main(isolated);
   } catch (e) {
     self.postMessage({ type: "error", message: "the compute worker could not start: " + String((e && e.stack) || e) });

@@ -136,6 +136,18 @@ pub fn start() {
     });
 }
 
+/// Hands the compute worker's own files to web/sw.js (`occamKeepOffline`, defined where service
+/// workers exist), which keeps them with the page's: the page's list lacks what only the worker
+/// loaded (web/worker.js, the thread pool's helpers), and a worker started before the service
+/// worker took control of the page fetched them past it.
+fn keep_offline(data: &JsValue) {
+    let Some(window) = web_sys::window() else { return };
+    let keep = Reflect::get(&window, &"occamKeepOffline".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    if let (Some(keep), Ok(urls)) = (keep, Reflect::get(data, &"urls".into())) {
+        let _ = keep.call1(&JsValue::NULL, &urls);
+    }
+}
+
 /// Starts web/worker.js as a module worker and sends it this module to instantiate.
 fn spawn_worker() -> Result<Worker, JsValue> {
     let glue = MAIN_JS_URL.with(|u| String::from(u));
@@ -632,6 +644,10 @@ fn set_running(running: bool) {
 }
 
 fn on_worker_message(data: JsValue) {
+    // web/worker.js names the files it loaded itself, for the service worker to keep offline.
+    if Reflect::get(&data, &"type".into()).ok().and_then(|t| t.as_string()).as_deref() == Some("resources") {
+        return keep_offline(&data);
+    }
     let message: FromWorker = match serde_wasm_bindgen::from_value(data.clone()) {
         Ok(m) => m,
         Err(_) => {
