@@ -223,6 +223,18 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("bits_average", "; the average alone: {bits}.", "；单用平均值：{bits} 比特。"),
     ("table_title", "The candidates, shortest program first", "候选程序，最短的在前"),
     ("explain_columns", "Model bits: the length of the program (each symbol, each constant). Data bits: the length of the corrections it still needs. Total: both, and the header that says what the column is (its name, its step, the number of rows), as the .occam file holds it; the shortest total is the answer (★). Leave-one-out: each row predicted by the program fitted to the other rows.", "模型比特：程序的长度（每个符号、每个常数）。数据比特：程序还需要的修正的长度。总比特：两者之和，再加上说明这一列是什么的文件头（列名、步长、行数），与 .occam 文件中的一样；总长度最短的就是答案（★）。留一法：用其余各行拟合的程序来预测每一行。"),
+    ("aria_data", "Data", "数据"),
+    ("aria_run", "Run", "运行"),
+    ("aria_progress", "progress", "进度"),
+    ("aria_results", "Results", "结果"),
+    ("aria_preview", "Data preview", "数据预览"),
+    ("aria_fit_plot", "the data and the law", "数据与定律"),
+    ("aria_mdl_plot", "MDL trade-off: model bits against data bits", "MDL 权衡：模型比特对数据比特"),
+    ("aria_importance_plot", "Feature importance in bits", "以比特计的特征重要性"),
+    ("tip_generations", "A number of generations instead of a time budget gives the same result on every machine", "用代数代替时间预算，在每台机器上都得到相同的结果"),
+    ("tip_hidden", "Widths of the network's hidden layers, e.g. 64,32", "网络隐藏层的宽度，例如 64,32"),
+    ("tip_test_rows", "Blank: 20 %, but a table of fewer than 50 rows fits on every row and is tested by leave-one-out", "留空：20%；但少于 50 行的表用每一行拟合，并用留一法检验"),
+    ("tip_download_code", "The selected (or best) program and the target coded given it: the file's size is its bits", "选中的（或最好的）程序，以及在它之下编码的目标列：文件的大小就是它的比特数"),
     ("sort_by", "sort by this column", "按此列排序"),
     ("copy_as", "copy the formula as {format}", "以 {format} 格式复制公式"),
     ("story_kepler", "Kepler spent ten years looking for the rule that links a planet's distance from the Sun to the length of its year; press the button and see how long it takes here.", "开普勒花了十年寻找行星到太阳的距离与其一年长短之间的规律；按下按钮，看看这里需要多久。"),
@@ -353,6 +365,20 @@ mod tests {
         for (i, (key, _, _)) in TEXTS.iter().enumerate() {
             assert!(TEXTS[i + 1..].iter().all(|(k, _, _)| k != key), "'{key}' is in TEXTS twice");
         }
+    }
+
+    #[test]
+    fn every_text_index_html_marks_has_words_in_both_languages() {
+        let html = include_str!("../index.html");
+        let mut marked = 0;
+        for marker in ["data-i18n=\"", "data-i18n-title=\"", "data-i18n-aria=\""] {
+            for part in html.split(marker).skip(1) {
+                let key = &part[..part.find('"').unwrap()];
+                assert!(text(Lang::Zh, key).is_some() && text(Lang::En, key).is_some(), "index.html marks '{key}', which has no words");
+                marked += 1;
+            }
+        }
+        assert!(marked > 30, "{marked}");
     }
 
     #[test]

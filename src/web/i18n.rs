@@ -1,6 +1,7 @@
 //! The reader's language in the page. Every text the page itself writes comes from
 //! [`crate::words`] by key: index.html marks its static texts with `data-i18n="key"`, and the
-//! Rust code asks [`t`]. The engines' warnings, notes and the errors a reader meets (a file
+//! Rust code asks [`t`]; tooltips and ARIA labels are marked `data-i18n-title` and
+//! `data-i18n-aria`. The engines' warnings, notes and the errors a reader meets (a file
 //! that cannot be read, a table that cannot be prepared, a target of classes, a table a network
 //! cannot be trained on) come back in the reader's language: each message to the worker carries
 //! it (`words::Message`); the page's own errors (its worker, the clipboard) are keys here. What
@@ -43,12 +44,16 @@ pub fn set(lang: Lang) {
     if let Some(root) = document.document_element() {
         let _ = root.set_attribute("lang", if lang == Lang::Zh { "zh-CN" } else { "en" });
     }
-    let Ok(marked) = document.query_selector_all("[data-i18n]") else { return };
-    for i in 0..marked.length() {
-        let Some(element) = marked.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else { continue };
-        if let Some(key) = element.get_attribute("data-i18n") {
-            if let Some(words) = text(lang, &key) {
-                element.set_text_content(Some(words));
+    for (marker, attribute) in [("data-i18n", None), ("data-i18n-title", Some("title")), ("data-i18n-aria", Some("aria-label"))] {
+        let Ok(marked) = document.query_selector_all(&format!("[{marker}]")) else { continue };
+        for i in 0..marked.length() {
+            let Some(element) = marked.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else { continue };
+            let Some(words) = element.get_attribute(marker).and_then(|key| text(lang, &key)) else { continue };
+            match attribute {
+                None => element.set_text_content(Some(words)),
+                Some(name) => {
+                    let _ = element.set_attribute(name, words);
+                }
             }
         }
     }

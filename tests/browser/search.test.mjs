@@ -215,6 +215,9 @@ test("the page speaks Chinese: the switch, the URL, and a search's headline", as
     assert.equal(await b.page.textContent("#run-search"), "寻找定律");
     // The file picker speaks the page's language, not the browser's ("Choose File").
     assert.equal(await b.page.textContent("label.file .picker"), "选择文件…");
+    // Tooltips and ARIA labels too.
+    assert.equal(await b.page.getAttribute("#mdl-plot", "aria-label"), "MDL 权衡：模型比特对数据比特");
+    assert.match(await b.page.getAttribute("label:has(#generations)", "title"), /代数/);
     await b.page.fill("#seconds", "1");
     await b.page.click("#run-search");
     await b.page.waitForFunction(() => document.querySelector("#status").textContent.startsWith("完成"), null, { timeout: 30_000 });
