@@ -252,7 +252,7 @@ pub fn mdl_plot_with<DB: DrawingBackend>(
         let right = chart.plotting_area().get_pixel_range().0.end;
         let font = ("sans-serif", r(NOTE_FONT)).into_font().color(&BEST);
         let width = area.estimate_text_size(&text, &font).map_or(0, |(w, _)| w as i32);
-        let gap = r(8.0) as i32;
+        let gap = r(8.0);
         let (anchor, x) = if x + gap + width <= right { (HPos::Left, x + gap) } else { (HPos::Right, x - gap) };
         area.draw(&Text::new(text, (x, y - gap), font.pos(Pos::new(anchor, VPos::Bottom))))?;
     }

@@ -151,6 +151,10 @@ pub struct SearchStats {
     /// P times a function of the groups), when the columns' units gave fewer groups than columns.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub groups: Option<String>,
+    /// The symmetry searched first, as "theta − theta1" (the target depends on the two features
+    /// only through it), when the training rows showed one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub symmetry: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

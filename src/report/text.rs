@@ -191,6 +191,9 @@ pub fn front_table(report: &Report) -> String {
         if let Some(groups) = &s.groups {
             out.push_str(&format!("groups: searched first as P·f(π…) over the dimensionless groups of the units, {groups}\n"));
         }
+        if let Some(symmetry) = &s.symmetry {
+            out.push_str(&format!("symmetry: searched first over one variable fewer, the target depending on two columns only through {symmetry}\n"));
+        }
     }
     for w in &report.warnings {
         out.push_str(&format!("note: {w}\n"));

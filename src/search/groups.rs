@@ -111,8 +111,12 @@ impl Groups {
             target_unit: Some(Dimension::NONE),
             features,
             x,
+            task: dataset.task,
+            train: dataset.train.clone(),
+            test: dataset.test.clone(),
+            validation: dataset.validation,
+            dropped_rows: dataset.dropped_rows,
             notes: Vec::new(),
-            ..dataset.clone()
         })
     }
 

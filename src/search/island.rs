@@ -4,7 +4,6 @@
 use std::collections::HashSet;
 
 use super::individual::Individual;
-use super::optimize::fit_constants;
 use super::score::{Scorer, Scratch};
 use super::variation::{self, Grammar};
 use super::SearchOptions;
@@ -78,28 +77,13 @@ impl Island {
     }
 
     fn prepare(&mut self, expr: Expr, ctx: &Context) -> Option<Individual> {
-        let mut expr = expr.simplify().ok()?;
+        let expr = expr.simplify().ok()?;
         if expr.len() > ctx.grammar.max_len {
             return None;
         }
         let tuned = expr.num_constants() > 0 && self.rng.chance(ctx.options.optimize_probability);
-        if tuned {
-            fit_constants(&mut expr, &ctx.scorer.fit_data(), ctx.options.lm_iterations, self.scratch.workspace());
-        }
-        let (mut score, scaled) = ctx.scorer.score_scaled(&expr, &mut self.scratch);
         self.evaluations += 1;
-        match scaled {
-            Some(scaled) if scaled.len() <= ctx.grammar.max_len => expr = scaled,
-            // Too long to carry its scaling: scored as it is.
-            Some(_) => score = ctx.scorer.score(&expr, &mut self.scratch),
-            None => {}
-        }
-        if tuned {
-            // A tuned constant that lands on 3/2 or π is worth trying in that form.
-            score = ctx.scorer.snap(&mut expr, score, &mut self.scratch);
-        }
-        let hash = expr.structural_hash();
-        Some(Individual { expr, score, hash })
+        Some(ctx.scorer.member(expr, tuned.then_some(ctx.options.lm_iterations), ctx.grammar.max_len, &mut self.scratch))
     }
 
     /// Runs `generations` generations, stopping early if cancelled.

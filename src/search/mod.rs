@@ -19,6 +19,7 @@ mod enumerate;
 mod exhaustive;
 pub mod groups;
 mod sums;
+pub mod symmetry;
 mod individual;
 mod island;
 pub mod optimize;
@@ -63,6 +64,9 @@ pub struct SearchOptions {
     pub lm_iterations: usize,
     /// Rows used for constant tuning (a fixed spread of the training rows).
     pub lm_rows: usize,
+    /// On a table with more training rows than this, the search loop scores formulas on a fixed
+    /// spread of this many (the front is finished on every row); 0 scores every row.
+    pub score_rows: usize,
     /// Most formulas kept on the Pareto front.
     pub archive: usize,
     /// Stop after this many epochs without a shorter best, once the best fits exactly.
@@ -82,6 +86,10 @@ pub struct SearchOptions {
     /// dimensionless groups, when its units give fewer groups than columns ([`groups`]); 0 turns
     /// it off.
     pub groups_share: f64,
+    /// The share of a budget spent on a search over one variable fewer when the target depends
+    /// on two features only through their difference, sum, ratio or product ([`symmetry`]); 0
+    /// turns it off.
+    pub symmetry_share: f64,
     pub seed: u64,
 }
 
@@ -100,6 +108,7 @@ impl Default for SearchOptions {
             optimize_probability: 0.3,
             lm_iterations: 4,
             lm_rows: 128,
+            score_rows: 512,
             archive: 48,
             patience: 8,
             exhaustive_structures: 400_000,
@@ -108,6 +117,7 @@ impl Default for SearchOptions {
             units: true,
             constant_units: ConstantUnits::Fitted,
             groups_share: 0.25,
+            symmetry_share: 0.25,
             seed: 1,
         }
     }
@@ -191,6 +201,9 @@ impl SearchOptions {
         if !(0.0..1.0).contains(&self.groups_share) {
             return bad("groups_share", "at least 0 and below 1");
         }
+        if !(0.0..1.0).contains(&self.symmetry_share) {
+            return bad("symmetry_share", "at least 0 and below 1");
+        }
         Ok(())
     }
 }
@@ -224,6 +237,8 @@ pub struct Found {
     pub exhaustive_sums: u64,
     /// The dimensionless groups searched first (`Groups::describe`), when the units gave some.
     pub groups: Option<String>,
+    /// The symmetry searched first (`Symmetry::describe`: "θ − θ1"), when the data showed one.
+    pub symmetry: Option<String>,
 }
 
 /// Searches for the shortest formula explaining the dataset's target from its features.
@@ -251,8 +266,16 @@ pub fn search(
     if let Some(g) = &grouped {
         observer.progress(&Progress::new("search", 0, 0, format!("dimensionless groups: {}", g.text)));
     }
-    let grouped_members: Vec<Individual> =
-        grouped.as_ref().map(|g| g.formulas.iter().filter_map(|f| scorer.individual(f, options)).collect()).unwrap_or_default();
+    let symmetric = search_symmetry(dataset, options, cancel, clock);
+    if let Some(g) = &symmetric {
+        observer.progress(&Progress::new("search", 0, 0, format!("symmetry: {}", g.text)));
+    }
+    // The laws found over fewer variables, written over the columns and refitted here.
+    let grouped_members: Vec<Individual> = grouped
+        .iter()
+        .chain(&symmetric)
+        .flat_map(|g| g.formulas.iter().filter_map(|f| scorer.individual(f, options)))
+        .collect();
     for member in &grouped_members {
         archive.offer(member);
     }
@@ -369,10 +392,12 @@ pub fn search(
         exhaustive_seconds,
         exhaustive_sums: found.sums,
         groups: grouped.map(|g| g.text),
+        symmetry: symmetric.map(|g| g.text),
     })
 }
 
-/// What the search over dimensionless groups found: its front as formulas over the columns.
+/// What a search over fewer variables (the dimensionless groups, a symmetry) found: its front
+/// as formulas over the columns, and the reduction in words.
 struct Grouped {
     text: String,
     formulas: Vec<crate::expr::Expr>,
@@ -394,16 +419,38 @@ fn search_groups(dataset: &Dataset, options: &SearchOptions, cancel: &Cancel, cl
         return Some(Grouped { text, formulas: vec![law] });
     }
     let reduced = groups.reduced(dataset)?;
-    let share = options.groups_share;
-    let inner = SearchOptions {
+    let found = search(&reduced, &inner_options(options, options.groups_share), &Silent, cancel, clock).ok()?;
+    let formulas = found.front.iter().filter_map(|p| groups.expand(&p.expr, options.ops)).collect();
+    Some(Grouped { text, formulas })
+}
+
+/// Searches the table over one variable fewer for `symmetry_share` of the budget, when its
+/// target depends on two features only through their difference, sum, ratio or product
+/// ([`symmetry`]); the front found there, written over the columns, joins the archive and seeds
+/// every island. The search over the reduced table may find a further symmetry in it.
+fn search_symmetry(dataset: &Dataset, options: &SearchOptions, cancel: &Cancel, clock: &dyn Clock) -> Option<Grouped> {
+    if options.symmetry_share <= 0.0 {
+        return None;
+    }
+    let symmetry = symmetry::Symmetry::find(dataset, options.units)?;
+    let names: Vec<&str> = dataset.features.iter().map(|f| crate::units::split_header(&f.name).0).collect();
+    let text = symmetry.describe(&names);
+    let reduced = symmetry.reduced(dataset)?;
+    let found = search(&reduced, &inner_options(options, options.symmetry_share), &Silent, cancel, clock).ok()?;
+    let features = dataset.features.len();
+    let formulas = found.front.iter().filter_map(|p| symmetry.expand(&p.expr, features)).collect();
+    Some(Grouped { text, formulas })
+}
+
+/// The options of a search over a reduced table: `share` of the budget, and no second search
+/// over dimensionless groups (the table's own were tried, or it has none).
+fn inner_options(options: &SearchOptions, share: f64) -> SearchOptions {
+    SearchOptions {
         seconds: options.seconds.map(|s| s * share),
         generations: options.generations.map(|g| ((g as f64 * share).ceil() as u64).max(1)),
         groups_share: 0.0,
         ..options.clone()
-    };
-    let found = search(&reduced, &inner, &Silent, cancel, clock).ok()?;
-    let formulas = found.front.iter().filter_map(|p| groups.expand(&p.expr, options.ops)).collect();
-    Some(Grouped { text, formulas })
+    }
 }
 
 /// Island i sends its elites to island i+1 (a ring), all from the state before any arrives.

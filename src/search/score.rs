@@ -97,6 +97,56 @@ impl Rows {
     }
 }
 
+/// The rows the search loop scores formulas on. On a table of up to
+/// [`SearchOptions::score_rows`] training rows, all of them; on a larger one, a fixed spread of
+/// that many, with the rows where each feature and the target are smallest and largest (where a
+/// formula's domain usually ends: log(x − c), √(c − x)), and the residual sums scaled up to the
+/// training rows. Every formula is ranked on the same rows, so differences between formulas are
+/// measured consistently, at a fraction of the cost; the front is finished on every training
+/// row ([`Scorer::finish`]), so no figure the user sees comes from the sample. PySR's `batching`
+/// is the same idea.
+enum Sample {
+    Every,
+    Spread(Rows),
+}
+
+impl Sample {
+    fn of(dataset: &Dataset, y: &[f64], train: &Rows, wanted: usize) -> Sample {
+        let n = dataset.train.len();
+        if wanted == 0 || n <= wanted {
+            return Sample::Every;
+        }
+        let mut picks: Vec<usize> = (0..wanted).map(|i| i * n / wanted).collect();
+        for column in train.x.iter().chain(std::iter::once(&train.y)) {
+            let by = |a: &(usize, &f64), b: &(usize, &f64)| a.1.total_cmp(b.1);
+            picks.extend(column.iter().enumerate().min_by(by).map(|(r, _)| r));
+            picks.extend(column.iter().enumerate().max_by(by).map(|(r, _)| r));
+        }
+        picks.sort_unstable();
+        picks.dedup();
+        let rows: Vec<usize> = picks.into_iter().map(|i| dataset.train[i]).collect();
+        Sample::Spread(Rows::gather(dataset, y, &rows))
+    }
+
+    fn rows<'r>(&'r self, train: &'r Rows) -> &'r Rows {
+        match self {
+            Sample::Every => train,
+            Sample::Spread(rows) => rows,
+        }
+    }
+
+    /// Residual sums over the sample as estimates of the sums over all `n` training rows.
+    fn scale(&self, sums: ResidualSums, n: usize) -> ResidualSums {
+        match self {
+            Sample::Every => sums,
+            Sample::Spread(rows) => {
+                let up = n as f64 / rows.y.len() as f64;
+                ResidualSums { n, sum_sq: sums.sum_sq * up, sum_abs: sums.sum_abs * up }
+            }
+        }
+    }
+}
+
 /// Scores formulas on a dataset's training rows, and tests them on its test rows.
 pub struct Scorer<'a> {
     dataset: &'a Dataset,
@@ -104,6 +154,9 @@ pub struct Scorer<'a> {
     test: Rows,
     /// A fixed spread of training rows for constant tuning.
     tune: Rows,
+    /// The rows the search loop scores on ([`Sample`]): every training row of a small table, a
+    /// fixed spread of them on a large one.
+    sample: Sample,
     delta: f64,
     /// The formula's symbols on this table and what each token costs.
     alphabet: Alphabet,
@@ -153,6 +206,7 @@ impl<'a> Scorer<'a> {
         let wanted = n.min(options.lm_rows.max(1));
         let picks: Vec<usize> = (0..wanted).map(|i| dataset.train[i * n / wanted]).collect();
         let tune = Rows::gather(dataset, &target.values, &picks);
+        let sample = Sample::of(dataset, &target.values, &train, options.score_rows);
         let mean = train.y.iter().sum::<f64>() / n.max(1) as f64;
         let y_scale = (train.y.iter().map(|y| (y - mean).powi(2)).sum::<f64>() / n.max(1) as f64).sqrt();
         Ok(Scorer {
@@ -160,6 +214,7 @@ impl<'a> Scorer<'a> {
             train,
             test,
             tune,
+            sample,
             delta: target.precision(),
             alphabet: Alphabet::new(options.ops, dataset.features.len()),
             units: if options.units {
@@ -187,10 +242,18 @@ impl<'a> Scorer<'a> {
     }
 
     /// The in-loop score: structure, constants at an estimated precision, and the residual code
-    /// estimated from sums. Formulas that are not finite on every training row are invalid.
+    /// estimated from sums over the [`Sample`]. Formulas that are not finite on every row of it
+    /// are invalid.
     pub fn score(&self, expr: &Expr, s: &mut Scratch) -> Score {
-        let Some(sums) = self.predict(expr, s, &self.train) else { return Score::INVALID };
+        let Some(sums) = self.predict_sample(expr, s) else { return Score::INVALID };
         self.score_with(expr, &sums, s)
+    }
+
+    /// Evaluates `expr` on the loop's rows into `mu`; their residual sums scaled up to the
+    /// training rows, or None if anything is not finite.
+    fn predict_sample(&self, expr: &Expr, s: &mut Scratch) -> Option<ResidualSums> {
+        let sums = self.predict(expr, s, self.sample.rows(&self.train))?;
+        Some(self.sample.scale(sums, self.train.y.len()))
     }
 
     /// The score of `expr` given its residual sums on the training rows.
@@ -258,10 +321,14 @@ impl<'a> Scorer<'a> {
     /// squares, each scaling paying for its constants and tokens. When a scaling wins, the
     /// formula is rewritten to carry it (so the search keeps what it scored).
     pub fn score_scaled(&self, expr: &Expr, s: &mut Scratch) -> (Score, Option<Expr>) {
-        let Some(plain) = self.predict(expr, s, &self.train) else { return (Score::INVALID, None) };
+        let rows = self.sample.rows(&self.train);
+        let Some(plain) = self.predict(expr, s, rows) else { return (Score::INVALID, None) };
+        let plain = self.sample.scale(plain, self.train.y.len());
         let mu = &s.mu;
-        let y = &self.train.y;
-        let n = y.len() as f64;
+        let y = &rows.y;
+        // The sums below run over the sample; `up` scales them to the training rows.
+        let n = self.train.y.len() as f64;
+        let up = n / y.len().max(1) as f64;
         let line = LineSums::of(y, mu);
         // A flat f has no b; the variant is then skipped below (b = 0).
         let (b_both, a_both) = line.line().unwrap_or((0.0, 0.0));
@@ -276,7 +343,7 @@ impl<'a> Scorer<'a> {
         ];
         // The residuals of every scaling in one pass (differences of large sums would lose an
         // exact law's last digits).
-        let mut sums = [ResidualSums { n: y.len(), ..Default::default() }; 5];
+        let mut sums = [ResidualSums { n: self.train.y.len(), ..Default::default() }; 5];
         // How far the predictions move per unit of b in b·f and of b in b·(1 − f): ‖f‖, ‖1 − f‖.
         let (mut norm_f, mut norm_step) = (0.0, 0.0);
         for (&yi, &mi) in y.iter().zip(mu.iter()) {
@@ -288,14 +355,18 @@ impl<'a> Scorer<'a> {
             norm_f += mi * mi;
             norm_step += (1.0 - mi) * (1.0 - mi);
         }
-        let (norm_f, norm_step) = (norm_f.sqrt(), norm_step.sqrt());
+        for s in &mut sums {
+            s.sum_sq *= up;
+            s.sum_abs *= up;
+        }
+        let (norm_f, norm_step) = ((norm_f * up).sqrt(), (norm_step * up).sqrt());
         // Rank the scalings by the Gaussian code's leading term, n/2·log₂(SSE/n), plus each
         // scaling constant priced as the loop prices a real (at the width its sensitivity
         // supports, `constant_width`) and the scaling's tokens: cheap, and only the winner is
         // scored in full.
         let real_bits = |c: f64, sensitivity: f64, sse: f64| {
             let sigma = (sse / n).sqrt().max(self.delta);
-            let width = self.constant_width(c, Some(sensitivity), sigma, y.len());
+            let width = self.constant_width(c, Some(sensitivity), sigma, self.train.y.len());
             constant_of(c, Form::Real, width).map_or(f64::INFINITY, |k| k.bits() as f64)
         };
         let rough = |sse: f64, scaling: Scaling, b: f64, a: f64| {
@@ -391,7 +462,7 @@ impl<'a> Scorer<'a> {
     /// The mantissa width the loop prices each constant at (in node order), from the formula's
     /// residuals and sensitivities; empty if the formula is not finite.
     fn widths(&self, expr: &Expr, s: &mut Scratch) -> Vec<u32> {
-        let Some(sums) = self.predict(expr, s, &self.train) else { return Vec::new() };
+        let Some(sums) = self.predict_sample(expr, s) else { return Vec::new() };
         let Ok(estimate) = ResidualCode::fast(&sums, self.delta) else { return Vec::new() };
         let sigma = (estimate.scale * self.delta).max(self.delta);
         let sensitive = self.sensitivities(expr, s);
@@ -430,21 +501,35 @@ impl<'a> Scorer<'a> {
     }
 
     /// A formula found elsewhere (over the table's dimensionless groups) as a member of this
-    /// search: simplified, its constants refitted to these rows, scored under its best scaling.
+    /// search: simplified, its constants refitted to these rows, scored under its best scaling;
+    /// None if it is not finite here.
     pub fn individual(&self, expr: &Expr, options: &super::SearchOptions) -> Option<super::Individual> {
-        let mut expr = expr.simplify().ok()?;
-        let mut s = Scratch::default();
-        if expr.num_constants() > 0 {
-            super::optimize::fit_constants(&mut expr, &self.fit_data(), options.lm_iterations * 8, s.workspace());
+        let expr = expr.simplify().ok()?;
+        let tune = (expr.num_constants() > 0).then_some(options.lm_iterations * 8);
+        Some(self.member(expr, tune, usize::MAX, &mut Scratch::default())).filter(|m| m.score.total().is_finite())
+    }
+
+    /// A simplified formula made a member of a search: its constants tuned by
+    /// Levenberg–Marquardt for `tune` steps if asked, scored under its best scaling (kept if the
+    /// scaled form is at most `max_len` nodes), and, when tuned, its constants snapped to short
+    /// forms where that is shorter. The score may be invalid.
+    pub fn member(&self, mut expr: Expr, tune: Option<usize>, max_len: usize, s: &mut Scratch) -> super::Individual {
+        if let Some(steps) = tune {
+            super::optimize::fit_constants(&mut expr, &self.fit_data(), steps, s.workspace());
         }
-        let (score, scaled) = self.score_scaled(&expr, &mut s);
-        let mut expr = scaled.unwrap_or(expr);
-        let score = self.snap(&mut expr, score, &mut s);
-        if !score.total().is_finite() {
-            return None;
+        let (mut score, scaled) = self.score_scaled(&expr, s);
+        match scaled {
+            Some(scaled) if scaled.len() <= max_len => expr = scaled,
+            // Too long to carry its scaling: scored as it is.
+            Some(_) => score = self.score(&expr, s),
+            None => {}
+        }
+        if tune.is_some() {
+            // A tuned constant that lands on 3/2 or π is worth trying in that form.
+            score = self.snap(&mut expr, score, s);
         }
         let hash = expr.structural_hash();
-        Some(super::Individual { expr, score, hash })
+        super::Individual { expr, score, hash }
     }
 
     /// True when the formula reproduces every training target (see [`reproduces`]): what lets
@@ -882,6 +967,36 @@ mod tests {
         let loaded = crate::data::load(name, text.as_bytes(), &Default::default()).unwrap();
         let split = crate::prepare::PrepareOptions { split: crate::prepare::Split::Random { test_fraction: 0.0 }, ..Default::default() };
         crate::prepare::prepare(&loaded.table, &split).unwrap()
+    }
+
+    /// On a large table the loop scores on a sample: the estimate stays within a few percent of
+    /// the figure on every row, a formula whose domain ends at the smallest x is invalid on the
+    /// sample as on every row (the extremes are in it), and a small table is scored on every row.
+    #[test]
+    fn a_large_table_is_scored_in_the_loop_on_a_sample_that_holds_its_extremes() {
+        let mut text = String::from("x,y\n");
+        let mut rng = crate::random::Rng::new(7);
+        for i in 0..3000 {
+            // The smallest x sits at a row a plain spread of rows would skip.
+            let x = if i == 1000 { 1.0 } else { 1.5 + 3.0 * rng.uniform() };
+            text.push_str(&format!("{x},{:.4}\n", 2.0 * x + 0.3 + 0.01 * (rng.uniform() - 0.5)));
+        }
+        let d = every_row("large", &text);
+        let options = super::super::SearchOptions::default();
+        let scorer = Scorer::new(&d, &options).unwrap();
+        let Sample::Spread(rows) = &scorer.sample else { panic!("3000 rows are scored on a sample") };
+        assert!(rows.y.len() >= options.score_rows && rows.y.len() <= options.score_rows + 4, "{} rows", rows.y.len());
+        let law = crate::expr::parse("2 * x + 0.3", &["x"]).unwrap();
+        let mut s = Scratch::default();
+        let sampled = scorer.score(&law, &mut s);
+        let every = scorer.predict(&law, &mut s, &scorer.train).map(|sums| scorer.score_with(&law, &sums, &mut s)).unwrap();
+        assert!((sampled.data_bits - every.data_bits).abs() < 0.03 * every.data_bits, "{} vs {}", sampled.data_bits, every.data_bits);
+        let edge = crate::expr::parse("2 * x + 0.3 + 0 * log(x - 0.9999)", &["x"]).unwrap();
+        assert!(scorer.score(&edge, &mut s).total().is_finite());
+        let past = crate::expr::parse("2 * x + 0.3 + 0 * log(x - 1.0001)", &["x"]).unwrap();
+        assert!(!scorer.score(&past, &mut s).total().is_finite(), "the smallest x is in the sample");
+        let small = every_row("small", "x,y\n1,2.3\n2,4.3\n3,6.3\n4,8.3\n");
+        assert!(matches!(Scorer::new(&small, &options).unwrap().sample, Sample::Every));
     }
 
     #[test]
