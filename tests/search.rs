@@ -322,3 +322,29 @@ fn the_same_front_through_the_groups_on_one_thread_and_on_four() {
     };
     assert_eq!(on(1), on(4));
 }
+
+/// The polarisation P = n·α/(1 − n·α/3) on a 15 × 15 grid, without units: a law of n·α alone.
+fn polarisation() -> DataSource {
+    let rows = (0..225).map(|i| {
+        let (n, alpha) = (0.1 + 0.9 * (i % 15) as f64 / 14.0, 0.1 + 0.9 * (i / 15) as f64 / 14.0);
+        format!("{n},{alpha},{}", n * alpha / (1.0 - n * alpha / 3.0))
+    });
+    csv("n,alpha,P", rows)
+}
+
+#[test]
+fn a_law_of_a_product_is_found_through_its_symmetry_on_one_thread_and_on_four() {
+    let on = |threads| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+        // Arithmetic is the law's whole alphabet, and keeps the exhaustive searches short.
+        let settings = SearchSettings { seconds: None, generations: Some(12), ops: "arith".into(), ..Default::default() };
+        let job = Job { seed: 1, target: Some("P".into()), ..Job::new(polarisation(), Action::Search(settings)) };
+        pool.install(|| run(&job, &Silent, &Cancel::new(), &FrozenClock)).unwrap()
+    };
+    let report = on(1);
+    assert_eq!(report.search.as_ref().unwrap().symmetry.as_deref(), Some("n · alpha"));
+    let law = best(&report);
+    assert!(law.test.r2.unwrap() > 0.999_999, "{:?}: R² {:?}", law.formula, law.test.r2);
+    let front = |r: &occam::report::Report| r.candidates.iter().map(|c| (c.formula.clone(), c.total_bits)).collect::<Vec<_>>();
+    assert_eq!(front(&report), front(&on(4)));
+}
