@@ -53,6 +53,22 @@ impl Expr {
         Ok(Shape { stack_depth, max_var })
     }
 
+    /// The formula with each variable j replaced by `sources[j]`: a formula over derived
+    /// features (dimensionless groups, a symmetry's combination) written over the originals.
+    /// None if a variable has no source.
+    pub fn substitute(&self, sources: &[Expr]) -> Option<Expr> {
+        let mut nodes = Vec::with_capacity(self.len() * 2);
+        for node in &self.nodes {
+            match node.kind {
+                Kind::Var(j) => nodes.extend_from_slice(&sources.get(usize::from(j))?.nodes),
+                _ => nodes.push(*node),
+            }
+        }
+        let mut e = Expr { nodes };
+        e.recompute_lengths().ok()?;
+        Some(e)
+    }
+
     /// Rewrites every stored length from the arities, after an edit that changed the size of a
     /// subtree (its ancestors' lengths are then stale). Fails only if the arities do not form one
     /// tree.

@@ -111,7 +111,41 @@ pub struct Dataset {
     pub notes: Vec<Message>,
 }
 
+impl Feature {
+    /// A numeric feature derived from others (a dimensionless group, a symmetry's combination):
+    /// its values on every row, standardised over the training rows.
+    pub fn derived(name: String, unit: Option<Dimension>, values: &[f64], train: &[usize]) -> Feature {
+        let (mean, std) = moments(values, train);
+        Feature { origin: Origin::Numeric { column: name.clone() }, name, unit, mean, std }
+    }
+}
+
+/// Mean and standard deviation of a column over the training rows (1 for a constant column, so
+/// that standardising divides by something).
+fn moments(column: &[f64], train: &[usize]) -> (f64, f64) {
+    let (mean, std) = mean_std(train.iter().map(|&r| column[r]));
+    (mean, if std > 0.0 { std } else { 1.0 })
+}
+
 impl Dataset {
+    /// The same target, rows and split over other features (`x` column-major, a column each):
+    /// the table a search over fewer variables reads.
+    pub fn with_features(&self, features: Vec<Feature>, x: Array2<f64>) -> Dataset {
+        Dataset {
+            target_name: self.target_name.clone(),
+            task: self.task,
+            target: self.target.clone(),
+            target_unit: self.target_unit,
+            features,
+            x,
+            train: self.train.clone(),
+            test: self.test.clone(),
+            validation: self.validation,
+            dropped_rows: self.dropped_rows,
+            notes: Vec::new(),
+        }
+    }
+
     pub fn rows(&self) -> usize {
         self.x.nrows()
     }
@@ -198,10 +232,7 @@ pub fn prepare(table: &Table, options: &PrepareOptions) -> Result<Dataset, Prepa
     }
     let x = Array2::from_shape_vec((rows.len(), features.len()).f(), data).expect("one value per row and feature");
     for (j, feature) in features.iter_mut().enumerate() {
-        let column = x.column(j);
-        let (mean, std) = mean_std(train.iter().map(|&r| column[r]));
-        feature.mean = mean;
-        feature.std = if std > 0.0 { std } else { 1.0 };
+        (feature.mean, feature.std) = moments(x.column(j).to_slice().expect("x is column-major"), &train);
     }
     Ok(Dataset {
         target_name: target_column.name.clone(),

@@ -17,8 +17,8 @@
 
 use ndarray::{Array2, ShapeBuilder};
 
-use crate::expr::{Expr, Form, Kind, Op, OpSet};
-use crate::prepare::{Dataset, Feature, NumericTarget, Origin, Target};
+use crate::expr::{Expr, Form, Op, OpSet};
+use crate::prepare::{Dataset, Feature, NumericTarget, Target};
 use crate::units::Dimension;
 
 /// The largest denominator an exponent may have (units are whole powers, and halves or thirds
@@ -88,51 +88,22 @@ impl Groups {
         sizes.sort_by(f64::total_cmp);
         let median = sizes.get(sizes.len() / 2).copied().unwrap_or(1.0);
         let decimals = target.decimals + libm::log10(median).round() as i32;
-        let x = Array2::from_shape_vec((rows, self.groups.len()).f(), x).ok()?;
         let features = (0..self.groups.len())
-            .map(|i| {
-                let column: Vec<f64> = dataset.train.iter().map(|&r| x[(r, i)]).collect();
-                let n = column.len().max(1) as f64;
-                let mean = column.iter().sum::<f64>() / n;
-                let std = (column.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n).sqrt();
-                let name = format!("π{}", i + 1);
-                Feature {
-                    name: name.clone(),
-                    origin: Origin::Numeric { column: name },
-                    unit: Some(Dimension::NONE),
-                    mean,
-                    std: if std > 0.0 { std } else { 1.0 },
-                }
-            })
+            .map(|i| Feature::derived(format!("π{}", i + 1), Some(Dimension::NONE), &x[i * rows..(i + 1) * rows], &dataset.train))
             .collect();
-        Some(Dataset {
-            target_name: format!("{}/P", dataset.target_name),
-            target: Target::Regression(NumericTarget { values: y, decimals }),
-            target_unit: Some(Dimension::NONE),
-            features,
-            x,
-            task: dataset.task,
-            train: dataset.train.clone(),
-            test: dataset.test.clone(),
-            validation: dataset.validation,
-            dropped_rows: dataset.dropped_rows,
-            notes: Vec::new(),
-        })
+        let x = Array2::from_shape_vec((rows, self.groups.len()).f(), x).ok()?;
+        let mut reduced = dataset.with_features(features, x);
+        reduced.target_name = format!("{}/P", dataset.target_name);
+        reduced.target = Target::Regression(NumericTarget { values: y, decimals });
+        reduced.target_unit = Some(Dimension::NONE);
+        Some(reduced)
     }
 
     /// `f` over the groups as a formula over the features: P · f(π₁, …, π_m), written with the
     /// operators of `ops` (None if a power cannot be).
     pub fn expand(&self, f: &Expr, ops: OpSet) -> Option<Expr> {
         let groups: Vec<Expr> = self.groups.iter().map(|g| monomial(g, ops)).collect::<Option<_>>()?;
-        let mut nodes = Vec::with_capacity(f.len() * 2);
-        for node in &f.nodes {
-            match node.kind {
-                Kind::Var(i) => nodes.extend_from_slice(&groups.get(i as usize)?.nodes),
-                _ => nodes.push(*node),
-            }
-        }
-        let mut inner = Expr { nodes };
-        inner.recompute_lengths().ok()?;
+        let inner = f.substitute(&groups)?;
         if self.prefactor.exponents.iter().all(|&e| e == 0) {
             return Some(inner);
         }

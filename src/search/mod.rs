@@ -271,12 +271,12 @@ pub fn search(
         observer.progress(&Progress::new("search", 0, 0, format!("symmetry: {}", g.text)));
     }
     // The laws found over fewer variables, written over the columns and refitted here.
-    let grouped_members: Vec<Individual> = grouped
+    let reduced_members: Vec<Individual> = grouped
         .iter()
         .chain(&symmetric)
         .flat_map(|g| g.formulas.iter().filter_map(|f| scorer.individual(f, options)))
         .collect();
-    for member in &grouped_members {
+    for member in &reduced_members {
         archive.offer(member);
     }
     let exhaustive_start = clock.seconds();
@@ -299,7 +299,7 @@ pub fn search(
     // exhaustive search's elites.
     let seeds = |i: usize| -> Vec<Individual> {
         let elites = found.elites.iter().enumerate().filter(|(j, _)| *j < 2 || j % options.islands == i).map(|(_, e)| e);
-        grouped_members.iter().chain(elites).filter(|e| e.expr.len() <= options.max_length).cloned().collect()
+        reduced_members.iter().chain(elites).filter(|e| e.expr.len() <= options.max_length).cloned().collect()
     };
     let mut islands: Vec<Island> =
         (0..options.islands).into_par_iter().map(|i| Island::new(i, options.seed, &ctx, &seeds(i))).collect();
@@ -355,7 +355,7 @@ pub fn search(
     // estimates, and a formula found later that looked shorter there must not push out one
     // that is shorter in exact bits.
     let mut finishing: Vec<&Individual> = archive.members().iter().collect();
-    for m in found.front.members().iter().chain(&grouped_members) {
+    for m in found.front.members().iter().chain(&reduced_members) {
         if !finishing.iter().any(|f| f.hash == m.hash) {
             finishing.push(m);
         }

@@ -343,7 +343,7 @@ impl<'a> Scorer<'a> {
         ];
         // The residuals of every scaling in one pass (differences of large sums would lose an
         // exact law's last digits).
-        let mut sums = [ResidualSums { n: self.train.y.len(), ..Default::default() }; 5];
+        let mut sums = [ResidualSums { n: y.len(), ..Default::default() }; 5];
         // How far the predictions move per unit of b in b·f and of b in b·(1 − f): ‖f‖, ‖1 − f‖.
         let (mut norm_f, mut norm_step) = (0.0, 0.0);
         for (&yi, &mi) in y.iter().zip(mu.iter()) {
@@ -355,10 +355,7 @@ impl<'a> Scorer<'a> {
             norm_f += mi * mi;
             norm_step += (1.0 - mi) * (1.0 - mi);
         }
-        for s in &mut sums {
-            s.sum_sq *= up;
-            s.sum_abs *= up;
-        }
+        let sums = sums.map(|s| self.sample.scale(s, self.train.y.len()));
         let (norm_f, norm_step) = ((norm_f * up).sqrt(), (norm_step * up).sqrt());
         // Rank the scalings by the Gaussian code's leading term, n/2·log₂(SSE/n), plus each
         // scaling constant priced as the loop prices a real (at the width its sensitivity

@@ -19,8 +19,8 @@
 
 use ndarray::{Array2, ShapeBuilder};
 
-use crate::expr::{Expr, Kind, Op};
-use crate::prepare::{Dataset, Feature, Origin, Target};
+use crate::expr::{Expr, Op};
+use crate::prepare::{Dataset, Feature, Target};
 use crate::units::Dimension;
 
 /// A symmetry is taken when the median mismatch of its gradient condition is below this: a few
@@ -110,40 +110,15 @@ impl Symmetry {
         x.extend_from_slice(&combined);
         let x = Array2::from_shape_vec((rows, kept.len() + 1).f(), x).ok()?;
         let names: Vec<&str> = dataset.features.iter().map(|f| f.name.as_str()).collect();
-        let name = self.describe(&names);
-        let n = dataset.train.len().max(1) as f64;
-        let mean = dataset.train.iter().map(|&r| combined[r]).sum::<f64>() / n;
-        let std = (dataset.train.iter().map(|&r| (combined[r] - mean).powi(2)).sum::<f64>() / n).sqrt();
         let unit = self.unit(&dataset.features[self.i], &dataset.features[self.j]);
-        let combined_feature = Feature { name: name.clone(), origin: Origin::Numeric { column: name }, unit, mean, std: if std > 0.0 { std } else { 1.0 } };
-        Some(Dataset {
-            target_name: dataset.target_name.clone(),
-            task: dataset.task,
-            target: dataset.target.clone(),
-            target_unit: dataset.target_unit,
-            features: kept.iter().map(|&k| dataset.features[k].clone()).chain([combined_feature]).collect(),
-            x,
-            train: dataset.train.clone(),
-            test: dataset.test.clone(),
-            validation: dataset.validation,
-            dropped_rows: dataset.dropped_rows,
-            notes: Vec::new(),
-        })
+        let combined = Feature::derived(self.describe(&names), unit, &combined, &dataset.train);
+        let features = kept.iter().map(|&k| dataset.features[k].clone()).chain([combined]).collect();
+        Some(dataset.with_features(features, x))
     }
 
     /// `f` over the reduced features as a formula over the original ones.
     pub fn expand(&self, f: &Expr, features: usize) -> Option<Expr> {
-        let sources = self.sources(features);
-        let mut nodes = Vec::with_capacity(f.len() + 2);
-        for node in &f.nodes {
-            match node.kind {
-                Kind::Var(k) => nodes.extend_from_slice(&sources.get(usize::from(k))?.nodes),
-                _ => nodes.push(*node),
-            }
-        }
-        let mut e = Expr { nodes };
-        e.recompute_lengths().ok()?;
-        Some(e)
+        f.substitute(&self.sources(features))
     }
 
     /// "θ − θ1" in the features' names.
@@ -199,7 +174,7 @@ fn gradients(columns: &[Vec<f64>], y: &[f64]) -> Option<Vec<Vec<f64>>> {
     let mut out = Vec::with_capacity(n);
     let mut near: Vec<(f64, usize)> = Vec::with_capacity(n);
     let p = d + 1;
-    let (mut a, mut b, mut x) = (vec![0.0; p * p], vec![0.0; p], Vec::new());
+    let (mut a, mut b, mut x, mut row) = (vec![0.0; p * p], vec![0.0; p], Vec::new(), vec![1.0; p]);
     for r in 0..n {
         near.clear();
         near.extend((0..n).filter(|&s| s != r).map(|s| (scaled.iter().map(|c| (c[r] - c[s]) * (c[r] - c[s])).sum::<f64>(), s)));
@@ -208,7 +183,9 @@ fn gradients(columns: &[Vec<f64>], y: &[f64]) -> Option<Vec<Vec<f64>>> {
         a.iter_mut().for_each(|v| *v = 0.0);
         b.iter_mut().for_each(|v| *v = 0.0);
         for s in near[..k].iter().map(|&(_, s)| s).chain([r]) {
-            let row: Vec<f64> = std::iter::once(1.0).chain(scaled.iter().map(|c| c[s] - c[r])).collect();
+            for (v, c) in row[1..].iter_mut().zip(&scaled) {
+                *v = c[s] - c[r];
+            }
             for u in 0..p {
                 b[u] += row[u] * y[s];
                 for v in 0..p {
