@@ -19,7 +19,7 @@ use rayon::prelude::*;
 
 use super::archive::Archive;
 use super::enumerate::Levels;
-use super::individual::Individual;
+use super::individual::{Individual, Score};
 use super::optimize::{fit_constants_to, FitData, LineSums};
 use super::score::{Scorer, Scratch};
 use super::sums::{self, Kernel};
@@ -37,6 +37,21 @@ const LM_TOLERANCE: f64 = 1e-5;
 /// The most structures held in memory for building the next length (two bytes a node plus
 /// their bookkeeping: about 60 MB at this cap for length-8 structures).
 const MAX_STORED: usize = 1_500_000;
+
+/// On a table of more than four times this many training rows, structures of [`SCREEN_FROM`]
+/// symbols or more are screened: fitted and scored first on this many rows spread over the
+/// table (with every column's extremes), where a fit costs a fraction of one on the tuning rows
+/// and the sample ([`Scorer::screen`]). An exact law fits a few rows exactly, and a formula
+/// that misses the data by a lot on the table misses it on a spread of its rows too.
+pub const SCREEN_ROWS: usize = 16;
+
+/// The shortest structures screened: shorter ones, few and the kernels of the [`sums`], are all
+/// fitted in full.
+pub const SCREEN_FROM: usize = sums::KERNEL_LENGTH + 1;
+
+/// How many of a batch's screened formulas are fitted again in full: the best by their
+/// screened totals (besides the batch's Pareto front, which is always).
+const SURVIVORS: usize = 32;
 
 /// How many structures left out by their units (never fitted: a pass over a few nodes) weigh as
 /// much against [`Budget::max_structures`] as one fitted.
@@ -98,24 +113,29 @@ pub fn run(
         pool: Vec::new(),
         factors: Vec::new(),
     };
-    let start = clock.seconds();
+    // On a long table, structures of SCREEN_FROM symbols or more are fitted on a few rows
+    // first, and only the most promising of each batch on the tuning rows; except a frequency
+    // inside sin or cos, which a few rows alias.
+    let screen = scorer.screen(SCREEN_ROWS);
+    let screen_data = screen.as_ref().map(Scorer::fit_data);
+    let screened = |length: usize| screen.is_some() && length >= SCREEN_FROM;
     let fit = |batch: &[Expr], first: u64| -> Vec<Fitted> {
-        batch
+        let screening = batch.first().is_some_and(|e| screened(e.len()));
+        let fitted: Vec<(Fitted, bool)> = batch
             .par_iter()
             .enumerate()
-            .map_init(Fitter::default, |f, (i, e)| {
-                // With units known, a structure whose units cannot work out is not fitted at
-                // all, and one that needs a scaling to match the target is fitted only scaled.
-                let units = scorer.units();
-                if !units.consistent_inside(e, false) {
-                    return Fitted { found: [None, None], kernel: None, fitted: false };
+            .map_init(Fitter::default, |f, (i, e)| match (&screen, &screen_data) {
+                (Some(screen), Some(screen_data)) if screening && !has_frequency(e, &scales.scales) => {
+                    (f.structure(e, screen, screen_data, &scales, seed, first + i as u64), true)
                 }
-                let (plain, fitted) = if units.consistent(e, false) { f.fit(e, scorer, &data, &scales, seed, first + i as u64) } else { (None, None) };
-                let (scaled, kernel) = if scalable(e) { f.fit_scaled(e, fitted.as_ref(), scorer, &data, &scales) } else { (None, None) };
-                let kernel = kernel.filter(|_| e.len() <= sums::KERNEL_LENGTH);
-                Fitted { found: [plain, scaled], kernel, fitted: true }
+                _ => (f.structure(e, scorer, &data, &scales, seed, first + i as u64), false),
             })
-            .collect()
+            .collect();
+        if screening {
+            confirm(fitted, scorer, &data)
+        } else {
+            fitted.into_iter().map(|(f, _)| f).collect()
+        }
     };
     let over = |clock: &dyn Clock| budget.deadline.is_some_and(|d| clock.seconds() >= d);
     // Sums of two of the best short kernels, in batches while the budget lasts: once the
@@ -142,9 +162,13 @@ pub fn run(
     if budget.max_length == 0 || budget.max_structures < levels.count_stored(1) as u64 {
         return state.found;
     }
+    let began = clock.seconds();
     let leaves = levels.structures(1);
     let scored = fit(&leaves, 0);
     state.offer(scored);
+    // Seconds and structures of the lengths fitted in full [0] and screened [1].
+    let mut timed = [(0.0, 0u64); 2];
+    timed[screened(1) as usize] = (clock.seconds() - began, state.found.structures);
     state.found.complete_length = 1;
     progress(&state.found.front, state.found.structures, state.found.complete_length);
 
@@ -161,6 +185,7 @@ pub fn run(
         }
         // The work so far, and the share of structures fitted (units leave some out), decide
         // whether the next length fits in what is left.
+        let screening = screened(n);
         let spent = state.found.fitted + (state.found.structures - state.found.fitted) / SKIPPED_PER_FITTED;
         let left = budget.max_structures.saturating_sub(spent);
         let share = state.found.fitted as f64 / state.found.structures.max(1) as f64;
@@ -172,14 +197,17 @@ pub fn run(
         if count as f64 * weight > left as f64 {
             break;
         }
-        if let Some(deadline) = budget.deadline {
-            // The time a structure takes grows with its length; measured on the shorter ones.
-            let spent = clock.seconds() - start;
-            let rate = spent / state.found.structures.max(1) as f64 * n as f64 / (n - 1) as f64;
+        // The time a structure takes grows with its length; measured on the shorter ones fitted
+        // the same way (the first screened length is begun on trust, and abandoned at a batch
+        // if it overruns).
+        let (seconds, structures) = timed[screening as usize];
+        if let (Some(deadline), true) = (budget.deadline, structures > 0) {
+            let rate = seconds / structures as f64 * n as f64 / (n - 1) as f64;
             if clock.seconds() + rate * count as f64 > deadline {
                 break;
             }
         }
+        let (began, before) = (clock.seconds(), state.found.structures);
         let mut batch = Vec::with_capacity(BATCH);
         let mut abandoned = false;
         levels.visit(|e| {
@@ -201,6 +229,9 @@ pub fn run(
         }
         let scored = fit(&batch, state.found.structures);
         state.offer(scored);
+        let timing = &mut timed[screening as usize];
+        timing.0 += clock.seconds() - began;
+        timing.1 += state.found.structures - before;
         state.found.complete_length = n;
         progress(&state.found.front, state.found.structures, state.found.complete_length);
         if n == sums::KERNEL_LENGTH {
@@ -268,6 +299,55 @@ impl State {
     }
 }
 
+/// A batch whose screened structures (marked true) have their most promising formulas
+/// ([`survivors`]) fitted again in full, on the tuning rows from their screened constants, and
+/// scored on the scorer's sample; the other screened formulas are dropped, and the structures
+/// fitted in full kept as they are.
+fn confirm(batch: Vec<(Fitted, bool)>, scorer: &Scorer, data: &FitData) -> Vec<Fitted> {
+    let keep = survivors(&batch);
+    let confirmed: Vec<Option<Individual>> = keep
+        .par_iter()
+        .map_init(Fitter::default, |f, &(i, slot)| batch[i].0.found[slot].as_ref().and_then(|ind| f.refit(&ind.expr, scorer, data)))
+        .collect();
+    let mut out: Vec<Fitted> = batch.into_iter().map(|(f, screened)| if screened { Fitted { found: [None, None], kernel: None, fitted: f.fitted } } else { f }).collect();
+    for ((i, slot), ind) in keep.into_iter().zip(confirmed) {
+        out[i].found[slot] = ind;
+    }
+    out
+}
+
+/// The (structure, form) pairs among a batch's screened structures worth fitting in full, in
+/// enumeration order: the [`SURVIVORS`] shortest totals, and the Pareto front of model against
+/// data bits, so that the front keeps its short, loose end.
+fn survivors(batch: &[(Fitted, bool)]) -> Vec<(usize, usize)> {
+    let mut found: Vec<(usize, usize, Score)> = batch
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, screened))| *screened)
+        .flat_map(|(i, (f, _))| f.found.iter().enumerate().filter_map(move |(slot, ind)| ind.as_ref().map(|ind| (i, slot, ind.score))))
+        .filter(|(_, _, score)| score.total().is_finite())
+        .collect();
+    let order = |a: &(usize, usize, Score), b: &(usize, usize, Score)| (a.0, a.1).cmp(&(b.0, b.1));
+    found.sort_by(|a, b| a.2.total().total_cmp(&b.2.total()).then(a.2.model_bits.total_cmp(&b.2.model_bits)).then(order(a, b)));
+    let mut keep: Vec<(usize, usize)> = found.iter().take(SURVIVORS).map(|&(i, slot, _)| (i, slot)).collect();
+    found.sort_by(|a, b| a.2.model_bits.total_cmp(&b.2.model_bits).then(a.2.data_bits.total_cmp(&b.2.data_bits)).then(order(a, b)));
+    let mut lowest = f64::INFINITY;
+    for &(i, slot, score) in &found {
+        if score.data_bits < lowest {
+            lowest = score.data_bits;
+            keep.push((i, slot));
+        }
+    }
+    keep.sort_unstable();
+    keep.dedup();
+    keep
+}
+
+/// Whether a constant of `e` is a frequency inside sin or cos.
+fn has_frequency(e: &Expr, scales: &[f64]) -> bool {
+    roles(e, scales).0.iter().any(|r| matches!(r, Role::Frequency(..)))
+}
+
 /// One thread's buffers for fitting structures.
 #[derive(Default)]
 struct Fitter {
@@ -277,6 +357,20 @@ struct Fitter {
 }
 
 impl Fitter {
+    /// A structure fitted alone and under a scaling. With units known, a structure whose units
+    /// cannot work out is not fitted at all, and one that needs a scaling to match the target
+    /// is fitted only scaled.
+    fn structure(&mut self, e: &Expr, scorer: &Scorer, data: &FitData, scales: &Sizes, seed: u64, index: u64) -> Fitted {
+        let units = scorer.units();
+        if !units.consistent_inside(e, false) {
+            return Fitted { found: [None, None], kernel: None, fitted: false };
+        }
+        let (plain, fitted) = if units.consistent(e, false) { self.fit(e, scorer, data, scales, seed, index) } else { (None, None) };
+        let (scaled, kernel) = if scalable(e) { self.fit_scaled(e, fitted.as_ref(), scorer, data, scales) } else { (None, None) };
+        let kernel = kernel.filter(|_| e.len() <= sums::KERNEL_LENGTH);
+        Fitted { found: [plain, scaled], kernel, fitted: true }
+    }
+
     /// The structure with its constants fitted (the best of a few starts) and scored, or None if
     /// it is not finite on the data, with the fitted formula (before snapping) for
     /// [`fit_scaled`](Fitter::fit_scaled) to start from. Structure `index` draws its starts
@@ -303,6 +397,22 @@ impl Fitter {
         let score = if expr.num_constants() > 0 { scorer.snap(&mut expr, score, &mut self.scratch) } else { score };
         let hash = expr.structural_hash();
         (Some(Individual { expr, score, hash }), Some(fitted))
+    }
+
+    /// A screened formula fitted again on the tuning rows from its screened constants (one
+    /// start: they are near), scored and snapped; None if it is not finite there.
+    fn refit(&mut self, screened: &Expr, scorer: &Scorer, data: &FitData) -> Option<Individual> {
+        let mut expr = screened.clone();
+        if expr.num_constants() > 0 {
+            fit_constants_to(&mut expr, data, LM_STEPS, LM_TOLERANCE, self.scratch.workspace())?;
+        }
+        let score = scorer.score(&expr, &mut self.scratch);
+        if !score.total().is_finite() {
+            return None;
+        }
+        let score = if expr.num_constants() > 0 { scorer.snap(&mut expr, score, &mut self.scratch) } else { score };
+        let hash = expr.structural_hash();
+        Some(Individual { expr, score, hash })
     }
 
     /// The lowest sum of squares reached by Levenberg–Marquardt from each of `starts`.
@@ -638,6 +748,36 @@ mod tests {
         assert!(periodogram_peaks(&[1.0, 2.0, 1.0], &[1.0, 2.0, 3.0], 3).is_empty());
         let e = parse("exp(1.0 * x)", &["x"]).unwrap();
         assert!(frequency_starts(&e, &sizes).is_empty());
+    }
+
+    #[test]
+    fn a_long_table_is_screened_and_the_law_survives_on_one_thread_and_on_four() {
+        // y = x/(x + 2.5) on 300 rows: five symbols, so screened on a few rows, then fitted in
+        // full only where it is among its batch's best.
+        let mut text = String::from("x,y\n");
+        for i in 0..300 {
+            let x = 0.1 + 0.03 * i as f64;
+            text.push_str(&format!("{x},{}\n", x / (x + 2.5)));
+        }
+        let loaded = crate::data::load("ratio", text.as_bytes(), &Default::default()).unwrap();
+        let d = crate::prepare::prepare(&loaded.table, &Default::default()).unwrap();
+        let options = crate::search::SearchOptions::default();
+        let scorer = Scorer::new(&d, &options).unwrap();
+        assert!(scorer.screen(SCREEN_ROWS).is_some(), "240 training rows are screened");
+        let budget = Budget { max_length: SCREEN_FROM, max_structures: 100_000, deadline: None };
+        let on = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            let found = pool.install(|| run(&scorer, options.ops, 1, budget, options.archive, 8, 1, &Cancel::new(), &crate::control::FrozenClock, &mut |_, _, _| {}));
+            assert_eq!(found.complete_length, SCREEN_FROM);
+            found.front.members().iter().map(|m| (m.expr.to_text(&["x"]).unwrap(), m.score.total().to_bits())).collect::<Vec<_>>()
+        };
+        let one = on(1);
+        assert_eq!(one, on(4));
+        let best = on(1).into_iter().min_by(|a, b| f64::from_bits(a.1).total_cmp(&f64::from_bits(b.1))).unwrap();
+        let law = parse(&best.0, &["x"]).unwrap();
+        let mut mu = [0.0];
+        crate::expr::eval_scalar(&law, &[&[7.0]], &mut mu).unwrap();
+        assert!((mu[0] - 7.0 / 9.5).abs() < 1e-9, "{}: {} at x = 7", best.0, mu[0]);
     }
 
     #[test]

@@ -77,6 +77,7 @@ impl Scratch {
 }
 
 /// Rows of the dataset, feature columns gathered contiguously.
+#[derive(Clone)]
 struct Rows {
     x: Vec<Vec<f64>>,
     y: Vec<f64>,
@@ -112,20 +113,10 @@ enum Sample {
 
 impl Sample {
     fn of(dataset: &Dataset, y: &[f64], train: &Rows, wanted: usize) -> Sample {
-        let n = dataset.train.len();
-        if wanted == 0 || n <= wanted {
+        if wanted == 0 || dataset.train.len() <= wanted {
             return Sample::Every;
         }
-        let mut picks: Vec<usize> = (0..wanted).map(|i| i * n / wanted).collect();
-        for column in train.x.iter().chain(std::iter::once(&train.y)) {
-            let by = |a: &(usize, &f64), b: &(usize, &f64)| a.1.total_cmp(b.1);
-            picks.extend(column.iter().enumerate().min_by(by).map(|(r, _)| r));
-            picks.extend(column.iter().enumerate().max_by(by).map(|(r, _)| r));
-        }
-        picks.sort_unstable();
-        picks.dedup();
-        let rows: Vec<usize> = picks.into_iter().map(|i| dataset.train[i]).collect();
-        Sample::Spread(Rows::gather(dataset, y, &rows))
+        Sample::Spread(spread(dataset, y, train, wanted))
     }
 
     fn rows<'r>(&'r self, train: &'r Rows) -> &'r Rows {
@@ -145,6 +136,22 @@ impl Sample {
             }
         }
     }
+}
+
+/// `wanted` evenly spread training rows (of more than `wanted`), with the rows where each
+/// feature and the target are smallest and largest.
+fn spread(dataset: &Dataset, y: &[f64], train: &Rows, wanted: usize) -> Rows {
+    let n = dataset.train.len();
+    let mut picks: Vec<usize> = (0..wanted).map(|i| i * n / wanted).collect();
+    for column in train.x.iter().chain(std::iter::once(&train.y)) {
+        let by = |a: &(usize, &f64), b: &(usize, &f64)| a.1.total_cmp(b.1);
+        picks.extend(column.iter().enumerate().min_by(by).map(|(r, _)| r));
+        picks.extend(column.iter().enumerate().max_by(by).map(|(r, _)| r));
+    }
+    picks.sort_unstable();
+    picks.dedup();
+    let rows: Vec<usize> = picks.into_iter().map(|i| dataset.train[i]).collect();
+    Rows::gather(dataset, y, &rows)
 }
 
 /// Scores formulas on a dataset's training rows, and tests them on its test rows.
@@ -239,6 +246,31 @@ impl<'a> Scorer<'a> {
     /// Rows for constant tuning.
     pub fn fit_data(&self) -> FitData<'_> {
         FitData { columns: self.tune.slices(), y: &self.tune.y }
+    }
+
+    /// A scorer for screening many formulas cheaply on a table of more than `4·rows` training
+    /// rows: it tunes constants on and scores over the same small spread of `rows` of them (with
+    /// every column's extremes), its estimates scaled up to the training rows as the
+    /// [`Sample`]'s are, so that its totals rank formulas on the same scale as this scorer's.
+    /// None on a smaller table, where screening would save little.
+    pub fn screen(&self, rows: usize) -> Option<Scorer<'a>> {
+        if rows == 0 || self.train.y.len() <= 4 * rows {
+            return None;
+        }
+        let Target::Regression(target) = &self.dataset.target else { return None };
+        let spread = spread(self.dataset, &target.values, &self.train, rows);
+        Some(Scorer {
+            dataset: self.dataset,
+            train: self.train.clone(),
+            test: Rows { x: vec![Vec::new(); self.test.x.len()], y: Vec::new() },
+            tune: spread.clone(),
+            sample: Sample::Spread(spread),
+            delta: self.delta,
+            alphabet: self.alphabet.clone(),
+            units: self.units.clone(),
+            ops: self.ops,
+            y_scale: self.y_scale,
+        })
     }
 
     /// The in-loop score: structure, constants at an estimated precision, and the residual code
