@@ -166,9 +166,9 @@ pub fn run(
     let leaves = levels.structures(1);
     let scored = fit(&leaves, 0);
     state.offer(scored);
-    // Seconds and structures of the lengths fitted in full [0] and screened [1].
-    let mut timed = [(0.0, 0u64); 2];
-    timed[screened(1) as usize] = (clock.seconds() - began, state.found.structures);
+    // Seconds and structures of the lengths fitted in full [0] and screened [1] (the leaves
+    // are never screened).
+    let mut timed = [(clock.seconds() - began, state.found.structures), (0.0, 0u64)];
     state.found.complete_length = 1;
     progress(&state.found.front, state.found.structures, state.found.complete_length);
 
@@ -389,14 +389,19 @@ impl Fitter {
             }), data)
         };
         let Some(fitted) = fitted else { return (None, None) };
-        let mut expr = fitted.clone();
+        (self.scored(fitted.clone(), scorer), Some(fitted))
+    }
+
+    /// A fitted formula scored, its constants snapped to short forms where that is shorter;
+    /// None if it is not finite on the scorer's rows.
+    fn scored(&mut self, mut expr: Expr, scorer: &Scorer) -> Option<Individual> {
         let score = scorer.score(&expr, &mut self.scratch);
         if !score.total().is_finite() {
-            return (None, Some(fitted));
+            return None;
         }
         let score = if expr.num_constants() > 0 { scorer.snap(&mut expr, score, &mut self.scratch) } else { score };
         let hash = expr.structural_hash();
-        (Some(Individual { expr, score, hash }), Some(fitted))
+        Some(Individual { expr, score, hash })
     }
 
     /// A screened formula fitted again on the tuning rows from its screened constants (one
@@ -406,13 +411,7 @@ impl Fitter {
         if expr.num_constants() > 0 {
             fit_constants_to(&mut expr, data, LM_STEPS, LM_TOLERANCE, self.scratch.workspace())?;
         }
-        let score = scorer.score(&expr, &mut self.scratch);
-        if !score.total().is_finite() {
-            return None;
-        }
-        let score = if expr.num_constants() > 0 { scorer.snap(&mut expr, score, &mut self.scratch) } else { score };
-        let hash = expr.structural_hash();
-        Some(Individual { expr, score, hash })
+        self.scored(expr, scorer)
     }
 
     /// The lowest sum of squares reached by Levenberg–Marquardt from each of `starts`.
