@@ -316,7 +316,7 @@ pub fn run_with_programs(
             report.baselines = baselines(&dataset, header.as_ref());
             let ops = OpSet::parse(&settings.ops).map_err(|e| RunError::Setting { name: "ops", message: e.to_string() })?;
             let names = feature_names(&dataset);
-            let expr = parse_formula(&settings.formula, &names, ops)?;
+            let expr = parse_formula(&settings.formula, &dataset, ops)?;
             let options = SearchOptions { ops, ..SearchOptions::default() };
             let scorer = search::Scorer::new(&dataset, &options)?;
             if !scorer.units().consistent(&expr, true) {
@@ -631,14 +631,36 @@ fn formula_candidate(p: &search::Polished) -> Candidate {
     }
 }
 
-/// A formula over the features' names, or over x0, x1, … when it does not read with the names;
-/// every operator it uses must be in `ops` (its bits are counted in that alphabet).
-fn parse_formula(text: &str, names: &[String], ops: OpSet) -> Result<crate::expr::Expr, RunError> {
-    let named: Vec<&str> = names.iter().map(String::as_str).collect();
-    let aliases: Vec<String> = (0..names.len()).map(|j| format!("x{j}")).collect();
+/// A formula in the user's words: its variables are the columns' names without their units
+/// (`m` for `m [g]`), or x0, x1, … in feature order when it does not read with the names. A
+/// column read on a thermometer's scale is searched as absolute temperature, but its name (or
+/// alias) in a formula is the reading, as the user wrote it: `T` is `(T [C] + 273.15) − 273.15`,
+/// and `T + 273.15` the feature itself. Every operator must be in `ops` (its bits are counted in
+/// that alphabet).
+fn parse_formula(text: &str, dataset: &Dataset, ops: OpSet) -> Result<crate::expr::Expr, RunError> {
+    use crate::expr::{Expr, Op};
+    let short: Vec<&str> = dataset
+        .features
+        .iter()
+        .map(|f| match &f.origin {
+            prepare::Origin::Numeric { column } => crate::units::split_header(column).0,
+            _ => f.name.as_str(),
+        })
+        .collect();
+    let aliases: Vec<String> = (0..short.len()).map(|j| format!("x{j}")).collect();
     let aliased: Vec<&str> = aliases.iter().map(String::as_str).collect();
-    let expr = crate::expr::parse(text, &named)
+    let readings: Vec<Expr> = dataset
+        .features
+        .iter()
+        .enumerate()
+        .map(|(j, f)| match f.thermometer {
+            Some(scale) => Expr::binary(Op::Sub, Expr::var(j as u16), Expr::constant(scale.zero())),
+            None => Expr::var(j as u16),
+        })
+        .collect();
+    let expr = crate::expr::parse(text, &short)
         .or_else(|e| crate::expr::parse(text, &aliased).map_err(|_| e))
+        .map(|e| e.substitute(&readings).map(|e| absolute_temperatures(&e, dataset)).unwrap_or(e))
         .map_err(|e| RunError::Setting { name: "formula", message: e.to_string() })?;
     for node in &expr.nodes {
         if let crate::expr::Kind::Op(op) = node.kind {
@@ -651,6 +673,39 @@ fn parse_formula(text: &str, names: &[String], ops: OpSet) -> Result<crate::expr
         }
     }
     Ok(expr)
+}
+
+/// `e` with every reading plus its thermometer's zero, `(x − z) + z` or `z + (x − z)` as
+/// [`parse_formula`] reads `T + 273.15`, written as the absolute feature x itself.
+fn absolute_temperatures(e: &crate::expr::Expr, dataset: &Dataset) -> crate::expr::Expr {
+    use crate::expr::{Kind, Op};
+    let zero = |j: u16| dataset.features.get(usize::from(j)).and_then(|f| f.thermometer).map(|t| t.zero());
+    let is = |k: &Kind, z: f64| matches!(k, Kind::Const(c, _) if *c == z);
+    let mut nodes = e.nodes.clone();
+    let mut i = 0;
+    while i + 5 <= nodes.len() {
+        let w: Vec<Kind> = nodes[i..i + 5].iter().map(|n| n.kind).collect();
+        let var = match (w[0], w[1]) {
+            (Kind::Var(j), _) | (_, Kind::Var(j)) => Some(j),
+            _ => None,
+        };
+        let folded = var.and_then(|j| Some((j, zero(j)?))).is_some_and(|(j, z)| {
+            let reading_first = matches!(w[0], Kind::Var(v) if v == j) && is(&w[1], z) && w[2] == Kind::Op(Op::Sub) && is(&w[3], z);
+            let zero_first = is(&w[0], z) && matches!(w[1], Kind::Var(v) if v == j) && is(&w[2], z) && w[3] == Kind::Op(Op::Sub);
+            (reading_first || zero_first) && w[4] == Kind::Op(Op::Add)
+        });
+        if folded {
+            let j = var.expect("folded only with a variable");
+            nodes.splice(i..i + 5, std::iter::once(crate::expr::Node::var(j)));
+        }
+        i += 1;
+    }
+    let mut out = e.clone();
+    out.nodes = nodes;
+    match out.recompute_lengths() {
+        Ok(()) => out,
+        Err(_) => e.clone(),
+    }
 }
 
 /// Adds the null model as a candidate (and its program) and settles the front and the best:

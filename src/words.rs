@@ -306,6 +306,7 @@ pub const TEXTS: &[(&str, &str, &str)] = &[
     ("warn_stray", "1 cell that is not a number treated as missing (line {examples})", "1 个不是数字的单元格按缺失处理（行 {examples}）"),
     ("warn_strays", "{count} cells that are not numbers treated as missing (lines {examples})", "{count} 个不是数字的单元格按缺失处理（行 {examples}）"),
     ("note_constant", "left out '{name}': it is constant", "未使用“{name}”：它是常数"),
+    ("note_absolute_temperature", "'{name}' is searched as absolute temperature, '{name} + {zero}': laws of temperature are laws of absolute temperature", "“{name}”按绝对温度“{name} + {zero}”搜索：温度的定律是绝对温度的定律"),
     ("note_unknown_unit", "'{name}': {why}, so formulas are not checked against its units (write SI symbols such as m/s^2, kg, min, or 1 for a pure number)", "“{name}”：{why}，所以不按它的单位检查公式（请写 SI 符号，例如 m/s^2、kg、min，纯数写 1）"),
     ("note_ids", "left out '{name}': {distinct} distinct values in {rows} rows look like names or ids", "未使用“{name}”：{rows} 行中有 {distinct} 个不同的值，看起来像名字或编号"),
     ("note_kept_levels", "'{name}': kept the {kept} most frequent of {levels} levels, the rest count as none of them", "“{name}”：保留了 {levels} 个类别中最常见的 {kept} 个，其余的不算其中任何一个"),

@@ -178,3 +178,25 @@ fn a_column_of_many_levels_keeps_the_most_frequent_and_says_so() {
     assert_eq!(notes, vec!["'c': kept the 3 most frequent of 5 levels, the rest count as none of them"]);
     assert_eq!(d.notes[0].render(occam::words::Lang::Zh), "“c”：保留了 5 个类别中最常见的 3 个，其余的不算其中任何一个");
 }
+
+#[test]
+fn a_temperature_in_degrees_is_searched_as_absolute_temperature() {
+    let csv = "T [C],p [kPa],T_out [degF]\n-20,86.4,10\n0,93.2,20\n20,100.0,30\n40,106.8,41\n";
+    let d = prepare(&table(csv), &options("p")).unwrap();
+    assert_eq!(names(&d), vec!["T [C] + 273.15", "T_out [degF] + 459.67"]);
+    assert_eq!(d.column(0), &[253.14999999999998, 273.15, 293.15, 313.15]);
+    assert_eq!(d.column(1)[0], 469.67);
+    assert_eq!(d.features[0].thermometer, Some(occam::units::Thermometer::Celsius));
+    let notes: Vec<String> = d.notes.iter().map(|m| m.to_string()).collect();
+    assert!(notes.iter().any(|n| n.contains("'T [C]' is searched as absolute temperature, 'T [C] + 273.15'")), "{notes:?}");
+    // Given on the side, the same; a temperature in kelvin, a charge in coulombs and a target in
+    // °C stay as they are.
+    let side = PrepareOptions { units: vec![("T".into(), "C".into())], ..options("p") };
+    let d = prepare(&table("T,p\n-20,86.4\n0,93.2\n20,100.0\n"), &side).unwrap();
+    assert_eq!(names(&d), vec!["T + 273.15"]);
+    let d = prepare(&table("T [K],Q [C],y [C]\n250,1,3\n260,2,5\n270,4,6\n"), &options("y [C]")).unwrap();
+    assert_eq!(names(&d), vec!["T [K]", "Q [C]"]);
+    assert_eq!(d.column(0), &[250.0, 260.0, 270.0]);
+    let Target::Regression(t) = &d.target else { panic!() };
+    assert_eq!(t.values, vec![3.0, 5.0, 6.0]);
+}

@@ -348,3 +348,36 @@ fn a_law_of_a_product_is_found_through_its_symmetry_on_one_thread_and_on_four() 
     let front = |r: &occam::report::Report| r.candidates.iter().map(|c| (c.formula.clone(), c.total_bits)).collect::<Vec<_>>();
     assert_eq!(front(&report), front(&on(4)));
 }
+
+/// The speed of sound in a resonance tube at seven air temperatures in °C, to 0.1 m/s:
+/// c = 331.3·√(1 + T/273.15), i.e. √(γRT/M) in kelvin.
+fn sound_speed(header: &str) -> DataSource {
+    let noise = [0.4, -0.3, 0.1, -0.5, 0.2, 0.3, -0.2];
+    csv(header, (0..7).map(|i| {
+        let t = -20.0 + 10.0 * i as f64;
+        format!("{t},{:.1}", 331.3 * (1.0 + t / 273.15).sqrt() + noise[i])
+    }))
+}
+
+#[test]
+fn a_temperature_in_degrees_is_searched_as_absolute_and_scored_as_written() {
+    // In °C the law is a root of absolute temperature, which the search reaches; in kelvin it
+    // would have been a line with two constants.
+    let report = search(sound_speed("T [C],c [m/s]"), "c", 20, 1).unwrap();
+    let formula = best(&report).formula.clone().unwrap();
+    assert!(formula.contains("sqrt(") && formula.contains("T [C] + 273.15"), "{formula}");
+    assert!(report.warnings.iter().any(|w| w.contains("absolute temperature")), "{:?}", report.warnings);
+    // A formula to score is written in the user's own columns, without units: `T` is the
+    // reading in °C, and `T + 273.15` the absolute temperature the search uses.
+    let score = |formula: &str| {
+        let settings = occam::run::ScoreSettings { formula: formula.into(), ..Default::default() };
+        let job = Job { seed: 1, target: Some("c".into()), ..Job::new(sound_speed("T [C],c [m/s]"), Action::Score(settings)) };
+        run(&job, &Silent, &Cancel::new(), &FrozenClock).unwrap().candidates[0].clone()
+    };
+    let law = score("20.05*sqrt(T + 273.15)");
+    assert_eq!(law.formula.as_deref(), score("20.05*sqrt(x0 + 273.15)").formula.as_deref());
+    assert!(law.formula.as_deref().unwrap().contains("sqrt(T [C] + 273.15)"), "{:?}", law.formula);
+    let line = score("331.3 + 0.6*T");
+    assert!(line.formula.as_deref().unwrap().contains("T [C] + 273.15 - "), "T is the reading: {:?}", line.formula);
+    assert!(line.model_bits > law.model_bits);
+}

@@ -58,7 +58,8 @@ impl fmt::Display for CodecError {
             CodecError::NotOccam => f.write_str("not an occam file: it does not start with the .occam signature"),
             CodecError::Version { found } => write!(
                 f,
-                "this .occam file has format version {found}; this build of occam reads version {}",
+                "this .occam file has format version {found}; this build of occam reads versions {} to {}",
+                super::OLDEST_VERSION,
                 super::VERSION
             ),
             CodecError::Truncated => f.write_str("the .occam file is truncated: it ends before its contents do"),

@@ -3,13 +3,14 @@
 //!
 //! [`Header`] holds the table's row count, the target's name and task, its decimal step or class
 //! labels, which rows have no target, and the preparation options (feature columns, level cap,
-//! clipping). [`Header::dataset`] prepares a table with it the way the encoder did: every row,
+//! clipping, and units given beside the table that make a column absolute temperature). [`Header::dataset`] prepares a table with it the way the encoder did: every row,
 //! the same options, and in place of the target a placeholder with the same missing cells, so
 //! that `prepare` keeps the same rows and computes the same imputation and one-hot columns.
 
 use crate::data::{Column, ColumnData, Kind, Table, MISSING};
 use crate::mdl::stream::{CountModel, Decoder, Encoder};
 use crate::mdl::{BitSink, BitSource};
+use crate::units;
 use crate::prepare::{prepare, Dataset, Origin, PrepareError, PrepareOptions, Split, Target, Task};
 
 use super::CodecError;
@@ -35,6 +36,10 @@ pub(crate) struct Header {
     pub sources: Vec<String>,
     pub max_levels: usize,
     pub clip: Option<(f64, f64)>,
+    /// The units given beside the table (not in its headers) that put a feature column on a
+    /// thermometer's scale, °C or °F: such a column is prepared as absolute temperature, which
+    /// the receiver must know to rebuild it. Other units change no prediction and stay out.
+    pub thermometers: Vec<(String, String)>,
 }
 
 impl Header {
@@ -91,6 +96,12 @@ impl Header {
             sources,
             max_levels: options.max_levels,
             clip: options.clip,
+            thermometers: options
+                .units
+                .iter()
+                .filter(|(name, unit)| units::thermometer(units::split_header(name).0, unit).is_some())
+                .cloned()
+                .collect(),
         };
         let dataset = prepare(table, &header.options())?;
         Ok((header, dataset))
@@ -106,8 +117,9 @@ impl Header {
             max_levels: self.max_levels,
             split: Split::Random { test_fraction: 0.0 },
             seed: 0,
-            // Units change no prediction, only which formulas a search considers.
-            units: Vec::new(),
+            // Units change no prediction, only which formulas a search considers, except a
+            // thermometer's, which makes a column absolute temperature.
+            units: self.thermometers.clone(),
         }
     }
 
@@ -202,12 +214,17 @@ impl Header {
             e.write_raw(lo.to_bits(), 64).map_err(CodecError::Coder)?;
             e.write_raw(hi.to_bits(), 64).map_err(CodecError::Coder)?;
         }
+        e.write_natural(self.thermometers.len() as u64);
+        for (name, unit) in &self.thermometers {
+            write_text(e, name).map_err(CodecError::Coder)?;
+            write_text(e, unit).map_err(CodecError::Coder)?;
+        }
         Ok(())
     }
 
     /// Reads a header written against a table with `table`'s feature columns (the target column
-    /// may be absent from it).
-    pub fn read(d: &mut Decoder, table: &Table) -> Result<Header, CodecError> {
+    /// may be absent from it), in format `version` (4 has no thermometers).
+    pub fn read(d: &mut Decoder, table: &Table, version: u8) -> Result<Header, CodecError> {
         let rows = d.read_natural()?;
         if rows != table.rows as u64 {
             return Err(CodecError::RowCount {
@@ -256,7 +273,21 @@ impl Header {
         if clip.is_some_and(|clip| !valid_clip(clip)) {
             return Err(damaged("clipping quantiles out of order"));
         }
-        Ok(Header { rows, target, task, decimals, classes, missing, sources, max_levels, clip })
+        let mut thermometers = Vec::new();
+        if version >= 5 {
+            let count = d.read_natural()?;
+            if count > sources.len() as u64 {
+                return Err(damaged("more thermometers than feature columns"));
+            }
+            for _ in 0..count {
+                let (name, unit) = (read_text(d)?, read_text(d)?);
+                if units::thermometer(units::split_header(&name).0, &unit).is_none() {
+                    return Err(damaged("a thermometer's unit that is none"));
+                }
+                thermometers.push((name, unit));
+            }
+        }
+        Ok(Header { rows, target, task, decimals, classes, missing, sources, max_levels, clip, thermometers })
     }
 }
 

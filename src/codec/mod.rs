@@ -7,15 +7,16 @@
 //! on what the entropy coder actually coded, and the bytes exceed their sum by the coder's
 //! final flush (a byte or so).
 //!
-//! **Format** (version 4). Two bytes: the 12-bit signature 0x0CC and the 4-bit version. Two
+//! **Format** (version 5; version 4 lacks the header's thermometers). Two bytes: the 12-bit signature 0x0CC and the 4-bit version. Two
 //! bytes of checksum (CRC-32 of the rest, low 16 bits), checked before anything is decoded, so
 //! a changed or cut file is refused before it can ask for work. Then one range-coded stream
 //! ([`mdl::stream`](crate::mdl::stream)) holding, in order:
 //!
 //! - the header ([`header`]): row count, target name, task, decimal step or class labels, which
 //!   rows lack a target (log₂ C(n, m) bits), the feature columns as positions among the table's
-//!   other columns (one bit when they are all of them, in order) and the preparation options
-//!   (a bit each when they are the defaults);
+//!   other columns (one bit when they are all of them, in order), the preparation options
+//!   (a bit each when they are the defaults), and the units given beside the table that put a
+//!   column on a thermometer's scale (°C, °F: prepared as absolute temperature; one bit for none);
 //! - the number of prepared features (it fixes a formula's alphabet), which program kind
 //!   (log₂ 3 bits), and the formula's operator set (1 bit for the default set, 2 for + − × ÷,
 //!   3 for all of them, else 3 + 20) or the network's input columns (1 bit when they are all
@@ -70,10 +71,14 @@ use crate::prepare::{Dataset, PrepareOptions, Target, Task};
 use header::Header;
 use program::{class_model, read_class_counts, write_class_counts, Predictions, Resolved};
 
-/// The format version this build writes and reads.
-pub const VERSION: u8 = 4;
+/// The format version this build writes (and the newest it reads).
+pub const VERSION: u8 = 5;
 
-/// The 12-bit signature in front of the version: a version-4 file starts 0x0C 0xC4.
+/// The oldest format version this build reads: version 5 added the header's thermometers, and a
+/// version-4 file is read as one without them.
+pub const OLDEST_VERSION: u8 = 4;
+
+/// The 12-bit signature in front of the version: a version-5 file starts 0x0C 0xC5.
 const SIGNATURE: u16 = 0x0CC;
 
 /// Bits of the signature and version, of the checksum of the bytes, of the check of the table
@@ -328,15 +333,16 @@ pub fn decode(bytes: &[u8], table: &Table) -> Result<Decoded, CodecError> {
     if signature >> 4 != SIGNATURE {
         return Err(CodecError::NotOccam);
     }
-    if (signature & 0xf) as u8 != VERSION {
-        return Err(CodecError::Version { found: (signature & 0xf) as u8 });
+    let version = (signature & 0xf) as u8;
+    if !(OLDEST_VERSION..=VERSION).contains(&version) {
+        return Err(CodecError::Version { found: version });
     }
     let [high, low, payload @ ..] = payload else { return Err(CodecError::Truncated) };
     if checksum(payload) != u16::from_be_bytes([*high, *low]) {
         return Err(CodecError::Checksum);
     }
     let mut d = Decoder::new(payload);
-    match decode_stream(&mut d, table) {
+    match decode_stream(&mut d, table, version) {
         Err(CodecError::Damaged { .. }) if d.bits() > d.payload_bits() as f64 + 32.0 => {
             Err(CodecError::Truncated)
         }
@@ -344,8 +350,8 @@ pub fn decode(bytes: &[u8], table: &Table) -> Result<Decoded, CodecError> {
     }
 }
 
-fn decode_stream(d: &mut Decoder, table: &Table) -> Result<Decoded, CodecError> {
-    let header = Header::read(d, table)?;
+fn decode_stream(d: &mut Decoder, table: &Table, version: u8) -> Result<Decoded, CodecError> {
+    let header = Header::read(d, table, version)?;
     let dataset = header.dataset(table)?;
     let features = dataset.features.len();
     let kept = kept_rows(&header);

@@ -90,6 +90,53 @@ fn round_trip_with(program: &Program, table: &Table, options: &CodecOptions) -> 
     encoded
 }
 
+/// The speed of sound at seven air temperatures in °C, c = 20.05·√(T + 273.15), as `header`.
+fn sound_speed_csv(header: &str) -> String {
+    let mut csv = format!("{header}\n");
+    for t in (-20..=40).step_by(10) {
+        csv += &format!("{t},{:.1}\n", 20.05 * (t as f64 + 273.15).sqrt());
+    }
+    csv
+}
+
+#[test]
+fn a_column_in_degrees_is_absolute_temperature_on_both_sides() {
+    let program = |feature: &str| Program::Formula {
+        expr: Expr::binary(Op::Mul, Expr::constant(20.05), Expr::unary(Op::Sqrt, Expr::var(0))),
+        constants: vec![Constant::Real(Real::new(20.05, 12).unwrap())],
+        ops: OpSet::DEFAULT,
+        features: vec![feature.into()],
+    };
+    // Its unit in its header: the receiver reads it there.
+    let t = table(&sound_speed_csv("T [C],c [m/s]"));
+    assert_eq!(feature_names(&t, "c [m/s]"), vec!["T [C] + 273.15"]);
+    let headed = round_trip(&program("T [C] + 273.15"), &t, "c [m/s]");
+    assert!(headed.data_bits < 20.0, "the law, exactly: {}", headed.data_bits);
+    // Its unit given beside the table: the file carries it, and a receiver told nothing
+    // prepares the same absolute column.
+    let t = table(&sound_speed_csv("T,c"));
+    let mut given = options("c");
+    given.prepare.units = vec![("T".into(), "C".into()), ("c".into(), "m/s".into())];
+    let beside = round_trip_with(&program("T + 273.15"), &t, &given);
+    assert!(beside.data_bits < 20.0, "the law, exactly: {}", beside.data_bits);
+}
+
+#[test]
+fn a_version_4_file_still_decodes() {
+    // `occam encode v4.csv --generations 5` at 1c8e905 (format version 4, before thermometers):
+    // the program 1 + x + x on five rows, one of them off the line.
+    let t = table("x,y\n1,3\n2,5\n3,7\n4,9.5\n5,11\n");
+    let hex = "0cc4497e723c9792a471262fe2119d1a77af3f";
+    let bytes: Vec<u8> = (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect();
+    let decoded = decode(&bytes, &t).unwrap_or_else(|e| panic!("decode: {e}"));
+    assert_eq!(decoded.values, vec!["3.0", "5.0", "7.0", "9.5", "11.0"]);
+    assert!((decoded.header_bits + decoded.model_bits + decoded.data_bits - 151.8).abs() < 0.1);
+    // A version this build does not know is named.
+    let mut newer = bytes.clone();
+    newer[1] = 0xc0 | (VERSION + 1);
+    assert!(matches!(decode(&newer, &t), Err(CodecError::Version { found }) if found == VERSION + 1));
+}
+
 /// y = 2x + 1 exactly, x on a half grid.
 fn linear_csv() -> String {
     let mut csv = String::from("x,y\n");

@@ -145,11 +145,27 @@ impl Expr {
 
 fn variable(syntax: Syntax, names: &[&str], j: u16) -> Piece {
     let name = names.get(usize::from(j)).map_or_else(|| format!("x{j}"), |n| n.to_string());
+    if let Some((stem, number)) = sum_name(&name) {
+        let text = match syntax {
+            Syntax::Latex => format!("{} + {number}", latex_name(stem)),
+            Syntax::MathMl => format!("{}<mo>+</mo><mn>{number}</mn>", mathml::variable(stem).text),
+            _ => name.clone(),
+        };
+        return Piece::new(text, Prec::Add);
+    }
     match syntax {
         Syntax::Latex => Piece::new(latex_name(&name), Prec::Atom),
         Syntax::MathMl => mathml::variable(&name),
         _ => Piece::new(name, Prec::Atom),
     }
+}
+
+/// A variable named as a sum, `T [C] + 273.15`, split into the name and the number: prepare
+/// names a reading in °C or °F so once it is made absolute, and such a variable prints as a sum
+/// (`(T [C] + 273.15)**2`). None for every other name.
+fn sum_name(name: &str) -> Option<(&str, &str)> {
+    let (stem, number) = name.rsplit_once(" + ")?;
+    (!stem.trim().is_empty() && number.parse::<f64>().is_ok()).then_some((stem, number))
 }
 
 /// `x1` and `x_1` become `x_{1}`, a single character stays, longer names go upright.

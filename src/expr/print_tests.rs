@@ -178,6 +178,21 @@ fn names_are_the_callers_and_latex_subscripts_digits() {
 }
 
 #[test]
+fn a_variable_named_as_a_sum_prints_as_one() {
+    // An absolute temperature: prepare names a column in °C `T [C] + 273.15`.
+    let names = ["T [C] + 273.15"];
+    let e = bin(Op::Mul, int(20.0), un(Op::Sqrt, x()));
+    assert_eq!(e.to_text(&names).unwrap(), "20*sqrt(T [C] + 273.15)");
+    let e = un(Op::Square, x());
+    assert_eq!(e.to_text(&names).unwrap(), "(T [C] + 273.15)**2");
+    assert_eq!(e.print(Syntax::Latex, &names).unwrap(), "\\left(\\mathrm{T [C]} + 273.15\\right)^{2}");
+    assert!(e.print(Syntax::MathMl, &names).unwrap().contains("<mo>+</mo><mn>273.15</mn>"));
+    check_mathml(&bin(Op::Div, x(), c(2.0)).print(Syntax::MathMl, &names).unwrap()).unwrap();
+    // A name with a plus that is not followed by a number is a name.
+    assert_eq!(e.to_text(&["a + b"]).unwrap(), "a + b**2");
+}
+
+#[test]
 fn special_constants_print_in_each_syntax() {
     assert_eq!(c(f64::NAN).to_text(&[]).unwrap(), "nan");
     assert_eq!(c(f64::NEG_INFINITY).to_text(&[]).unwrap(), "-oo");

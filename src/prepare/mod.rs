@@ -88,6 +88,10 @@ pub struct Feature {
     /// Mean and standard deviation over the training rows (std 1 for a constant feature).
     pub mean: f64,
     pub std: f64,
+    /// The thermometer a column of temperatures was read on (°C, °F), whose readings this
+    /// feature holds made absolute: each plus [`Thermometer::zero`](units::Thermometer::zero),
+    /// and the name says so (`T [C] + 273.15`). None for every other feature.
+    pub thermometer: Option<units::Thermometer>,
 }
 
 /// A table made ready for fitting.
@@ -116,7 +120,7 @@ impl Feature {
     /// its values on every row, standardised over the training rows.
     pub fn derived(name: String, unit: Option<Dimension>, values: &[f64], train: &[usize]) -> Feature {
         let (mean, std) = moments(values, train);
-        Feature { origin: Origin::Numeric { column: name.clone() }, name, unit, mean, std }
+        Feature { origin: Origin::Numeric { column: name.clone() }, name, unit, mean, std, thermometer: None }
     }
 }
 
@@ -430,10 +434,15 @@ fn encode_column(
         ColumnData::Numeric { .. } => column_unit(&column.name, options, notes),
         ColumnData::Text { .. } => None,
     };
+    let thermometer = match &column.data {
+        ColumnData::Numeric { .. } => column_thermometer(&column.name, options),
+        ColumnData::Text { .. } => None,
+    };
     // Indicators (a level, a missing cell) are pure numbers.
     let feature = |name: String, origin: Origin| {
         let unit = if matches!(origin, Origin::Numeric { .. }) { unit } else { Some(Dimension::NONE) };
-        Feature { name, origin, unit, mean: 0.0, std: 1.0 }
+        let thermometer = if matches!(origin, Origin::Numeric { .. }) { thermometer } else { None };
+        Feature { name, origin, unit, mean: 0.0, std: 1.0, thermometer }
     };
     match &column.data {
         ColumnData::Numeric { values, .. } => {
@@ -450,8 +459,18 @@ fn encode_column(
                     *x = x.clamp(lo, hi);
                 }
             }
+            let name = match thermometer {
+                // Laws of temperature are laws of absolute temperature: the feature is the
+                // reading plus absolute zero's distance below the scale's zero, named so.
+                Some(scale) => {
+                    xs.iter_mut().for_each(|x| *x += scale.zero());
+                    notes.push(Message::new("note_absolute_temperature", &[("name", column.name.clone()), ("zero", scale.zero_text().to_string())]));
+                    format!("{} + {}", column.name, scale.zero_text())
+                }
+                None => column.name.clone(),
+            };
             data.extend_from_slice(&xs);
-            features.push(feature(column.name.clone(), Origin::Numeric { column: column.name.clone() }));
+            features.push(feature(name, Origin::Numeric { column: column.name.clone() }));
             if missing.iter().any(|&m| m) {
                 data.extend(missing.iter().map(|&m| m as u8 as f64));
                 features.push(feature(
@@ -492,9 +511,7 @@ fn encode_column(
 /// (the column is then left out of dimensional checks, never refused), and None without a note
 /// when no unit is given.
 fn column_unit(header: &str, options: &PrepareOptions, notes: &mut Vec<Message>) -> Option<Dimension> {
-    let (base, in_header) = units::split_header(header);
-    let given = options.units.iter().find(|(name, _)| name == header || name == base).map(|(_, unit)| unit.as_str());
-    let text = given.or(in_header)?;
+    let (base, text) = unit_text(header, options)?;
     match units::column(base, text) {
         Ok(unit) => Some(unit.dimension),
         Err(e) => {
@@ -502,6 +519,21 @@ fn column_unit(header: &str, options: &PrepareOptions, notes: &mut Vec<Message>)
             None
         }
     }
+}
+
+/// The temperature scale with an offset zero (°C, °F) that a column's unit names, from
+/// [`PrepareOptions::units`] or its header, as [`column_unit`] reads them.
+fn column_thermometer(header: &str, options: &PrepareOptions) -> Option<units::Thermometer> {
+    let (base, text) = unit_text(header, options)?;
+    units::thermometer(base, text)
+}
+
+/// A column's name without its unit, and its unit text: from [`PrepareOptions::units`] if it
+/// names the column (whole or by the text before its bracket), else from its header.
+fn unit_text<'a>(header: &'a str, options: &'a PrepareOptions) -> Option<(&'a str, &'a str)> {
+    let (base, in_header) = units::split_header(header);
+    let given = options.units.iter().find(|(name, _)| name == header || name == base).map(|(_, unit)| unit.as_str());
+    Some((base, given.or(in_header)?))
 }
 
 /// The levels to give columns, most frequent (in the training rows) first, at most `max`.

@@ -15,10 +15,12 @@
 //! about a megabyte to the page, and reads `dB` as a fraction of a byte and `counts` as a mass;
 //! the units measured tables use fit in a table of a few dozen symbols.
 //!
-//! Temperatures in °C or °F are read as temperature (K) for their dimension; their offset does
-//! not matter to a dimensional check. `C` alone is the coulomb and `F` the farad, as SI has them,
-//! except in a column named as a temperature (`T [C]`, `temp [F]`: [`column`]), where a table
-//! written by hand means degrees.
+//! Temperatures in °C or °F are read as temperature (K) for their dimension. Their zero is not
+//! absolute zero, and laws of temperature (a gas's pressure, the speed of sound, radiated power,
+//! a reaction's rate) are laws of absolute temperature, so an input column in °C or °F is
+//! searched on the absolute scale ([`Thermometer`]: `T [C] + 273.15`). `C` alone is the coulomb
+//! and `F` the farad, as SI has them, except in a column named as a temperature (`T [C]`,
+//! `temp [F]`: [`column`]), where a table written by hand means degrees.
 
 use std::fmt;
 
@@ -146,11 +148,52 @@ pub fn split_header(header: &str) -> (&str, Option<&str>) {
 /// name says temperature (T, θ, or a name beginning with "temp") is degrees Celsius or Fahrenheit:
 /// a classroom's cooling curve is headed `T [C]`, and a temperature in coulombs is never meant.
 pub fn column(name: &str, text: &str) -> Result<Unit, UnitError> {
+    match thermometer(name, text) {
+        Some(_) => parse("°C"),
+        None => parse(text),
+    }
+}
+
+/// A temperature scale whose zero is not absolute zero. A reading on it plus [`Thermometer::zero`]
+/// is the absolute temperature (kelvin for °C, rankine for °F: the same dimension, and a
+/// dimensional check needs no more).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Thermometer {
+    Celsius,
+    Fahrenheit,
+}
+
+impl Thermometer {
+    /// Absolute zero's distance below the scale's zero, as the text a formula shows
+    /// (`T [C] + 273.15`): exact in decimals, so that the text reads back as the value.
+    pub fn zero_text(self) -> &'static str {
+        match self {
+            Thermometer::Celsius => "273.15",
+            Thermometer::Fahrenheit => "459.67",
+        }
+    }
+
+    /// [`Thermometer::zero_text`] as a number.
+    pub fn zero(self) -> f64 {
+        match self {
+            Thermometer::Celsius => 273.15,
+            Thermometer::Fahrenheit => 459.67,
+        }
+    }
+}
+
+/// The scale of a column whose unit text is a temperature with an offset zero: `°C`, `degC`,
+/// `℃`, `°F`, `degF`, `℉`, or a lone `C` or `F` in a column named as a temperature ([`column`]).
+/// None for every other unit, `K` and `°C/min` included (a rate has no offset).
+pub fn thermometer(name: &str, text: &str) -> Option<Thermometer> {
     let lower = name.trim().to_lowercase();
     let temperature = lower == "t" || lower == "θ" || lower.starts_with("temp") || lower.starts_with("t_");
     match text.trim() {
-        "C" | "F" if temperature => parse("°C"),
-        _ => parse(text),
+        "C" if temperature => Some(Thermometer::Celsius),
+        "F" if temperature => Some(Thermometer::Fahrenheit),
+        "°C" | "degC" | "℃" => Some(Thermometer::Celsius),
+        "°F" | "degF" | "℉" => Some(Thermometer::Fahrenheit),
+        _ => None,
     }
 }
 
@@ -556,6 +599,22 @@ mod tests {
         }
         assert!(column("T", "mC").unwrap().dimension.same(charge));
         assert!(column("C", "F").unwrap().dimension.same(parse("C/V").unwrap().dimension));
+    }
+
+    #[test]
+    fn a_thermometer_is_a_temperature_with_an_offset_zero() {
+        assert_eq!(thermometer("T", "C"), Some(Thermometer::Celsius));
+        assert_eq!(thermometer("temp", "F"), Some(Thermometer::Fahrenheit));
+        assert_eq!(thermometer("x", "°C"), Some(Thermometer::Celsius));
+        assert_eq!(thermometer("x", "degF"), Some(Thermometer::Fahrenheit));
+        for (name, text) in [("T", "K"), ("Q", "C"), ("T", "°C/min"), ("T", "mC"), ("C", "F")] {
+            assert_eq!(thermometer(name, text), None, "{name} [{text}]");
+        }
+        let kelvin = Dimension::base(4);
+        assert!(column("T", "F").unwrap().dimension.same(kelvin));
+        for scale in [Thermometer::Celsius, Thermometer::Fahrenheit] {
+            assert_eq!(scale.zero_text().parse::<f64>(), Ok(scale.zero()));
+        }
     }
 
     #[test]
