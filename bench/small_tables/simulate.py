@@ -109,3 +109,27 @@ table("ball_toss.csv", ["t [s]", "h [cm]"], [0.1 * k for k in range(1, 13)],
 # A loudspeaker's sound level at ten distances, whole decibels (−20 dB a decade).
 table("sound_level.csv", ["d [m]", "L [dB]"], [0.5, 0.75, 1, 1.5, 2, 3, 4, 6, 8, 10],
       lambda d: 94 - 20 * math.log10(d), 0.004, lambda d: f"{d:g}", lambda v: f"{v:.0f}")
+
+# --- Added 2026-12-07: temperatures in °C and tables of two inputs, drawn after the ones above
+# so that those stay byte for byte. ---
+# A flask of air heated in a water bath (Gay-Lussac): pressure against the bath's temperature.
+table("gas_pressure.csv", ["T [C]", "p [kPa]"], range(0, 101, 10),
+      lambda T: 101.3 * (T + 273.15) / 273.15, 0.003, str, lambda v: f"{v:.1f}")
+# An NTC thermistor (10 kΩ at 25 °C, B = 3950 K) in a water bath, its resistance to three figures.
+table("thermistor.csv", ["T [C]", "R [kohm]"], range(10, 81, 10),
+      lambda T: 10 * math.exp(3950 * (1 / (T + 273.15) - 1 / 298.15)), 0.01, str, lambda v: f"{v:.3g}")
+# Ohm's law with two dials: the current through four resistors at several supply voltages.
+write("ohm_two_inputs.csv", ["V [V]", "R [ohm]", "I [mA]"],
+      [(f"{V:g}", str(R), f"{noisy(1000 * V / R, 0.01):.3g}")
+       for V, R in [(1.5, 100), (3, 100), (4.5, 220), (6, 220), (1.5, 470), (9, 470), (3, 1000),
+                    (6, 1000), (9, 100), (4.5, 470), (9, 220), (1.5, 1000)]])
+# A pendulum timed at ten lengths with three different bobs: the mass does not matter.
+write("pendulum_mass.csv", ["m [g]", "L [cm]", "T [s]"],
+      [(str(m), str(L), f"{noisy(2 * math.pi * math.sqrt(L / 100 / g), 0.005):.2f}")
+       for m, L in [(50, 20), (200, 30), (100, 40), (50, 50), (200, 60), (100, 70), (50, 80),
+                    (200, 90), (100, 100), (50, 110)]])
+# A syringe of air (0.01 mol) at several temperatures and pressures: V = nRT/p, whole millilitres.
+write("gas_volume.csv", ["T [C]", "p [kPa]", "V [mL]"],
+      [(str(T), str(p), f"{noisy(0.01 * 8.314 * (T + 273.15) / p * 1000, 0.01):.0f}")
+       for T, p in [(0, 100), (20, 100), (40, 100), (60, 100), (80, 100), (20, 150), (20, 200),
+                    (20, 250), (60, 150), (80, 200), (40, 250), (0, 200)]])

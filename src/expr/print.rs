@@ -143,9 +143,13 @@ impl Expr {
     }
 }
 
+/// Variable `j`'s name; an absolute temperature, `T [C] + 273.15` (prepare names a reading in °C
+/// or °F so once it is made absolute: [`crate::units::absolute_name`]), prints as the sum it is,
+/// `(T [C] + 273.15)**2`.
 fn variable(syntax: Syntax, names: &[&str], j: u16) -> Piece {
     let name = names.get(usize::from(j)).map_or_else(|| format!("x{j}"), |n| n.to_string());
-    if let Some((stem, number)) = sum_name(&name) {
+    if let Some((stem, scale)) = crate::units::split_absolute(&name) {
+        let number = scale.zero_text();
         let text = match syntax {
             Syntax::Latex => format!("{} + {number}", latex_name(stem)),
             Syntax::MathMl => format!("{}<mo>+</mo><mn>{number}</mn>", mathml::variable(stem).text),
@@ -158,14 +162,6 @@ fn variable(syntax: Syntax, names: &[&str], j: u16) -> Piece {
         Syntax::MathMl => mathml::variable(&name),
         _ => Piece::new(name, Prec::Atom),
     }
-}
-
-/// A variable named as a sum, `T [C] + 273.15`, split into the name and the number: prepare
-/// names a reading in °C or °F so once it is made absolute, and such a variable prints as a sum
-/// (`(T [C] + 273.15)**2`). None for every other name.
-fn sum_name(name: &str) -> Option<(&str, &str)> {
-    let (stem, number) = name.rsplit_once(" + ")?;
-    (!stem.trim().is_empty() && number.parse::<f64>().is_ok()).then_some((stem, number))
 }
 
 /// `x1` and `x_1` become `x_{1}`, a single character stays, longer names go upright.

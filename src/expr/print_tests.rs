@@ -188,8 +188,9 @@ fn a_variable_named_as_a_sum_prints_as_one() {
     assert_eq!(e.print(Syntax::Latex, &names).unwrap(), "\\left(\\mathrm{T [C]} + 273.15\\right)^{2}");
     assert!(e.print(Syntax::MathMl, &names).unwrap().contains("<mo>+</mo><mn>273.15</mn>"));
     check_mathml(&bin(Op::Div, x(), c(2.0)).print(Syntax::MathMl, &names).unwrap()).unwrap();
-    // A name with a plus that is not followed by a number is a name.
+    // A name with a plus that is no thermometer's zero is a name.
     assert_eq!(e.to_text(&["a + b"]).unwrap(), "a + b**2");
+    assert_eq!(e.to_text(&["a + 5"]).unwrap(), "a + 5**2");
 }
 
 #[test]

@@ -465,7 +465,7 @@ fn encode_column(
                 Some(scale) => {
                     xs.iter_mut().for_each(|x| *x += scale.zero());
                     notes.push(Message::new("note_absolute_temperature", &[("name", column.name.clone()), ("zero", scale.zero_text().to_string())]));
-                    format!("{} + {}", column.name, scale.zero_text())
+                    units::absolute_name(&column.name, scale)
                 }
                 None => column.name.clone(),
             };

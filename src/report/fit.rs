@@ -67,7 +67,7 @@ pub fn picture(report: &Report, sample: &Sample, chosen: Option<usize>) -> Optio
     let candidate = index.map(|i| &report.candidates[i]);
     let expr = candidate.and_then(parse);
     let used: Vec<String> = expr.as_ref().map_or_else(Vec::new, |e| names_of(e, features));
-    let inputs: Vec<&str> = sample.columns.iter().map(|c| c.name.as_str()).filter(|n| *n != target && features.iter().any(|f| f == n)).collect();
+    let inputs: Vec<&str> = features.iter().map(String::as_str).filter(|f| sample.column(source(f).0).is_some()).collect();
     // The input to draw against: the candidate's own, else the best's, else the only one.
     let best_single = report.best.and_then(|b| report.candidates.get(b)).and_then(parse).map(|e| names_of(&e, features)).filter(|n| n.len() == 1);
     let x_name = match used.len() {
@@ -76,11 +76,13 @@ pub fn picture(report: &Report, sample: &Sample, chosen: Option<usize>) -> Optio
         _ => None,
     };
     let picture = |mode, x_name: String, points, curve| Picture { mode, x_name, y_name: target.to_string(), points, curve, candidate: index };
-    match x_name.and_then(|name| sample.column(&name).map(|x| (name, x))) {
+    match x_name.and_then(|name| sample.column(source(&name).0).map(|x| (name, x))) {
         Some((name, x)) => {
+            // Drawn against the column as measured (°C, not kelvin), the formula read at each
+            // point plus what the feature adds.
             let points = pairs(&x, &y);
             let curve = expr.as_ref().map_or_else(Vec::new, |e| curve(e, features, &name, &points));
-            Some(picture(Mode::Curve, name, points, curve))
+            Some(picture(Mode::Curve, source(&name).0.to_string(), points, curve))
         }
         None => {
             // Several inputs: each row's prediction against its measurement.
@@ -91,6 +93,16 @@ pub fn picture(report: &Report, sample: &Sample, chosen: Option<usize>) -> Optio
             };
             Some(picture(Mode::Parity, target.to_string(), points, Vec::new()))
         }
+    }
+}
+
+/// The sample's column a feature reads, and what the feature adds to its values: the column of
+/// the same name, or for a reading made absolute (`T [C] + 273.15`) the reading's column and its
+/// scale's zero.
+fn source(feature: &str) -> (&str, f64) {
+    match crate::units::split_absolute(feature) {
+        Some((column, scale)) => (column, scale.zero()),
+        None => (feature, 0.0),
     }
 }
 
@@ -124,7 +136,9 @@ fn curve(e: &Expr, features: &[String], x_name: &str, points: &[(f64, f64)]) -> 
     let grid_for = |j: usize| features.get(j).is_some_and(|f| f == x_name);
     let width = e.variables().last().map_or(0, |&j| usize::from(j) + 1);
     let nan = vec![f64::NAN; xs.len()];
-    let columns: Vec<&[f64]> = (0..width).map(|j| if grid_for(j) { xs.as_slice() } else { nan.as_slice() }).collect();
+    let zero = source(x_name).1;
+    let read: Vec<f64> = xs.iter().map(|x| x + zero).collect();
+    let columns: Vec<&[f64]> = (0..width).map(|j| if grid_for(j) { read.as_slice() } else { nan.as_slice() }).collect();
     let ys = evaluate(e, columns, xs.len());
     xs.into_iter().zip(ys).filter(|(_, y)| y.is_finite()).collect()
 }
@@ -136,7 +150,12 @@ fn predict(e: &Expr, features: &[String], sample: &Sample) -> Option<Vec<f64>> {
     let used = e.variables();
     let mut owned = Vec::with_capacity(width);
     for j in 0..width {
-        owned.push(if used.contains(&(j as u16)) { sample.column(features.get(j)?)? } else { vec![f64::NAN; rows] });
+        owned.push(if used.contains(&(j as u16)) {
+            let (column, zero) = source(features.get(j)?);
+            sample.column(column)?.into_iter().map(|x| x + zero).collect()
+        } else {
+            vec![f64::NAN; rows]
+        });
     }
     Some(evaluate(e, owned.iter().map(Vec::as_slice).collect(), rows))
 }
@@ -224,5 +243,25 @@ mod tests {
         // A classification, or a target the sample lacks: no picture.
         report.dataset.target = Some("species".into());
         assert!(picture(&report, &sample, None).is_none());
+    }
+
+    #[test]
+    fn an_absolute_temperature_is_drawn_against_the_reading() {
+        // The speed of sound against T in °C, searched as T [C] + 273.15.
+        let (mut report, mut sample) = kepler();
+        let t = [-20.0, 0.0, 20.0, 40.0];
+        sample.columns[0] = SampleColumn { name: "T [C]".into(), values: t.iter().map(|&v| Some(v)).collect() };
+        sample.columns[1] = SampleColumn { name: "c".into(), values: t.iter().map(|&v: &f64| Some(20.0 * (v + 273.15).sqrt())).collect() };
+        report.dataset.target = Some("c".into());
+        report.dataset.features = vec!["T [C] + 273.15".into()];
+        report.candidates[0].expression = Some("20*sqrt(x0)".into());
+        let p = picture(&report, &sample, None).unwrap();
+        assert_eq!((p.mode, p.x_name.as_str()), (Mode::Curve, "T [C]"));
+        assert_eq!((p.curve[0].0, p.curve.last().unwrap().0), (-20.0, 40.0));
+        for (x, y) in p.curve.iter().chain(&p.points) {
+            assert!((y - 20.0 * (x + 273.15).sqrt()).abs() < 1e-9, "{x} {y}");
+        }
+        // The mean too is drawn against the reading.
+        assert_eq!(picture(&report, &sample, Some(1)).unwrap().x_name, "T [C]");
     }
 }

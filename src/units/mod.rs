@@ -182,6 +182,19 @@ impl Thermometer {
     }
 }
 
+/// The name of a column's readings made absolute, as prepare gives the feature and formulas
+/// print it: `T [C] + 273.15`.
+pub fn absolute_name(column: &str, scale: Thermometer) -> String {
+    format!("{column} + {}", scale.zero_text())
+}
+
+/// The column and the scale of a name made by [`absolute_name`]; None for every other name.
+pub fn split_absolute(name: &str) -> Option<(&str, Thermometer)> {
+    let (column, zero) = name.rsplit_once(" + ")?;
+    let scale = [Thermometer::Celsius, Thermometer::Fahrenheit].into_iter().find(|s| s.zero_text() == zero)?;
+    (!column.trim().is_empty()).then_some((column, scale))
+}
+
 /// The scale of a column whose unit text is a temperature with an offset zero: `°C`, `degC`,
 /// `℃`, `°F`, `degF`, `℉`, or a lone `C` or `F` in a column named as a temperature ([`column`]).
 /// None for every other unit, `K` and `°C/min` included (a rate has no offset).
@@ -614,7 +627,10 @@ mod tests {
         assert!(column("T", "F").unwrap().dimension.same(kelvin));
         for scale in [Thermometer::Celsius, Thermometer::Fahrenheit] {
             assert_eq!(scale.zero_text().parse::<f64>(), Ok(scale.zero()));
+            assert_eq!(split_absolute(&absolute_name("T [C]", scale)), Some(("T [C]", scale)));
         }
+        assert_eq!(split_absolute("a + b"), None);
+        assert_eq!(split_absolute("x + 5"), None);
     }
 
     #[test]
