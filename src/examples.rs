@@ -82,6 +82,14 @@ pub const EXAMPLES: &[Example] = &[
         csv: include_str!("../bench/small_tables/cooling.csv"),
     },
     Example {
+        id: "sound_speed",
+        title: "The speed of sound at seven air temperatures in °C (a classroom measurement, simulated)",
+        story: "A class measured the speed of sound in a resonance tube on days from −20 °C to 40 °C: does it grow with the temperature in degrees Celsius, or with something else?",
+        target: "c [m/s]",
+        engine: Engine::Formula,
+        csv: include_str!("../bench/small_tables/sound_speed.csv"),
+    },
+    Example {
         id: "iris",
         title: "Iris flowers: species from petal and sepal sizes",
         story: "Edgar Anderson measured 150 iris flowers of three species in 1935; a network learns to tell them apart, and its compressed versions show how few bits that takes.",

@@ -56,5 +56,5 @@ fn cancel_stops_the_job() {
 #[test]
 fn an_unknown_example_is_named() {
     let e = describe(DataSource::Example { id: "mars".into() }).unwrap_err();
-    assert_eq!(e.to_string(), "there is no example 'mars' (there are: kepler, pendulum, free_fall, boyle, decay, balmer, cooling, iris)");
+    assert_eq!(e.to_string(), "there is no example 'mars' (there are: kepler, pendulum, free_fall, boyle, decay, balmer, cooling, sound_speed, iris)");
 }

@@ -70,7 +70,7 @@ test("each lesson: its story, one large button, and the law on screen", async ()
     const lessons = await b.page.$$eval("#example-select option", (os) => os.map((o) => o.value));
     assert.ok(lessons.length >= 6, lessons.join(", "));
     const times = [];
-    for (const id of ["kepler", "pendulum", "free_fall", "boyle", "decay"]) {
+    for (const id of ["kepler", "pendulum", "free_fall", "boyle", "decay", "sound_speed"]) {
       await b.page.selectOption("#example-select", id);
       await b.page.waitForFunction((id) => document.querySelector("#data-preview p")?.textContent.startsWith(id), id);
       await b.page.waitForFunction(() => document.querySelector("#status").textContent === "ready");
