@@ -61,7 +61,7 @@ test("iris: compress draws every variant, select draws the importance, and both 
     const [download] = await Promise.all([b.page.waitForEvent("download"), b.page.click("#download-code")]);
     const code = await readFile(await download.path());
     assert.match(download.suggestedFilename(), /^iris-(mlp|logistic)\.occam$/);
-    assert.deepEqual([...code.subarray(0, 2)], [0x0c, 0xc0 | 4], "the .occam signature (format 4)");
+    assert.deepEqual([...code.subarray(0, 2)], [0x0c, 0xc0 | 5], "the .occam signature (format 5)");
     await b.page.waitForFunction(() => /\.occam: \d+ bytes/.test(document.querySelector("#status").textContent));
     const status = await b.page.textContent("#status");
     const bits = Number(status.match(/\((\d+) bits coded\)/)[1]);
