@@ -99,7 +99,7 @@ impl Header {
             thermometers: options
                 .units
                 .iter()
-                .filter(|(name, unit)| units::thermometer(units::split_header(name).0, unit).is_some())
+                .filter(|(name, unit)| is_thermometer(name, unit))
                 .cloned()
                 .collect(),
         };
@@ -281,7 +281,7 @@ impl Header {
             }
             for _ in 0..count {
                 let (name, unit) = (read_text(d)?, read_text(d)?);
-                if units::thermometer(units::split_header(&name).0, &unit).is_none() {
+                if !is_thermometer(&name, &unit) {
                     return Err(damaged("a thermometer's unit that is none"));
                 }
                 thermometers.push((name, unit));
@@ -289,6 +289,12 @@ impl Header {
         }
         Ok(Header { rows, target, task, decimals, classes, missing, sources, max_levels, clip, thermometers })
     }
+}
+
+/// Whether a unit given beside the table (`--units T=C`) puts its column on a thermometer's
+/// scale, which prepares it as absolute temperature: the one kind of unit the header carries.
+fn is_thermometer(name: &str, unit: &str) -> bool {
+    units::thermometer(units::split_header(name).0, unit).is_some()
 }
 
 /// The names of `table`'s columns other than `target`, in order: what feature positions count
