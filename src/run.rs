@@ -300,6 +300,7 @@ pub fn run_with_programs(
                 exhaustive_sums: found.exhaustive_sums,
                 groups: found.groups.clone(),
                 symmetry: found.symmetry.clone(),
+                relations: found.relations.clone(),
             });
             report.candidates = found.front.iter().map(formula_candidate).collect();
             let features = feature_names(&dataset);

@@ -381,3 +381,34 @@ fn a_temperature_in_degrees_is_searched_as_absolute_and_scored_as_written() {
     assert!(line.formula.as_deref().unwrap().contains("T [C] + 273.15 - "), "T is the reading: {:?}", line.formula);
     assert!(line.model_bits > law.model_bits);
 }
+
+#[test]
+fn a_weighted_mean_is_found_as_the_ratio_its_rows_obey() {
+    // (m1·r1 + m2·r2)/(m1 + m2): eleven symbols, beyond the exhaustive search, but a plane in
+    // the monomials of degree 2 over 1. Five generations: the relation, not the islands, finds it.
+    // Columns from a hash of (row, column): `inputs` gives columns that are shifts of one
+    // another, whose monomials obey relations of their own.
+    let column = |k: u64| -> Vec<f64> {
+        (0..200u64)
+            .map(|i| {
+                let mut h = (i + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ k.wrapping_mul(0xC2B2_AE3D_27D4_EB4F);
+                h ^= h >> 31;
+                h = h.wrapping_mul(0x94D0_49BB_1331_11EB);
+                h ^= h >> 29;
+                1.0 + 4.0 * (h >> 11) as f64 / (1u64 << 53) as f64
+            })
+            .collect()
+    };
+    let (m1, m2, r1, r2) = (column(1), column(2), column(3), column(4));
+    let rows = (0..200).map(|i| {
+        let y = (m1[i] * r1[i] + m2[i] * r2[i]) / (m1[i] + m2[i]);
+        format!("{:?},{:?},{:?},{:?},{y:?}", m1[i], m2[i], r1[i], r2[i])
+    });
+    let report = search(csv("m1,m2,r1,r2,y", rows), "y", 5, 1).unwrap();
+    let stats = report.search.as_ref().unwrap();
+    assert!(stats.relations.iter().any(|r| r.contains("the target is a ratio of polynomials of degrees 2 and 1")), "{:?}", stats.relations);
+    let b = best(&report);
+    assert!(b.test.r2.unwrap() > 1.0 - 1e-12, "{b:?}");
+    let formula = b.formula.as_deref().unwrap();
+    assert!(!formula.contains('.'), "no fitted constant: {formula}");
+}

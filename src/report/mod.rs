@@ -155,6 +155,10 @@ pub struct SearchStats {
     /// only through it), when the training rows showed one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub symmetry: Option<String>,
+    /// The rational relations the training rows obey (`search::rational`), in words: each was
+    /// offered to the search as a candidate.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub relations: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

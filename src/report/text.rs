@@ -194,6 +194,9 @@ pub fn front_table(report: &Report) -> String {
         if let Some(symmetry) = &s.symmetry {
             out.push_str(&format!("symmetry: searched first over one variable fewer, the target depending on two columns only through {symmetry}\n"));
         }
+        for relation in &s.relations {
+            out.push_str(&format!("relation: {relation}\n"));
+        }
     }
     for w in &report.warnings {
         out.push_str(&format!("note: {w}\n"));

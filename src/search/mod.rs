@@ -18,6 +18,7 @@ pub mod dimensions;
 mod enumerate;
 mod exhaustive;
 pub mod groups;
+pub mod rational;
 mod sums;
 pub mod symmetry;
 mod individual;
@@ -239,6 +240,9 @@ pub struct Found {
     pub groups: Option<String>,
     /// The symmetry searched first (`Symmetry::describe`: "θ − θ1"), when the data showed one.
     pub symmetry: Option<String>,
+    /// The rational relations the training rows obey, here or over the groups or the symmetry
+    /// (`rational::Relation::describe`).
+    pub relations: Vec<String>,
 }
 
 /// Searches for the shortest formula explaining the dataset's target from its features.
@@ -270,11 +274,15 @@ pub fn search(
     if let Some(g) = &symmetric {
         observer.progress(&Progress::new("search", 0, 0, format!("symmetry: {}", g.text)));
     }
-    // The laws found over fewer variables, written over the columns and refitted here.
+    let relations = rational::find(dataset, options.ops);
+    // The laws found over fewer variables, written over the columns, and the rational relations
+    // the rows obey, refitted here.
     let reduced_members: Vec<Individual> = grouped
         .iter()
         .chain(&symmetric)
-        .flat_map(|g| g.formulas.iter().filter_map(|f| scorer.individual(f, options)))
+        .flat_map(|g| g.formulas.iter())
+        .chain(relations.iter().map(|r| &r.formula))
+        .filter_map(|f| scorer.individual(f, options))
         .collect();
     for member in &reduced_members {
         archive.offer(member);
@@ -391,6 +399,11 @@ pub fn search(
         exhaustive_fitted: found.fitted,
         exhaustive_seconds,
         exhaustive_sums: found.sums,
+        relations: relations
+            .iter()
+            .map(|r| r.describe(&scorer.names()))
+            .chain(grouped.iter().chain(&symmetric).flat_map(|g| g.relations.iter().cloned()))
+            .collect(),
         groups: grouped.map(|g| g.text),
         symmetry: symmetric.map(|g| g.text),
     })
@@ -401,6 +414,8 @@ pub fn search(
 struct Grouped {
     text: String,
     formulas: Vec<crate::expr::Expr>,
+    /// The relations the reduced table's rows obey, in words.
+    relations: Vec<String>,
 }
 
 /// Searches the table over its dimensionless groups ([`groups`]) for `groups_share` of the
@@ -416,12 +431,13 @@ fn search_groups(dataset: &Dataset, options: &SearchOptions, cancel: &Cancel, cl
     if groups.groups.is_empty() {
         // No group: y = c·P, one constant to fit.
         let law = groups.expand(&crate::expr::Expr::constant(1.0), options.ops)?;
-        return Some(Grouped { text, formulas: vec![law] });
+        return Some(Grouped { text, formulas: vec![law], relations: Vec::new() });
     }
     let reduced = groups.reduced(dataset)?;
     let found = search(&reduced, &inner_options(options, options.groups_share), &Silent, cancel, clock).ok()?;
     let formulas = found.front.iter().filter_map(|p| groups.expand(&p.expr, options.ops)).collect();
-    Some(Grouped { text, formulas })
+    let relations = found.relations.iter().map(|r| format!("over the groups, {r}")).collect();
+    Some(Grouped { text, formulas, relations })
 }
 
 /// Searches the table over one variable fewer for `symmetry_share` of the budget, when its
@@ -439,7 +455,8 @@ fn search_symmetry(dataset: &Dataset, options: &SearchOptions, cancel: &Cancel, 
     let found = search(&reduced, &inner_options(options, options.symmetry_share), &Silent, cancel, clock).ok()?;
     let features = dataset.features.len();
     let formulas = found.front.iter().filter_map(|p| symmetry.expand(&p.expr, features)).collect();
-    Some(Grouped { text, formulas })
+    let relations = found.relations.iter().map(|r| format!("over {text}, {r}")).collect();
+    Some(Grouped { text, formulas, relations })
 }
 
 /// The options of a search over a reduced table: `share` of the budget, and no second search

@@ -804,7 +804,7 @@ impl<'a> Scorer<'a> {
         shown(expr, |_, v, form| (form == Form::Real).then(|| constants::needed_width(v))).print(Syntax::MathMl, &self.names()).ok()
     }
 
-    fn names(&self) -> Vec<&str> {
+    pub(super) fn names(&self) -> Vec<&str> {
         self.dataset.features.iter().map(|f| f.name.as_str()).collect()
     }
 }
