@@ -379,7 +379,8 @@ impl Fitter {
         let fitted = if structure.num_constants() == 0 {
             Some(structure.clone())
         } else {
-            let starts = starting_points(structure, scales, &mut Rng::stream(seed ^ 0x5eed_e4a5, index));
+            let mut starts = starting_points(structure, scales, &mut Rng::stream(seed ^ 0x5eed_e4a5, index));
+            starts.extend(rate_starts(structure, scales, data));
             self.best_fit(starts.into_iter().map(|start| {
                 let mut e = structure.clone();
                 for (c, v) in e.constants_mut().zip(start) {
@@ -449,7 +450,7 @@ impl Fitter {
         let negated = (!linear).then(|| with(starting_points_of(&roles, false)));
         // A frequency fitted alone may have settled on a wrong peak (an oscillation with an
         // offset and an amplitude of its own): the periodogram's peaks are starts here too.
-        let tuned = frequency_starts(structure, scales).into_iter().map(with);
+        let tuned = frequency_starts(structure, scales).into_iter().chain(rate_starts(structure, scales, data)).map(with);
         let mut starts = Vec::with_capacity(2);
         for f in alone.into_iter().cloned().chain(std::iter::once(natural)).chain(negated).chain(tuned) {
             if let Some((b, a)) = self.least_squares_scaling(&f, data) {
@@ -511,13 +512,24 @@ fn free_at(e: &Expr, i: usize, chain: Op, inverse: Op) -> bool {
 struct Sizes {
     scales: Vec<f64>,
     frequencies: Vec<Vec<f64>>,
+    /// ln(max|y|/min|y|) for a target of one sign that varies: how far a law's exponent moves
+    /// over the rows ([`rate_starts`]).
+    dynamic_range: Option<f64>,
 }
 
 impl Sizes {
     fn of(data: &FitData) -> Sizes {
         let frequencies = data.columns.iter().map(|x| periodogram_peaks(x, data.y, FREQUENCY_STARTS)).collect();
-        Sizes { scales: variable_scales(data), frequencies }
+        Sizes { scales: variable_scales(data), frequencies, dynamic_range: dynamic_range(data.y) }
     }
+}
+
+/// ln(max|y|/min|y|) when every y has the same sign and they differ by at least 10 %.
+fn dynamic_range(y: &[f64]) -> Option<f64> {
+    let one_sign = y.iter().all(|&v| v > 0.0) || y.iter().all(|&v| v < 0.0);
+    let (lo, hi) = y.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), v| (lo.min(v.abs()), hi.max(v.abs())));
+    let range = libm::log(hi / lo);
+    (one_sign && range.is_finite() && range > libm::log(1.1)).then_some(range)
 }
 
 /// Periodogram peaks tried as starts for a frequency inside sin or cos.
@@ -608,6 +620,81 @@ fn frequency_starts(e: &Expr, sizes: &Sizes) -> Vec<Vec<f64>> {
     }).collect()
 }
 
+/// Starts for a rate: a constant that multiplies or divides a constant-free g right inside
+/// e^(…) (e^(c·t), e^(c/T), e^(t/c)). Its natural size puts the exponent near 1, but a law's
+/// exponential spans the target's own range, so over the rows the exponent moves by about
+/// ln(max|y|/min|y|) ([`Sizes::dynamic_range`]). Each such constant is set so that it does, with
+/// either sign (growth and decay), the others at their natural sizes. A thermistor's
+/// R = a·e^(B/T) over 10–80 °C needs B ≈ 3,900 K: at B's natural size the exponent hardly moves
+/// over the rows, and least squares from there does not reach the law, a having to follow B
+/// exponentially.
+fn rate_starts(e: &Expr, sizes: &Sizes, data: &FitData) -> Vec<Vec<f64>> {
+    let Some(range) = sizes.dynamic_range else { return Vec::new() };
+    let (roles, _) = roles(e, &sizes.scales);
+    let natural = starting_points_of(&roles, true);
+    let parent = parents(e);
+    let constants = e.nodes.iter().enumerate().filter(|(_, n)| matches!(n.kind, Kind::Const(..))).map(|(i, _)| i);
+    let mut starts = Vec::new();
+    for (k, i) in constants.enumerate() {
+        let Some(value) = rate_value(e, &parent, i, data, range) else { continue };
+        for sign in [1.0, -1.0] {
+            let mut start = natural.clone();
+            start[k] = sign * value;
+            starts.push(start);
+        }
+    }
+    starts
+}
+
+/// The size of constant node `i` as a rate (see [`rate_starts`]), or None where it is none: not
+/// the operand of a product or quotient directly inside e^(…), a sibling with constants of its
+/// own or not finite on the rows, or a sibling that does not vary.
+fn rate_value(e: &Expr, parent: &[usize], i: usize, data: &FitData, range: f64) -> Option<f64> {
+    let p = *parent.get(i).filter(|&&p| p != usize::MAX)?;
+    let op = match e.nodes[p].kind {
+        Kind::Op(op @ (Op::Mul | Op::Div)) => op,
+        _ => return None,
+    };
+    let g = *parent.get(p).filter(|&&g| g != usize::MAX)?;
+    if !matches!(e.nodes[g].kind, Kind::Op(Op::Exp)) {
+        return None;
+    }
+    let children = e.children(p).ok()?;
+    let on_left = children.first()?.contains(&i);
+    let sibling = children.iter().find(|r| !r.contains(&i))?.clone();
+    if e.nodes[sibling.clone()].iter().any(|n| matches!(n.kind, Kind::Const(..))) {
+        return None;
+    }
+    let rows = data.y.len();
+    let columns = crate::expr::Columns::new(data.columns.clone(), rows).ok()?;
+    let mut h = vec![0.0; rows];
+    crate::expr::eval(&Expr { nodes: e.nodes[sibling].to_vec() }, &columns, &mut h).ok()?;
+    // c/g moves with 1/g; c·g and g/c with g.
+    if op == Op::Div && on_left {
+        h.iter_mut().for_each(|v| *v = 1.0 / *v);
+    }
+    let (lo, hi) = h.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| (lo.min(v), hi.max(v)));
+    let spread = hi - lo;
+    if !(spread.is_finite() && spread > 0.0) {
+        return None;
+    }
+    Some(if op == Op::Div && !on_left { spread / range } else { range / spread })
+}
+
+/// parent[i]: the operator node whose operand node i is (usize::MAX for the root).
+fn parents(e: &Expr) -> Vec<usize> {
+    let mut parent = vec![usize::MAX; e.nodes.len()];
+    let mut stack: Vec<usize> = Vec::new();
+    for (i, node) in e.nodes.iter().enumerate() {
+        let arity = node.arity();
+        for child in stack.drain(stack.len() - arity..) {
+            parent[child] = i;
+        }
+        stack.push(i);
+    }
+    parent
+}
+
 /// Where each constant sits: what its natural size is, and whether the formula is linear in it
 /// (a linear constant is found from any start).
 #[derive(Debug, Clone, Copy)]
@@ -667,17 +754,7 @@ fn role_value(role: &Role, sign: f64, factor: f64) -> f64 {
 /// taken alone: reached from the root through sums, differences, negations, products and
 /// numerators only.
 fn roles(e: &Expr, scales: &[f64]) -> (Vec<Role>, bool) {
-    let n = e.nodes.len();
-    // parent[i]: the operator node whose operand node i is.
-    let mut parent = vec![usize::MAX; n];
-    let mut stack: Vec<usize> = Vec::new();
-    for (i, node) in e.nodes.iter().enumerate() {
-        let arity = node.arity();
-        for child in stack.drain(stack.len() - arity..) {
-            parent[child] = i;
-        }
-        stack.push(i);
-    }
+    let parent = parents(e);
     let size_of = |i: usize| match e.nodes[i].kind {
         Kind::Var(j) => scales.get(j as usize).copied().unwrap_or(1.0),
         _ => 1.0,
@@ -738,7 +815,7 @@ mod tests {
         let y: Vec<f64> = x.iter().map(|&t| 3.0 * (-0.15 * t).exp() * (1.05 * t).cos() + 0.2 * t).collect();
         let peaks = periodogram_peaks(&x, &y, 3);
         assert!((peaks[0] - 1.05).abs() < 0.1, "{peaks:?}");
-        let sizes = Sizes { scales: vec![6.0], frequencies: vec![peaks.clone()] };
+        let sizes = Sizes { scales: vec![6.0], frequencies: vec![peaks.clone()], dynamic_range: None };
         let e = parse("cos(1.0 * x)", &["x"]).unwrap();
         assert!(matches!(roles(&e, &sizes.scales).0[0], Role::Frequency(0, s) if (s - 1.0 / 6.0).abs() < 1e-12));
         let starts = starting_points(&e, &sizes, &mut Rng::new(1));
@@ -747,6 +824,34 @@ mod tests {
         assert!(periodogram_peaks(&[1.0, 2.0, 1.0], &[1.0, 2.0, 3.0], 3).is_empty());
         let e = parse("exp(1.0 * x)", &["x"]).unwrap();
         assert!(frequency_starts(&e, &sizes).is_empty());
+    }
+
+    #[test]
+    fn a_rate_inside_an_exponential_starts_where_the_exponent_spans_the_target() {
+        // A thermistor: R = 1.8e-5·e^(3950/T) over 283–353 K, R from 20 to 1.3.
+        let t: Vec<f64> = (0..8).map(|i| 283.15 + 10.0 * i as f64).collect();
+        let r: Vec<f64> = t.iter().map(|&t| 1.8e-5 * (3950.0 / t).exp()).collect();
+        let data = FitData { columns: vec![&t], y: &r };
+        let sizes = Sizes::of(&data);
+        let range = (r[0] / r[7]).ln();
+        assert!((sizes.dynamic_range.unwrap() - range).abs() < 1e-12);
+        // c/T: c·(1/283.15 − 1/353.15) = ln(R₀/R₇) gives 3950 itself, with either sign.
+        let e = parse("1.0 * exp(1.0 / x)", &["x"]).unwrap();
+        let starts = rate_starts(&e, &sizes, &data);
+        assert_eq!(starts.len(), 2, "{starts:?}");
+        assert!((starts[0][1] - 3950.0).abs() < 1e-6 * 3950.0 && starts[1][1] == -starts[0][1], "{starts:?}");
+        // e^(x/c) and e^(c·x) are rates too; the outer factor, and a constant beside a variable
+        // outside e^(…), are not.
+        let spread = 70.0;
+        let starts = rate_starts(&parse("exp(x / 1.0)", &["x"]).unwrap(), &sizes, &data);
+        assert!((starts[0][0] - spread / range).abs() < 1e-9, "{starts:?}");
+        let starts = rate_starts(&parse("exp(1.0 * x)", &["x"]).unwrap(), &sizes, &data);
+        assert!((starts[0][0] - range / spread).abs() < 1e-12, "{starts:?}");
+        assert!(rate_starts(&parse("1.0 * x + 2.0", &["x"]).unwrap(), &sizes, &data).is_empty());
+        assert!(rate_starts(&parse("exp(1.0 * (x + 2.0))", &["x"]).unwrap(), &sizes, &data).is_empty());
+        // A target of both signs has no range to span.
+        let both: Vec<f64> = r.iter().enumerate().map(|(i, v)| if i % 2 == 0 { *v } else { -v }).collect();
+        assert!(Sizes::of(&FitData { columns: vec![&t], y: &both }).dynamic_range.is_none());
     }
 
     #[test]

@@ -31,11 +31,20 @@ const SQRT_12: f64 = 3.464_101_615_137_754_6;
 const REFIT_STEPS: usize = 20;
 const REFIT_TOLERANCE: f64 = 1e-6;
 
+/// Levenberg–Marquardt steps, and the relative decrease that ends the fit, when a member of the
+/// front is fitted to convergence before it is finished ([`Scorer::finish`]).
+const FINISH_STEPS: usize = 50;
+const FINISH_TOLERANCE: f64 = 1e-12;
+
 /// The most constants a formula may have for polish to look one step ahead when it chooses their
 /// forms (each short form of each constant followed by greedy choices of the rest: work that
 /// grows with the square of the count). Short laws, where one round constant can make the next
 /// cheap, are what it is for; longer formulas are chosen greedily, with the refits.
 const LOOKAHEAD_CONSTANTS: usize = 4;
+
+/// A whole-number constant at least this large is taken for a rounded fitted value, free to be
+/// refitted while polish chooses the constants before it ([`Scorer::trial`]).
+const ROUNDED_WHOLE: f64 = 100.0;
 
 /// How far below the data's length at the fitted constants the data could still go for another
 /// form of one constant (the fit minimises squares, the code its own length, which agree to a
@@ -579,6 +588,17 @@ impl<'a> Scorer<'a> {
     pub fn finish(&self, expr: &Expr, ops: OpSet) -> Vec<Polished> {
         let mut s = Scratch::default();
         let mut e = expr.clone();
+        // The loop and the exhaustive search stop their fits early (a few steps, a loose
+        // tolerance), and polish chooses each constant's form around the values it is given: the
+        // real constants are fitted to convergence first. An ill-conditioned a·e^(B/T) stopped
+        // short sends a = 2⁻¹⁶ and costs bits more than at its optimum.
+        let free = reals(&e);
+        if !free.is_empty() {
+            let mut refit = e.clone();
+            if optimize::fit_some_constants(&mut refit, &self.fit_data(), &free, FINISH_STEPS, FINISH_TOLERANCE, &mut s.workspace).is_some() {
+                e = refit;
+            }
+        }
         let score = self.score(&e, &mut s);
         self.snap(&mut e, score, &mut s);
         let mut finished = vec![self.polish(&e)];
@@ -632,11 +652,11 @@ impl<'a> Scorer<'a> {
     }
 
     /// Every constant's form as it is sent, in node order, with the formula holding the values
-    /// the decoder will have. Constants are sent in turn, each given those before it, so the real
-    /// constants not yet sent follow each trial form of the one being chosen ([`Scorer::trial`]):
-    /// 12 for 11.54 is judged with 1.0158 refitted to 1.0156 beside it. And each constant looks
-    /// one step ahead: its short forms (an integer, the rationals, π, e) and its best real are
-    /// each followed by greedy choices of the rest, and the shortest whole wins, because a rounder
+    /// the decoder will have. Constants are chosen in turn, so the constants not yet chosen
+    /// follow each trial form of the one being chosen ([`Scorer::trial`]): 12 for 11.54 is judged
+    /// with 1.0158 refitted to 1.0156 beside it. And each constant looks one step ahead: its
+    /// short forms (an integer, the rationals, π, e) and its best real are each followed by
+    /// greedy choices of the rest, and the shortest whole wins, because a rounder
     /// value of one constant can make the next one cheap (12 and then 65/64, where 23/2 next to a
     /// 14-bit real was the better first step alone). A formula of more than
     /// [`LOOKAHEAD_CONSTANTS`] constants is chosen greedily (with the refits). None if a constant
@@ -645,47 +665,59 @@ impl<'a> Scorer<'a> {
         // A formula whose units work out keeps them through its constants' forms; one that does
         // not (a law someone asks `score` about) is measured as it is.
         let units = self.units.consistent(expr, true);
-        if expr.num_constants() > LOOKAHEAD_CONSTANTS {
-            return self.choose_greedily(expr.clone(), 0, units, s).map(|(e, sent, _)| (e, sent));
+        let in_order: Vec<usize> = (0..expr.num_constants()).collect();
+        if in_order.len() > LOOKAHEAD_CONSTANTS {
+            return self.choose_greedily(expr.clone(), &in_order, units, s).map(|(e, sent, _)| (e, in_node_order(sent)));
         }
+        self.choose_in_order(expr, &in_order, units, s).map(|(e, sent, _)| (e, sent))
+    }
+
+    /// [`Scorer::choose_constants`] with the constants chosen in `order` (node indices): each
+    /// constant's short forms and best real, each followed by greedy choices of the rest, the
+    /// shortest whole kept. Returns the formula, the constants in node order, and the total of
+    /// constant and data bits.
+    fn choose_in_order(&self, expr: &Expr, order: &[usize], units: bool, s: &mut Scratch) -> Option<(Expr, Vec<Constant>, f64)> {
         let mut e = expr.clone();
         let mut sent = Vec::new();
-        for i in 0..e.num_constants() {
+        for (step, &i) in order.iter().enumerate() {
+            let rest = &order[step + 1..];
             let v = e.constants().nth(i)?;
             let floor = self.data_bits(&e, s) - FLOOR_MARGIN;
             let best_real = constants::choose_among(v, |c| matches!(c, Constant::Real(_)), floor, |value| {
-                let trial = self.trial(&e, i, value, s);
+                let trial = self.trial(&e, i, value, rest, s);
                 self.data_bits(&trial, s)
             });
             let mut options: Vec<Constant> = constants::candidates(v).into_iter().filter(|c| !matches!(c, Constant::Real(_))).collect();
             options.extend(best_real.map(|c| c.constant));
             let mut best: Option<(f64, Constant, Expr)> = None;
             for option in options {
-                let mut trial = self.trial(&e, i, option.value(), s);
+                let mut trial = self.trial(&e, i, option.value(), rest, s);
                 set_constant(&mut trial, i, option.value(), form_of(&option));
                 // A named constant (π, e) is a pure number: it may not take a unit's place.
                 if units && !self.units.consistent(&trial, true) {
                     continue;
                 }
-                let Some((_, rest, data)) = self.choose_greedily(trial.clone(), i + 1, units, s) else { continue };
-                let total = option.bits() as f64 + rest.iter().map(|c| c.bits() as f64).sum::<f64>() + data;
+                let Some((_, others, data)) = self.choose_greedily(trial.clone(), rest, units, s) else { continue };
+                let total = option.bits() as f64 + others.iter().map(|(_, c)| c.bits() as f64).sum::<f64>() + data;
                 if !total.is_nan() && best.as_ref().is_none_or(|b| total < b.0) {
                     best = Some((total, option, trial));
                 }
             }
             let (_, chosen, trial) = best?;
             e = trial;
-            sent.push(chosen);
+            sent.push((i, chosen));
         }
-        Some((e, sent))
+        let total = sent.iter().map(|(_, c)| c.bits() as f64).sum::<f64>() + self.data_bits(&e, s);
+        Some((e, in_node_order(sent), total))
     }
 
-    /// The constants from `from` on chosen in turn, each its cheapest form given those before
-    /// (and the real ones after it refitted), with the data bits at the end; with `units`, π and
-    /// e only where the formula's units still work out. None if a constant is not finite.
-    fn choose_greedily(&self, mut e: Expr, from: usize, units: bool, s: &mut Scratch) -> Option<(Expr, Vec<Constant>, f64)> {
+    /// The constants at `order` (node indices) chosen in turn, each its cheapest form given those
+    /// before (and the real ones after it refitted), with the data bits at the end; with `units`,
+    /// π and e only where the formula's units still work out. None if a constant is not finite.
+    fn choose_greedily(&self, mut e: Expr, order: &[usize], units: bool, s: &mut Scratch) -> Option<(Expr, Vec<(usize, Constant)>, f64)> {
         let mut sent = Vec::new();
-        for i in from..e.num_constants() {
+        for (step, &i) in order.iter().enumerate() {
+            let rest = &order[step + 1..];
             let v = e.constants().nth(i)?;
             let floor = self.data_bits(&e, s) - FLOOR_MARGIN;
             let named_allowed = |c: &Constant| {
@@ -695,23 +727,37 @@ impl<'a> Scorer<'a> {
             };
             let keep = |c: &Constant| !units || !matches!(c, Constant::Pi | Constant::E) || named_allowed(c);
             let choice = constants::choose_among(v, keep, floor, |value| {
-                let trial = self.trial(&e, i, value, s);
+                let trial = self.trial(&e, i, value, rest, s);
                 self.data_bits(&trial, s)
             })?;
-            e = self.trial(&e, i, choice.constant.value(), s);
+            e = self.trial(&e, i, choice.constant.value(), rest, s);
             set_constant(&mut e, i, choice.constant.value(), form_of(&choice.constant));
-            sent.push(choice.constant);
+            sent.push((i, choice.constant));
         }
         let data = self.data_bits(&e, s);
         Some((e, sent, data))
     }
 
-    /// `e` with constant `i` at `value` (as a real) and the real constants after it refitted to
-    /// it by least squares (left as they were if the fit fails).
-    fn trial(&self, e: &Expr, i: usize, value: f64, s: &mut Scratch) -> Expr {
+    /// `e` with constant `i` at `value` (as a real) and the free constants among `rest` (those
+    /// not chosen yet) refitted to it by least squares (left as they were if the fit fails).
+    /// Free: the reals, and the whole numbers of [`ROUNDED_WHOLE`] or more, which the loop's snap
+    /// makes of fitted values (B = 3962 K in a·e^(B/T)). A law's small exact numbers (3/2 in
+    /// a^(3/2), a 2 or a 1/2) stay as they came: refitted, they would drift to make up for a
+    /// rounded neighbour, and the law would lose its form.
+    fn trial(&self, e: &Expr, i: usize, value: f64, rest: &[usize], s: &mut Scratch) -> Expr {
         let mut trial = e.clone();
         set_constant(&mut trial, i, value, Form::Real);
-        let later = self.later_reals(e, i);
+        let forms: Vec<(f64, Form)> = e.nodes.iter().filter_map(|n| match n.kind {
+            Kind::Const(v, form) => Some((v, form)),
+            _ => None,
+        }).collect();
+        let free = |j: usize| match forms.get(j) {
+            Some(&(_, Form::Real)) => true,
+            Some(&(v, Form::Integer)) => v.abs() >= ROUNDED_WHOLE,
+            _ => false,
+        };
+        let mut later: Vec<usize> = rest.iter().copied().filter(|&j| j < optimize::MAX_TUNED && free(j)).collect();
+        later.sort_unstable();
         let near = e.constants().nth(i).is_some_and(|v| (value - v).abs() <= REFIT_ABOVE * v.abs());
         if later.is_empty() || near {
             return trial;
@@ -721,16 +767,6 @@ impl<'a> Scorer<'a> {
             Some(_) => trial,
             None => before,
         }
-    }
-
-    /// The indices (in node order) of the real constants after constant `i`, up to the most the
-    /// fit tunes: the ones [`Scorer::polish`] refits while it chooses constant `i`'s form.
-    fn later_reals(&self, e: &Expr, i: usize) -> Vec<usize> {
-        let forms = e.nodes.iter().filter_map(|n| match n.kind {
-            Kind::Const(_, form) => Some(form),
-            _ => None,
-        });
-        forms.enumerate().skip(i + 1).filter(|&(j, form)| form == Form::Real && j < optimize::MAX_TUNED).map(|(j, _)| j).collect()
     }
 
     /// Exact residual bits when the residuals are within a few δ (where the estimate is loose),
@@ -825,6 +861,21 @@ fn shown(expr: &Expr, width: impl Fn(usize, f64, Form) -> Option<u32>) -> Expr {
         }
     }
     e
+}
+
+/// Constants chosen in some order, put back in node order (the order they are sent in).
+fn in_node_order(mut chosen: Vec<(usize, Constant)>) -> Vec<Constant> {
+    chosen.sort_by_key(|(i, _)| *i);
+    chosen.into_iter().map(|(_, c)| c).collect()
+}
+
+/// The indices (in node order) of `e`'s real constants, up to the most the fit tunes.
+fn reals(e: &Expr) -> Vec<usize> {
+    let forms = e.nodes.iter().filter_map(|n| match n.kind {
+        Kind::Const(_, form) => Some(form),
+        _ => None,
+    });
+    forms.enumerate().filter(|&(j, form)| form == Form::Real && j < optimize::MAX_TUNED).map(|(j, _)| j).collect()
 }
 
 /// A linear scaling of a formula f, as [`Scorer::score_scaled`] tries them.
@@ -1100,12 +1151,30 @@ mod tests {
         let values: Vec<f64> = polished.constants.iter().map(Constant::value).collect();
         assert_eq!(values, vec![12.0, 65.0 / 64.0], "{}", polished.text);
         let mut s = Scratch::default();
-        let (alone, sent, data) = scorer.choose_greedily(law.clone(), 0, true, &mut s).unwrap();
-        assert_eq!(sent.first(), Some(&Constant::ratio(23, 2).unwrap()), "{}", alone.print(Syntax::Text, &["t"]).unwrap());
-        let alone_total = scorer.alphabet.structure_bits(&alone) + sent.iter().map(|c| c.bits() as f64).sum::<f64>() + data;
+        let (alone, sent, data) = scorer.choose_greedily(law.clone(), &[0, 1], true, &mut s).unwrap();
+        assert_eq!(sent.first(), Some(&(0, Constant::ratio(23, 2).unwrap())), "{}", alone.print(Syntax::Text, &["t"]).unwrap());
+        let alone_total = scorer.alphabet.structure_bits(&alone) + sent.iter().map(|(_, c)| c.bits() as f64).sum::<f64>() + data;
         assert!(polished.total_bits() < alone_total - 5.0, "together {:.1}, one at a time {alone_total:.1}", polished.total_bits());
         let model = scorer.alphabet.structure_bits(&law) + (Constant::Integer(12).bits() + Constant::Real(Real::new(65.0 / 64.0, 6).unwrap()).bits()) as f64;
         assert!((polished.model_bits - model).abs() < 1e-9);
+    }
+
+    /// A thermistor (bench/small_tables): R = a·e^(B/T) with B = 3,962 K. The loop snaps B to a
+    /// whole number before polish sees it; polish must still refit B while it tries forms for a.
+    /// (With B held at 3962 because it came as an integer, a had no short form but 2⁻¹⁶ and the
+    /// law cost 4.7 bits more.)
+    #[test]
+    fn a_constant_is_chosen_the_same_whatever_form_it_arrives_in() {
+        let text = "T,R\n283.15,20.3\n293.15,12.6\n303.15,8.09\n313.15,5.28\n323.15,3.58\n333.15,2.51\n343.15,1.75\n353.15,1.27\n";
+        let d = every_row("thermistor", text);
+        let scorer = Scorer::new(&d, &super::super::SearchOptions::default()).unwrap();
+        let law = |b: Expr| Expr::binary(Op::Mul, Expr::unary(Op::Exp, Expr::binary(Op::Div, b, Expr::var(0))), Expr::constant(1.700_820_830_030_722e-5));
+        let whole = scorer.polish(&law(Expr::with_form(3962.0, Form::Integer)));
+        let real = scorer.polish(&law(Expr::constant(3962.0)));
+        assert!((whole.total_bits() - real.total_bits()).abs() < 1e-9, "{} {:.2} against {} {:.2}", whole.text, whole.total_bits(), real.text, real.total_bits());
+        // At the least-squares optimum the law's constants are a = 1.6985e-5, B = 3962.4.
+        let optimum = scorer.polish(&Expr::binary(Op::Mul, Expr::unary(Op::Exp, Expr::binary(Op::Div, Expr::constant(3962.399), Expr::var(0))), Expr::constant(1.698_48e-5)));
+        assert!(whole.total_bits() <= optimum.total_bits() + 0.5, "{} {:.2} against {} {:.2}", whole.text, whole.total_bits(), optimum.text, optimum.total_bits());
     }
 
     /// A capacitor charging (bench/small_tables): e^(c·t) is scaled as the step b·(1 − f), one
