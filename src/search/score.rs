@@ -592,7 +592,7 @@ impl<'a> Scorer<'a> {
         // tolerance), and polish chooses each constant's form around the values it is given: the
         // real constants are fitted to convergence first. An ill-conditioned a·e^(B/T) stopped
         // short sends a = 2⁻¹⁶ and costs bits more than at its optimum.
-        let free = reals(&e);
+        let free = free_constants(&e, false);
         if !free.is_empty() {
             let mut refit = e.clone();
             if optimize::fit_some_constants(&mut refit, &self.fit_data(), &free, FINISH_STEPS, FINISH_TOLERANCE, &mut s.workspace).is_some() {
@@ -665,59 +665,47 @@ impl<'a> Scorer<'a> {
         // A formula whose units work out keeps them through its constants' forms; one that does
         // not (a law someone asks `score` about) is measured as it is.
         let units = self.units.consistent(expr, true);
-        let in_order: Vec<usize> = (0..expr.num_constants()).collect();
-        if in_order.len() > LOOKAHEAD_CONSTANTS {
-            return self.choose_greedily(expr.clone(), &in_order, units, s).map(|(e, sent, _)| (e, in_node_order(sent)));
+        if expr.num_constants() > LOOKAHEAD_CONSTANTS {
+            return self.choose_greedily(expr.clone(), 0, units, s).map(|(e, sent, _)| (e, sent));
         }
-        self.choose_in_order(expr, &in_order, units, s).map(|(e, sent, _)| (e, sent))
-    }
-
-    /// [`Scorer::choose_constants`] with the constants chosen in `order` (node indices): each
-    /// constant's short forms and best real, each followed by greedy choices of the rest, the
-    /// shortest whole kept. Returns the formula, the constants in node order, and the total of
-    /// constant and data bits.
-    fn choose_in_order(&self, expr: &Expr, order: &[usize], units: bool, s: &mut Scratch) -> Option<(Expr, Vec<Constant>, f64)> {
         let mut e = expr.clone();
         let mut sent = Vec::new();
-        for (step, &i) in order.iter().enumerate() {
-            let rest = &order[step + 1..];
+        for i in 0..e.num_constants() {
             let v = e.constants().nth(i)?;
             let floor = self.data_bits(&e, s) - FLOOR_MARGIN;
             let best_real = constants::choose_among(v, |c| matches!(c, Constant::Real(_)), floor, |value| {
-                let trial = self.trial(&e, i, value, rest, s);
+                let trial = self.trial(&e, i, value, s);
                 self.data_bits(&trial, s)
             });
             let mut options: Vec<Constant> = constants::candidates(v).into_iter().filter(|c| !matches!(c, Constant::Real(_))).collect();
             options.extend(best_real.map(|c| c.constant));
             let mut best: Option<(f64, Constant, Expr)> = None;
             for option in options {
-                let mut trial = self.trial(&e, i, option.value(), rest, s);
+                let mut trial = self.trial(&e, i, option.value(), s);
                 set_constant(&mut trial, i, option.value(), form_of(&option));
                 // A named constant (π, e) is a pure number: it may not take a unit's place.
                 if units && !self.units.consistent(&trial, true) {
                     continue;
                 }
-                let Some((_, others, data)) = self.choose_greedily(trial.clone(), rest, units, s) else { continue };
-                let total = option.bits() as f64 + others.iter().map(|(_, c)| c.bits() as f64).sum::<f64>() + data;
+                let Some((_, rest, data)) = self.choose_greedily(trial.clone(), i + 1, units, s) else { continue };
+                let total = option.bits() as f64 + rest.iter().map(|c| c.bits() as f64).sum::<f64>() + data;
                 if !total.is_nan() && best.as_ref().is_none_or(|b| total < b.0) {
                     best = Some((total, option, trial));
                 }
             }
             let (_, chosen, trial) = best?;
             e = trial;
-            sent.push((i, chosen));
+            sent.push(chosen);
         }
-        let total = sent.iter().map(|(_, c)| c.bits() as f64).sum::<f64>() + self.data_bits(&e, s);
-        Some((e, in_node_order(sent), total))
+        Some((e, sent))
     }
 
-    /// The constants at `order` (node indices) chosen in turn, each its cheapest form given those
-    /// before (and the real ones after it refitted), with the data bits at the end; with `units`,
-    /// π and e only where the formula's units still work out. None if a constant is not finite.
-    fn choose_greedily(&self, mut e: Expr, order: &[usize], units: bool, s: &mut Scratch) -> Option<(Expr, Vec<(usize, Constant)>, f64)> {
+    /// The constants from `from` on chosen in turn, each its cheapest form given those before
+    /// (and the free ones after it refitted), with the data bits at the end; with `units`, π and
+    /// e only where the formula's units still work out. None if a constant is not finite.
+    fn choose_greedily(&self, mut e: Expr, from: usize, units: bool, s: &mut Scratch) -> Option<(Expr, Vec<Constant>, f64)> {
         let mut sent = Vec::new();
-        for (step, &i) in order.iter().enumerate() {
-            let rest = &order[step + 1..];
+        for i in from..e.num_constants() {
             let v = e.constants().nth(i)?;
             let floor = self.data_bits(&e, s) - FLOOR_MARGIN;
             let named_allowed = |c: &Constant| {
@@ -727,37 +715,27 @@ impl<'a> Scorer<'a> {
             };
             let keep = |c: &Constant| !units || !matches!(c, Constant::Pi | Constant::E) || named_allowed(c);
             let choice = constants::choose_among(v, keep, floor, |value| {
-                let trial = self.trial(&e, i, value, rest, s);
+                let trial = self.trial(&e, i, value, s);
                 self.data_bits(&trial, s)
             })?;
-            e = self.trial(&e, i, choice.constant.value(), rest, s);
+            e = self.trial(&e, i, choice.constant.value(), s);
             set_constant(&mut e, i, choice.constant.value(), form_of(&choice.constant));
-            sent.push((i, choice.constant));
+            sent.push(choice.constant);
         }
         let data = self.data_bits(&e, s);
         Some((e, sent, data))
     }
 
-    /// `e` with constant `i` at `value` (as a real) and the free constants among `rest` (those
-    /// not chosen yet) refitted to it by least squares (left as they were if the fit fails).
-    /// Free: the reals, and the whole numbers of [`ROUNDED_WHOLE`] or more, which the loop's snap
-    /// makes of fitted values (B = 3962 K in a·e^(B/T)). A law's small exact numbers (3/2 in
-    /// a^(3/2), a 2 or a 1/2) stay as they came: refitted, they would drift to make up for a
-    /// rounded neighbour, and the law would lose its form.
-    fn trial(&self, e: &Expr, i: usize, value: f64, rest: &[usize], s: &mut Scratch) -> Expr {
+    /// `e` with constant `i` at `value` (as a real) and the free constants after it (those not
+    /// chosen yet) refitted to it by least squares (left as they were if the fit fails). Free:
+    /// the reals, and the whole numbers of [`ROUNDED_WHOLE`] or more, which the loop's snap makes
+    /// of fitted values (B = 3962 K in a·e^(B/T)). A law's small exact numbers (3/2 in a^(3/2),
+    /// a 2 or a 1/2) stay as they came: refitted, they would drift to make up for a rounded
+    /// neighbour, and the law would lose its form.
+    fn trial(&self, e: &Expr, i: usize, value: f64, s: &mut Scratch) -> Expr {
         let mut trial = e.clone();
         set_constant(&mut trial, i, value, Form::Real);
-        let forms: Vec<(f64, Form)> = e.nodes.iter().filter_map(|n| match n.kind {
-            Kind::Const(v, form) => Some((v, form)),
-            _ => None,
-        }).collect();
-        let free = |j: usize| match forms.get(j) {
-            Some(&(_, Form::Real)) => true,
-            Some(&(v, Form::Integer)) => v.abs() >= ROUNDED_WHOLE,
-            _ => false,
-        };
-        let mut later: Vec<usize> = rest.iter().copied().filter(|&j| j < optimize::MAX_TUNED && free(j)).collect();
-        later.sort_unstable();
+        let later: Vec<usize> = free_constants(e, true).into_iter().filter(|&j| j > i).collect();
         let near = e.constants().nth(i).is_some_and(|v| (value - v).abs() <= REFIT_ABOVE * v.abs());
         if later.is_empty() || near {
             return trial;
@@ -863,19 +841,15 @@ fn shown(expr: &Expr, width: impl Fn(usize, f64, Form) -> Option<u32>) -> Expr {
     e
 }
 
-/// Constants chosen in some order, put back in node order (the order they are sent in).
-fn in_node_order(mut chosen: Vec<(usize, Constant)>) -> Vec<Constant> {
-    chosen.sort_by_key(|(i, _)| *i);
-    chosen.into_iter().map(|(_, c)| c).collect()
-}
-
-/// The indices (in node order) of `e`'s real constants, up to the most the fit tunes.
-fn reals(e: &Expr) -> Vec<usize> {
-    let forms = e.nodes.iter().filter_map(|n| match n.kind {
-        Kind::Const(_, form) => Some(form),
+/// The indices (in node order) of `e`'s constants a fit may move, up to the most it tunes: the
+/// reals, and with `rounded_whole` also the whole numbers of [`ROUNDED_WHOLE`] or more.
+fn free_constants(e: &Expr, rounded_whole: bool) -> Vec<usize> {
+    let constants = e.nodes.iter().filter_map(|n| match n.kind {
+        Kind::Const(v, form) => Some((v, form)),
         _ => None,
     });
-    forms.enumerate().filter(|&(j, form)| form == Form::Real && j < optimize::MAX_TUNED).map(|(j, _)| j).collect()
+    let free = |(v, form): (f64, Form)| form == Form::Real || (rounded_whole && form == Form::Integer && v.abs() >= ROUNDED_WHOLE);
+    constants.enumerate().filter(|&(j, c)| j < optimize::MAX_TUNED && free(c)).map(|(j, _)| j).collect()
 }
 
 /// A linear scaling of a formula f, as [`Scorer::score_scaled`] tries them.
@@ -1151,9 +1125,9 @@ mod tests {
         let values: Vec<f64> = polished.constants.iter().map(Constant::value).collect();
         assert_eq!(values, vec![12.0, 65.0 / 64.0], "{}", polished.text);
         let mut s = Scratch::default();
-        let (alone, sent, data) = scorer.choose_greedily(law.clone(), &[0, 1], true, &mut s).unwrap();
-        assert_eq!(sent.first(), Some(&(0, Constant::ratio(23, 2).unwrap())), "{}", alone.print(Syntax::Text, &["t"]).unwrap());
-        let alone_total = scorer.alphabet.structure_bits(&alone) + sent.iter().map(|(_, c)| c.bits() as f64).sum::<f64>() + data;
+        let (alone, sent, data) = scorer.choose_greedily(law.clone(), 0, true, &mut s).unwrap();
+        assert_eq!(sent.first(), Some(&Constant::ratio(23, 2).unwrap()), "{}", alone.print(Syntax::Text, &["t"]).unwrap());
+        let alone_total = scorer.alphabet.structure_bits(&alone) + sent.iter().map(|c| c.bits() as f64).sum::<f64>() + data;
         assert!(polished.total_bits() < alone_total - 5.0, "together {:.1}, one at a time {alone_total:.1}", polished.total_bits());
         let model = scorer.alphabet.structure_bits(&law) + (Constant::Integer(12).bits() + Constant::Real(Real::new(65.0 / 64.0, 6).unwrap()).bits()) as f64;
         assert!((polished.model_bits - model).abs() < 1e-9);
