@@ -416,26 +416,76 @@ fn eval_blocks<T: Real, const FMA: bool>(
     for (block, chunk) in out.chunks_mut(BLOCK).enumerate() {
         let rows = block * BLOCK..block * BLOCK + chunk.len();
         let mut top = 0;
-        for node in nodes {
-            match node.kind {
-                Kind::Var(j) => {
+        let mut i = 0;
+        while i < nodes.len() {
+            // A leaf right before an arithmetic operator is that operator's right operand: it is
+            // applied to the top of the stack where it lies (the column or the constant read in
+            // place), which saves writing the leaf into a buffer and reading it back. The
+            // operation and its operands are the same, so the bits are too.
+            let fused = match nodes.get(i + 1).map(|n| n.kind) {
+                Some(Kind::Op(op @ (Op::Add | Op::Sub | Op::Mul | Op::Div))) if top > 0 => Some(op),
+                _ => None,
+            };
+            match (nodes[i].kind, fused) {
+                (Kind::Var(j), Some(op)) => {
+                    let column = &columns[usize::from(j)][rows.clone()];
+                    let a = &mut stack[top - 1];
+                    match <&Block<T>>::try_from(column) {
+                        Ok(full) => arithmetic(op, a, full),
+                        Err(_) => arithmetic(op, &mut a[..column.len()], column),
+                    }
+                    i += 1;
+                }
+                (Kind::Const(c, _), Some(op)) => {
+                    arithmetic_constant(op, &mut stack[top - 1], T::from_f64(c));
+                    i += 1;
+                }
+                (Kind::Var(j), None) => {
                     stack[top][..chunk.len()]
                         .copy_from_slice(&columns[usize::from(j)][rows.clone()]);
                     top += 1;
                 }
-                Kind::Const(c, _) => {
+                (Kind::Const(c, _), None) => {
                     stack[top] = [T::from_f64(c); BLOCK];
                     top += 1;
                 }
-                Kind::Op(op) if op.arity() == 2 => {
+                (Kind::Op(op), _) if op.arity() == 2 => {
                     let (below, above) = stack.split_at_mut(top - 1);
                     binary::<T, FMA>(op, &mut below[top - 2], &above[0]);
                     top -= 1;
                 }
-                Kind::Op(op) => unary::<T, FMA>(op, &mut stack[top - 1]),
+                (Kind::Op(op), _) => unary::<T, FMA>(op, &mut stack[top - 1]),
             }
+            i += 1;
         }
         chunk.copy_from_slice(&stack[0][..chunk.len()]);
+    }
+}
+
+/// `a ← a op b` lane by lane for the four arithmetic operators (a full block's slices have a
+/// length LLVM sees once this is inlined, and vectorises).
+#[inline(always)]
+fn arithmetic<T: Real>(op: Op, a: &mut [T], b: &[T]) {
+    let lanes = a.iter_mut().zip(b);
+    match op {
+        Op::Add => lanes.for_each(|(x, &y)| *x = *x + y),
+        Op::Sub => lanes.for_each(|(x, &y)| *x = *x - y),
+        Op::Mul => lanes.for_each(|(x, &y)| *x = *x * y),
+        Op::Div => lanes.for_each(|(x, &y)| *x = *x / y),
+        // Only the four arithmetic operators are fused.
+        _ => {}
+    }
+}
+
+/// `a ← a op c` for a constant right operand.
+#[inline(always)]
+fn arithmetic_constant<T: Real>(op: Op, a: &mut Block<T>, c: T) {
+    match op {
+        Op::Add => map1(a, |x| x + c),
+        Op::Sub => map1(a, |x| x - c),
+        Op::Mul => map1(a, |x| x * c),
+        Op::Div => map1(a, |x| x / c),
+        _ => {}
     }
 }
 
@@ -453,8 +503,10 @@ fn map2<T: Real>(a: &mut Block<T>, b: &Block<T>, f: impl Fn(T, T) -> T) {
     }
 }
 
-/// A unary map whose fast version covers only the lanes where `inline` holds; a block with any
-/// other lane takes the per-lane path with std for those lanes.
+/// A unary map whose fast version covers only the lanes where `inline` holds. A block with
+/// other lanes is still computed fast throughout (a select-free loop, vectorised), and then only
+/// those lanes are recomputed with std from the block's inputs, kept aside: one huge argument
+/// (sin of an overflowing exponential) costs one std call, not a scalar block.
 #[inline(always)]
 fn map1_guarded<T: Real>(
     a: &mut Block<T>,
@@ -465,7 +517,13 @@ fn map1_guarded<T: Real>(
     if a.iter().fold(true, |all, &x| all & inline(x)) {
         map1(a, fast);
     } else {
-        map1(a, |x| if inline(x) { fast(x) } else { exact(x) });
+        let inputs = *a;
+        map1(a, fast);
+        for (x, &input) in a.iter_mut().zip(&inputs) {
+            if !inline(input) {
+                *x = exact(input);
+            }
+        }
     }
 }
 
@@ -485,13 +543,16 @@ fn binary<T: Real, const FMA: bool>(op: Op, a: &mut Block<T>, b: &Block<T>) {
                     *x = x.pow_fast::<FMA>(y);
                 }
             } else {
-                map2(a, b, |x, y| {
-                    if x.pow_inline(y) {
-                        x.pow_fast::<FMA>(y)
-                    } else {
-                        T::apply_std(Op::Pow, x, y)
+                // As in `map1_guarded`: every lane fast, then std on the lanes it must do.
+                let bases = *a;
+                for (x, &y) in a.iter_mut().zip(b) {
+                    *x = x.pow_fast::<FMA>(y);
+                }
+                for ((x, &base), &y) in a.iter_mut().zip(&bases).zip(b) {
+                    if !base.pow_inline(y) {
+                        *x = T::apply_std(Op::Pow, base, y);
                     }
-                });
+                }
             }
         }
         // Unary operators never reach here; leaving the block unchanged keeps this total.

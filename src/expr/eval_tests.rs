@@ -338,6 +338,28 @@ fn random_trees_equal_the_scalar_twin_bit_for_bit_at_every_row_count() {
 }
 
 #[test]
+fn a_block_with_a_few_lanes_for_std_equals_the_twin_on_every_lane() {
+    // One lane in a block that the in-line code does not cover (a zero base, a huge angle)
+    // sends that lane to std; the block's other lanes keep the in-line bits.
+    let rows = BLOCK + 7;
+    let x: Vec<f64> = (0..rows).map(|i| match i % 19 { 3 => 0.0, 11 => 3.0e7, _ => 0.37 + i as f64 * 0.05 }).collect();
+    let y: Vec<f64> = (0..rows).map(|i| 1.25 - i as f64 * 0.01).collect();
+    let cols: Vec<&[f64]> = vec![&x, &y];
+    for op in [Op::Pow, Op::Sin, Op::Cos, Op::Tan] {
+        let expr = single_op(op);
+        for mut evaluator in [Evaluator::new(), Evaluator::portable()] {
+            let got = run_fast(&mut evaluator, &expr, &cols);
+            for (row, g) in got.iter().enumerate() {
+                let want = eval_twin::<false>(&expr, &cols, row);
+                assert!(want.to_bits() == g.to_bits(), "{op} row {row}: twin {want:e}, block {g:e}");
+            }
+            let std_lanes = (0..rows).filter(|&i| if op == Op::Pow { !x[i].pow_inline(y[i]) } else { !x[i].trig_inline() });
+            assert!(std_lanes.count() >= 3, "the test must reach the std lanes of {op}");
+        }
+    }
+}
+
+#[test]
 fn random_trees_agree_with_the_oracle() {
     // Composition amplifies a few ULP by the conditioning of the formula (cancellation in a
     // difference, a NaN boundary hit by rounding), so trees are compared with a relative

@@ -289,15 +289,25 @@ pub fn round_mantissa(v: f64, m: u32) -> f64 {
     }
 }
 
-/// The shortest decimal within half a unit of the last of `width` mantissa bits of `v`: the
-/// digits a constant sent at that width carries, for showing it to people (0.2008351753680859
-/// sent with 9 bits shows as 0.2008). With `width` 52 or more, `v` itself.
+/// How far, relative to the value, a constant shown to people may be from the one the formula
+/// computes with: 2⁻¹⁰, about 0.1 %, within a table's usual precision.
+pub const SHOWN_CLOSE: f64 = 1.0 / 1024.0;
+
+/// The shortest decimal within half a unit of the last of `width` mantissa bits of `v`, and
+/// within [`SHOWN_CLOSE`] of `v`: the digits a constant sent at that width carries, for showing
+/// it to people (0.2008351753680859 sent with 9 bits shows as 0.201). With `width` 52 or more,
+/// `v` itself.
+///
+/// Why the second bound: a narrow width is the code's choice of a value near the fit, not an
+/// uncertainty. 64 sent as a bare power of two has width 0, and half its quantum is 32, so the
+/// first bound alone would show e^(t/64) as e^(t/60), 25 % off at t = 210; a reader computing
+/// from the formula on the page must get the formula's predictions.
 pub fn shortest_decimal(v: f64, width: u32) -> f64 {
     if !v.is_finite() || v == 0.0 || width >= MAX_MANTISSA_BITS {
         return v;
     }
     let Some((exponent, _)) = decompose(v) else { return v };
-    let half = libm::ldexp(0.5, exponent - width as i32);
+    let half = libm::ldexp(0.5, exponent - width as i32).min(v.abs() * SHOWN_CLOSE);
     for digits in 1..=17 {
         if let Ok(d) = format!("{:.*e}", digits - 1, v).parse::<f64>() {
             if (d - v).abs() <= half {
@@ -538,10 +548,14 @@ mod tests {
         let shown = shortest_decimal(v, 9);
         assert_eq!(shown, 0.201);
         assert!((shown - v).abs() <= libm::ldexp(0.5, -3 - 9));
-        // More bits, more digits; full width is the value itself; small widths a digit or two.
+        // More bits, more digits; full width is the value itself.
         assert_eq!(shortest_decimal(0.2008351753680859, 52), 0.2008351753680859);
         assert_eq!(shortest_decimal(round_mantissa(1408.3, 10), 10), 1408.0);
-        assert_eq!(shortest_decimal(round_mantissa(-3.14159, 4), 4), -3.1);
+        // A small width is no licence to move the value: what is shown stays within 0.1 % of
+        // what the formula computes with (64 at width 0 is not shown as 60, nor −3.125 as −3.1).
+        assert_eq!(shortest_decimal(64.0, 0), 64.0);
+        assert_eq!(shortest_decimal(round_mantissa(-3.14159, 4), 4), -3.125);
+        assert_eq!(shortest_decimal(round_mantissa(0.0123456, 3), 3), 0.0127);
         assert_eq!(needed_width(1.0), 0);
         assert_eq!(needed_width(1.5), 1);
         assert_eq!(needed_width(0.1), 51); // 0x3FB999999999999A: its last fraction bit is 0
