@@ -59,7 +59,7 @@ fn eval_dual(expr: &Expr, data: &FitData, k: usize, ws: &mut Workspace) -> Optio
         // SAFETY: AVX2 was detected at run time.
         return unsafe { eval_dual_avx2(expr, data, k, ws) };
     }
-    eval_dual_rows(expr, data, k, ws)
+    eval_dual_rows::<true>(expr, data, k, ws)
 }
 
 /// [`eval_dual`] compiled with AVX2 and without fused multiply-adds: the same operations in
@@ -70,32 +70,53 @@ fn eval_dual(expr: &Expr, data: &FitData, k: usize, ws: &mut Workspace) -> Optio
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 unsafe fn eval_dual_avx2(expr: &Expr, data: &FitData, k: usize, ws: &mut Workspace) -> Option<()> {
-    eval_dual_rows(expr, data, k, ws)
+    eval_dual_rows::<true>(expr, data, k, ws)
 }
 
 #[inline(always)]
-fn eval_dual_rows(expr: &Expr, data: &FitData, k: usize, ws: &mut Workspace) -> Option<()> {
+fn eval_dual_rows<const FUSE: bool>(expr: &Expr, data: &FitData, k: usize, ws: &mut Workspace) -> Option<()> {
     let rows = data.rows();
     let mut top = 0usize; // slots in use
     let mut constant = 0;
     ws.da.resize(rows, 0.0);
     ws.db.resize(rows, 0.0);
-    for node in &expr.nodes {
-        match node.kind {
-            Kind::Var(j) => {
+    let nodes = &expr.nodes;
+    let mut i = 0;
+    while i < nodes.len() {
+        // A leaf right before + − × ÷ is that operator's right operand: it is applied to the top
+        // slot where it lies ([`arithmetic_leaf`]) instead of filling a slot of its own, a
+        // constant's gradient of ones included. The same operations, so the same bits.
+        let fused = match nodes.get(i + 1).map(|n| n.kind) {
+            Some(Kind::Op(op @ (Op::Add | Op::Sub | Op::Mul | Op::Div))) if FUSE && top > 0 => Some(op),
+            _ => None,
+        };
+        match (nodes[i].kind, fused) {
+            (Kind::Var(j), Some(op)) => {
+                let column = data.columns.get(j as usize)?;
+                arithmetic_leaf(op, &mut ws.slots[top - 1], |r| column[r], false, rows, &mut ws.da, &mut ws.db);
+                i += 1;
+            }
+            (Kind::Const(value, _), Some(op)) => {
+                let a = &mut ws.slots[top - 1];
+                arithmetic_leaf(op, a, |_| value, constant < k, rows, &mut ws.da, &mut ws.db);
+                a.hi = (constant + 1).min(k);
+                constant += 1;
+                i += 1;
+            }
+            (Kind::Var(j), None) => {
                 let column = data.columns.get(j as usize)?;
                 let slot = grow(&mut ws.slots, top, rows, constant.min(k), constant.min(k));
                 slot.value.copy_from_slice(column);
                 top += 1;
             }
-            Kind::Const(value, _) => {
+            (Kind::Const(value, _), None) => {
                 let slot = grow(&mut ws.slots, top, rows, constant.min(k), (constant + 1).min(k));
                 slot.value.fill(value);
                 slot.grad.fill(1.0);
                 constant += 1;
                 top += 1;
             }
-            Kind::Op(op) if op.arity() == 2 => {
+            (Kind::Op(op), _) if op.arity() == 2 => {
                 if top < 2 {
                     return None;
                 }
@@ -103,15 +124,65 @@ fn eval_dual_rows(expr: &Expr, data: &FitData, k: usize, ws: &mut Workspace) -> 
                 binary(op, &mut left[top - 2], &right[0], rows, &mut ws.da, &mut ws.db);
                 top -= 1;
             }
-            Kind::Op(op) => {
+            (Kind::Op(op), _) => {
                 if top < 1 {
                     return None;
                 }
                 unary(op, &mut ws.slots[top - 1], rows, &mut ws.da);
             }
         }
+        i += 1;
     }
     (top == 1).then_some(())
+}
+
+/// a ← a op y for + − × ÷ with y a leaf read in place (`y(r)`: a column's row or a constant),
+/// with a's gradient by the chain rule and, for a constant the fit tracks (`tracked`), its own
+/// gradient column appended. What [`binary`] does with the leaf in a slot: there the leaf's
+/// gradient of ones is scaled by ∂/∂y, which is ∂/∂y itself, bit for bit.
+#[inline(always)]
+fn arithmetic_leaf(op: Op, a: &mut Slot, y: impl Fn(usize) -> f64, tracked: bool, rows: usize, da: &mut [f64], db: &mut [f64]) {
+    let x = &mut a.value[..rows];
+    let (da, db) = (&mut da[..rows], &mut db[..rows]);
+    let track_a = a.hi > a.lo;
+    match op {
+        Op::Add => {
+            for r in 0..rows {
+                x[r] += y(r);
+            }
+            da.fill(1.0);
+            db.fill(1.0);
+        }
+        Op::Sub => {
+            for r in 0..rows {
+                x[r] -= y(r);
+            }
+            da.fill(1.0);
+            db.fill(-1.0);
+        }
+        Op::Mul => {
+            for r in 0..rows {
+                let w = y(r);
+                (da[r], db[r]) = (w, x[r]);
+                x[r] *= w;
+            }
+        }
+        Op::Div => {
+            for r in 0..rows {
+                let w = y(r);
+                (da[r], db[r]) = (1.0 / w, -x[r] / (w * w));
+                x[r] /= w;
+            }
+        }
+        // Only the four arithmetic operators are fused.
+        _ => {}
+    }
+    if track_a {
+        chain(&mut a.grad, da);
+    }
+    if tracked {
+        a.grad.extend_from_slice(db);
+    }
 }
 
 /// Slot `i`, sized for `rows` values and the constants `lo..hi` (gradients zeroed).
@@ -627,6 +698,45 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The fit's evaluation gives the same values and gradients, bit for bit, with leaves read
+    /// in place or from slots of their own, and in the AVX2 copy or the portable one (which wasm
+    /// runs): the fits, and so the search, do not depend on either.
+    #[test]
+    fn leaves_read_in_place_and_every_copy_give_the_same_bits() {
+        use crate::expr::random::{random_expr, uniform, Grammar};
+        use crate::expr::OpSet;
+        use rand_chacha::rand_core::SeedableRng;
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        let grammar = Grammar::new(OpSet::ALL, 2);
+        let columns: Vec<Vec<f64>> = (0..2).map(|_| (0..37).map(|_| (uniform(&mut rng) - 0.3) * 6.0).collect()).collect();
+        let y = vec![0.0; 37];
+        let data = FitData { columns: columns.iter().map(Vec::as_slice).collect(), y: &y };
+        // Every NaN is one (its payload and sign are not the evaluator's to keep).
+        let bits = |ws: &Workspace| -> Vec<u64> {
+            ws.slots[0].value.iter().chain(&ws.slots[0].grad).map(|v| if v.is_nan() { u64::MAX } else { v.to_bits() }).collect()
+        };
+        let mut fused_leaves = 0;
+        for _ in 0..400 {
+            let e = random_expr(&mut rng, &grammar, 30);
+            fused_leaves += e.nodes.windows(2).filter(|w| {
+                matches!(w[0].kind, Kind::Var(_) | Kind::Const(..)) && matches!(w[1].kind, Kind::Op(Op::Add | Op::Sub | Op::Mul | Op::Div))
+            }).count();
+            for k in [0, e.num_constants().min(MAX_TUNED)] {
+                let (mut plain, mut fused, mut dispatched) = (Workspace::default(), Workspace::default(), Workspace::default());
+                let a = eval_dual_rows::<false>(&e, &data, k, &mut plain);
+                let b = eval_dual_rows::<true>(&e, &data, k, &mut fused);
+                let c = eval_dual(&e, &data, k, &mut dispatched);
+                assert_eq!(a, b, "{e:?}");
+                assert_eq!(a, c, "{e:?}");
+                if a.is_some() {
+                    let want = bits(&plain);
+                    assert!(want == bits(&fused) && want == bits(&dispatched), "{e:?} with {k} constants tracked");
+                }
+            }
+        }
+        assert!(fused_leaves > 400, "the formulas must put leaves before + − × ÷ ({fused_leaves})");
     }
 
     /// Fitting some constants leaves the others, and their forms, as they were.
