@@ -7,7 +7,9 @@
 //! AVX2 and FMA enabled and chosen at run time; on wasm it gets simd128 from the build flags. The
 //! transcendental functions come from [`approx`], branch-free; the few lanes they
 //! do not cover (huge trigonometric arguments, pow with a non-positive or non-finite operand) are
-//! sent to std, so special values equal the oracle's.
+//! sent to std, so special values equal the oracle's. A leaf right before + − × ÷ is read where
+//! it lies (the column's rows, or the constant) rather than copied into a buffer first; the
+//! operation is the same, so the bits are.
 //!
 //! Both paths are generic over [`Real`] (f64, and f32 for throughput comparisons).
 
