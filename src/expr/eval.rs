@@ -18,7 +18,7 @@ use std::ops::{Add, Div, Mul, Neg, Sub};
 
 use super::approx;
 use super::error::EvalError;
-use super::node::{Kind, Node};
+use super::node::{leaf_operand_of, Kind, Node};
 use super::op::Op;
 use super::tree::Shape;
 use super::Expr;
@@ -424,10 +424,7 @@ fn eval_blocks<T: Real, const FMA: bool>(
             // applied to the top of the stack where it lies (the column or the constant read in
             // place), which saves writing the leaf into a buffer and reading it back. The
             // operation and its operands are the same, so the bits are too.
-            let fused = match nodes.get(i + 1).map(|n| n.kind) {
-                Some(Kind::Op(op @ (Op::Add | Op::Sub | Op::Mul | Op::Div))) if top > 0 => Some(op),
-                _ => None,
-            };
+            let fused = leaf_operand_of(nodes, i).filter(|_| top > 0);
             match (nodes[i].kind, fused) {
                 (Kind::Var(j), Some(op)) => {
                     let column = &columns[usize::from(j)][rows.clone()];

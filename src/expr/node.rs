@@ -103,3 +103,15 @@ impl Node {
             }
     }
 }
+
+/// The operator of which `nodes[i]` is the right operand, when it is a leaf (a variable or a
+/// constant) right before + − × ÷ in the postfix order. Both evaluators (the block evaluator and
+/// the fit's dual numbers) apply such a leaf to the top of their stack where it lies instead of
+/// pushing it: the same operation on the same operands, so the same bits.
+pub fn leaf_operand_of(nodes: &[Node], i: usize) -> Option<Op> {
+    let leaf = matches!(nodes.get(i)?.kind, Kind::Var(_) | Kind::Const(..));
+    match nodes.get(i + 1)?.kind {
+        Kind::Op(op @ (Op::Add | Op::Sub | Op::Mul | Op::Div)) if leaf => Some(op),
+        _ => None,
+    }
+}

@@ -365,8 +365,10 @@ impl Fitter {
         if !units.consistent_inside(e, false) {
             return Fitted { found: [None, None], kernel: None, fitted: false };
         }
-        let (plain, fitted) = if units.consistent(e, false) { self.fit(e, scorer, data, scales, seed, index) } else { (None, None) };
-        let (scaled, kernel) = if scalable(e) { self.fit_scaled(e, fitted.as_ref(), scorer, data, scales) } else { (None, None) };
+        // The rate starts serve the fit alone and the scaled one: computed once.
+        let rates = rate_starts(e, scales, data);
+        let (plain, fitted) = if units.consistent(e, false) { self.fit(e, scorer, data, scales, &rates, seed, index) } else { (None, None) };
+        let (scaled, kernel) = if scalable(e) { self.fit_scaled(e, fitted.as_ref(), scorer, data, scales, &rates) } else { (None, None) };
         let kernel = kernel.filter(|_| e.len() <= sums::KERNEL_LENGTH);
         Fitted { found: [plain, scaled], kernel, fitted: true }
     }
@@ -374,13 +376,14 @@ impl Fitter {
     /// The structure with its constants fitted (the best of a few starts) and scored, or None if
     /// it is not finite on the data, with the fitted formula (before snapping) for
     /// [`fit_scaled`](Fitter::fit_scaled) to start from. Structure `index` draws its starts
-    /// from its own stream.
-    fn fit(&mut self, structure: &Expr, scorer: &Scorer, data: &FitData, scales: &Sizes, seed: u64, index: u64) -> (Option<Individual>, Option<Expr>) {
+    /// from its own stream; `rates` ([`rate_starts`]) are tried besides.
+    #[allow(clippy::too_many_arguments)]
+    fn fit(&mut self, structure: &Expr, scorer: &Scorer, data: &FitData, scales: &Sizes, rates: &[Vec<f64>], seed: u64, index: u64) -> (Option<Individual>, Option<Expr>) {
         let fitted = if structure.num_constants() == 0 {
             Some(structure.clone())
         } else {
             let mut starts = starting_points(structure, scales, &mut Rng::stream(seed ^ 0x5eed_e4a5, index));
-            starts.extend(rate_starts(structure, scales, data));
+            starts.extend(rates.iter().cloned());
             self.best_fit(starts.into_iter().map(|start| {
                 let mut e = structure.clone();
                 for (c, v) in e.constants_mut().zip(start) {
@@ -434,7 +437,7 @@ impl Fitter {
     /// fails.
     /// Also returns the kernel with its jointly fitted constants, ranked by the scaled form's
     /// bits, for the [`sums`].
-    fn fit_scaled(&mut self, structure: &Expr, alone: Option<&Expr>, scorer: &Scorer, data: &FitData, scales: &Sizes) -> (Option<Individual>, Option<Kernel>) {
+    fn fit_scaled(&mut self, structure: &Expr, alone: Option<&Expr>, scorer: &Scorer, data: &FitData, scales: &Sizes, rates: &[Vec<f64>]) -> (Option<Individual>, Option<Kernel>) {
         let with = |start: Vec<f64>| {
             let mut e = structure.clone();
             for (c, v) in e.constants_mut().zip(start) {
@@ -450,7 +453,7 @@ impl Fitter {
         let negated = (!linear).then(|| with(starting_points_of(&roles, false)));
         // A frequency fitted alone may have settled on a wrong peak (an oscillation with an
         // offset and an amplitude of its own): the periodogram's peaks are starts here too.
-        let tuned = frequency_starts(structure, scales).into_iter().chain(rate_starts(structure, scales, data)).map(with);
+        let tuned = frequency_starts(structure, scales).into_iter().chain(rates.iter().cloned()).map(with);
         let mut starts = Vec::with_capacity(2);
         for f in alone.into_iter().cloned().chain(std::iter::once(natural)).chain(negated).chain(tuned) {
             if let Some((b, a)) = self.least_squares_scaling(&f, data) {
@@ -630,6 +633,9 @@ fn frequency_starts(e: &Expr, sizes: &Sizes) -> Vec<Vec<f64>> {
 /// exponentially.
 fn rate_starts(e: &Expr, sizes: &Sizes, data: &FitData) -> Vec<Vec<f64>> {
     let Some(range) = sizes.dynamic_range else { return Vec::new() };
+    if !e.nodes.iter().any(|n| matches!(n.kind, Kind::Op(Op::Exp))) {
+        return Vec::new();
+    }
     let (roles, _) = roles(e, &sizes.scales);
     let natural = starting_points_of(&roles, true);
     let parent = parents(e);

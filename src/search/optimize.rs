@@ -8,6 +8,7 @@
 //! differences would.
 
 use crate::expr::approx::f64 as fast;
+use crate::expr::node::leaf_operand_of;
 use crate::expr::{Expr, Kind, Op};
 
 /// At most this many constants are tuned (the normal equations are solved densely).
@@ -86,10 +87,7 @@ fn eval_dual_rows<const FUSE: bool>(expr: &Expr, data: &FitData, k: usize, ws: &
         // A leaf right before + − × ÷ is that operator's right operand: it is applied to the top
         // slot where it lies ([`arithmetic_leaf`]) instead of filling a slot of its own, a
         // constant's gradient of ones included. The same operations, so the same bits.
-        let fused = match nodes.get(i + 1).map(|n| n.kind) {
-            Some(Kind::Op(op @ (Op::Add | Op::Sub | Op::Mul | Op::Div))) if FUSE && top > 0 => Some(op),
-            _ => None,
-        };
+        let fused = leaf_operand_of(nodes, i).filter(|_| FUSE && top > 0);
         match (nodes[i].kind, fused) {
             (Kind::Var(j), Some(op)) => {
                 let column = data.columns.get(j as usize)?;
@@ -142,9 +140,21 @@ fn eval_dual_rows<const FUSE: bool>(expr: &Expr, data: &FitData, k: usize, ws: &
 /// gradient of ones is scaled by ∂/∂y, which is ∂/∂y itself, bit for bit.
 #[inline(always)]
 fn arithmetic_leaf(op: Op, a: &mut Slot, y: impl Fn(usize) -> f64, tracked: bool, rows: usize, da: &mut [f64], db: &mut [f64]) {
-    let x = &mut a.value[..rows];
     let (da, db) = (&mut da[..rows], &mut db[..rows]);
-    let track_a = a.hi > a.lo;
+    arithmetic(op, &mut a.value[..rows], y, da, db);
+    if a.hi > a.lo {
+        chain(&mut a.grad, da);
+    }
+    if tracked {
+        a.grad.extend_from_slice(db);
+    }
+}
+
+/// x ← x op y for + − × ÷ (y(r): the right operand's row r), with ∂/∂x into `da` and ∂/∂y
+/// into `db`: the one home of these four operators' values and partials in the fit.
+#[inline(always)]
+fn arithmetic(op: Op, x: &mut [f64], y: impl Fn(usize) -> f64, da: &mut [f64], db: &mut [f64]) {
+    let rows = x.len();
     match op {
         Op::Add => {
             for r in 0..rows {
@@ -174,14 +184,8 @@ fn arithmetic_leaf(op: Op, a: &mut Slot, y: impl Fn(usize) -> f64, tracked: bool
                 x[r] /= w;
             }
         }
-        // Only the four arithmetic operators are fused.
+        // Only the four arithmetic operators come here.
         _ => {}
-    }
-    if track_a {
-        chain(&mut a.grad, da);
-    }
-    if tracked {
-        a.grad.extend_from_slice(db);
     }
 }
 
@@ -243,32 +247,7 @@ fn binary(op: Op, a: &mut Slot, b: &Slot, rows: usize, da: &mut [f64], db: &mut 
     let (x, y) = (&mut a.value[..rows], &b.value[..rows]);
     let (da, db) = (&mut da[..rows], &mut db[..rows]);
     match op {
-        Op::Add => {
-            for (x, &y) in x.iter_mut().zip(y) {
-                *x += y;
-            }
-            da.fill(1.0);
-            db.fill(1.0);
-        }
-        Op::Sub => {
-            for (x, &y) in x.iter_mut().zip(y) {
-                *x -= y;
-            }
-            da.fill(1.0);
-            db.fill(-1.0);
-        }
-        Op::Mul => {
-            for r in 0..rows {
-                (da[r], db[r]) = (y[r], x[r]);
-                x[r] *= y[r];
-            }
-        }
-        Op::Div => {
-            for r in 0..rows {
-                (da[r], db[r]) = (1.0 / y[r], -x[r] / (y[r] * y[r]));
-                x[r] /= y[r];
-            }
-        }
+        Op::Add | Op::Sub | Op::Mul | Op::Div => arithmetic(op, x, |r| y[r], da, db),
         Op::Pow if x.iter().zip(y.iter()).fold(true, |all, (&u, &w)| all & power_inline(u, w)) => {
             // Every base positive: one logarithm a row serves the value and ∂/∂y.
             for r in 0..rows {
@@ -720,9 +699,7 @@ mod tests {
         let mut fused_leaves = 0;
         for _ in 0..400 {
             let e = random_expr(&mut rng, &grammar, 30);
-            fused_leaves += e.nodes.windows(2).filter(|w| {
-                matches!(w[0].kind, Kind::Var(_) | Kind::Const(..)) && matches!(w[1].kind, Kind::Op(Op::Add | Op::Sub | Op::Mul | Op::Div))
-            }).count();
+            fused_leaves += (0..e.len()).filter(|&i| leaf_operand_of(&e.nodes, i).is_some()).count();
             for k in [0, e.num_constants().min(MAX_TUNED)] {
                 let (mut plain, mut fused, mut dispatched) = (Workspace::default(), Workspace::default(), Workspace::default());
                 let a = eval_dual_rows::<false>(&e, &data, k, &mut plain);
