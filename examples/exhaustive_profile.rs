@@ -26,7 +26,13 @@ fn profile() -> Result<(), String> {
     let loaded = occam::data::load(file, &text, &Default::default()).map_err(|e| e.to_string())?;
     let prepare = PrepareOptions { target: Some(target.clone()), task: Some(Task::Regression), ..Default::default() };
     let dataset = occam::prepare::prepare(&loaded.table, &prepare).map_err(|e| e.to_string())?;
-    let options = SearchOptions { generations: Some(0), seconds: None, exhaustive_structures: u64::MAX, exhaustive_length: length, ..Default::default() };
+    let options = SearchOptions {
+        generations: Some(0),
+        seconds: None,
+        exhaustive_structures: u64::MAX,
+        exhaustive_length: length,
+        ..Default::default()
+    };
     let start = Instant::now();
     let found = search(&dataset, &options, &Silent, &Cancel::new(), &FrozenClock).map_err(|e| e.to_string())?;
     let seconds = start.elapsed().as_secs_f64();

@@ -54,14 +54,16 @@ fn per_operator(clock: &dyn Fn() -> f64) {
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(1);
     let data = throughput::data(&mut rng);
     let unary = [Op::Sqrt, Op::Exp, Op::Log, Op::Sin, Op::Cos, Op::Tan, Op::Tanh, Op::Atan, Op::Asin];
-    let evaluators: [(&str, fn() -> Evaluator<f64>); 2] = [("f64", Evaluator::fastest), ("f64 bit-exact", Evaluator::new)];
+    let evaluators: [(&str, fn() -> Evaluator<f64>); 2] =
+        [("f64", Evaluator::fastest), ("f64 bit-exact", Evaluator::new)];
     for (name, evaluator) in evaluators {
         let mut line = format!("per operator, G rows/s {name}:");
         for op in unary.into_iter().chain([Op::Div, Op::Pow]) {
             let x = Expr::var(0);
             let expr = if op.arity() == 1 { Expr::unary(op, x) } else { Expr::binary(op, x, Expr::var(1)) };
             // Each formula has one operator node besides its leaves: rate per row of the operator.
-            let rate = throughput::measure::<f64>(&vec![expr.clone(); 200], &data, evaluator, clock) / expr.len() as f64 / 1e9;
+            let rate =
+                throughput::measure::<f64>(&vec![expr.clone(); 200], &data, evaluator, clock) / expr.len() as f64 / 1e9;
             line.push_str(&format!(" {op} {rate:.2}"));
         }
         println!("{line}");

@@ -8,10 +8,12 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use occam::control::{Cancel, Clock, Observer, Progress};
-use occam::report;
 use occam::model::Activation;
 use occam::prepare::Task;
-use occam::run::{self, Action, Choice, CompressSettings, DataSource, Job, SearchSettings, SelectSettings, SplitSettings, UnitCheck};
+use occam::report;
+use occam::run::{
+    self, Action, Choice, CompressSettings, DataSource, Job, SearchSettings, SelectSettings, SplitSettings, UnitCheck,
+};
 
 #[derive(Parser)]
 #[command(name = "occam", version, about = "Finds the shortest program that explains a table of data, in bits")]
@@ -260,10 +262,9 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Inspect { data, json, threads } => {
             let job = Job::new(read_csv(&data)?, Action::Describe);
-            let mut report = with_threads(threads, || {
-                run::run(&job, &observer(), &Cancel::new(), &SystemClock(Instant::now()))
-            })?
-            .with_context(|| data.display().to_string())?;
+            let mut report =
+                with_threads(threads, || run::run(&job, &observer(), &Cancel::new(), &SystemClock(Instant::now())))?
+                    .with_context(|| data.display().to_string())?;
             // The sample of rows is for drawing (the page's fit plot), not for reading.
             report.sample = None;
             let mut out = std::io::stdout().lock();
@@ -322,10 +323,21 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
                 "null" => Choice::Null,
                 other => anyhow::bail!("--model: '{other}' is not best, formula, mlp, linear or null"),
             };
-            let search = SearchSettings { seconds: if generations.is_some() { None } else { Some(seconds) }, generations, ..Default::default() };
+            let search = SearchSettings {
+                seconds: if generations.is_some() { None } else { Some(seconds) },
+                generations,
+                ..Default::default()
+            };
             let networks = CompressSettings { hidden, ..Default::default() };
             let Common { data, target, seed, threads, test_fraction, extrapolate, task, json, units, .. } = common;
-            let job = Job { seed, target, task, units, split: SplitSettings { test_fraction, extrapolate }, ..Job::new(read_csv(&data)?, Action::Describe) };
+            let job = Job {
+                seed,
+                target,
+                task,
+                units,
+                split: SplitSettings { test_fraction, extrapolate },
+                ..Job::new(read_csv(&data)?, Action::Describe)
+            };
             let encoding = with_threads(threads, || {
                 run::encode(&job, choice, &search, &networks, &observer(), &Cancel::new(), &SystemClock(Instant::now()))
             })?
@@ -336,7 +348,8 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
             let e = &encoding.encoded;
             std::fs::write(&output, &e.bytes).with_context(|| format!("cannot write {}", output.display()))?;
             let program = encoding.chosen.map(|i| &encoding.report.candidates[i]);
-            let what = program.map_or("the null model".to_string(), |c| c.formula.clone().unwrap_or_else(|| c.description.clone()));
+            let what = program
+                .map_or("the null model".to_string(), |c| c.formula.clone().unwrap_or_else(|| c.description.clone()));
             if json {
                 let summary = serde_json::json!({
                     "file": output.display().to_string(), "bytes": e.bytes.len(), "file_bits": e.bytes.len() * 8,
@@ -365,7 +378,8 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
             let loaded = occam::data::load(&data.display().to_string(), &csv, &Default::default())
                 .with_context(|| data.display().to_string())?;
             let decoded = occam::codec::decode(&bytes, &loaded.table).with_context(|| file.display().to_string())?;
-            let mut w = csv::Writer::from_path(&output).with_context(|| format!("cannot write {}", output.display()))?;
+            let mut w =
+                csv::Writer::from_path(&output).with_context(|| format!("cannot write {}", output.display()))?;
             w.write_record([&decoded.target])?;
             for v in &decoded.values {
                 w.write_record([v])?;
@@ -381,7 +395,14 @@ fn execute(cli: Cli) -> anyhow::Result<()> {
 /// Runs an engine on a CSV and prints the front (or the JSON report), and the plot if asked.
 fn engine(common: Common, action: Action) -> anyhow::Result<()> {
     let Common { data, target, seed, threads, test_fraction, extrapolate, task, json, plot, fit_plot, units } = common;
-    let job = Job { seed, target, task, units, split: SplitSettings { test_fraction, extrapolate }, ..Job::new(read_csv(&data)?, action) };
+    let job = Job {
+        seed,
+        target,
+        task,
+        units,
+        split: SplitSettings { test_fraction, extrapolate },
+        ..Job::new(read_csv(&data)?, action)
+    };
     let report = with_threads(threads, || run::run(&job, &observer(), &Cancel::new(), &SystemClock(Instant::now())))?
         .with_context(|| data.display().to_string())?;
     if observer().show {
@@ -394,9 +415,11 @@ fn engine(common: Common, action: Action) -> anyhow::Result<()> {
     if let Some(path) = fit_plot {
         // The sample of rows the page draws, from the table's own description.
         let describe = Job { action: Action::Describe, ..job.clone() };
-        let sample = run::run(&describe, &run::Silent, &Cancel::new(), &SystemClock(Instant::now()))?.sample.unwrap_or_default();
-        let picture = report::fit::picture(&report, &sample, None)
-            .with_context(|| format!("{}: the target is not a numeric column, so there is no curve to draw", data.display()))?;
+        let sample =
+            run::run(&describe, &run::Silent, &Cancel::new(), &SystemClock(Instant::now()))?.sample.unwrap_or_default();
+        let picture = report::fit::picture(&report, &sample, None).with_context(|| {
+            format!("{}: the target is not a numeric column, so there is no curve to draw", data.display())
+        })?;
         let svg = report::chart::fit_plot_svg(&picture, 720, 540);
         std::fs::write(&path, svg).with_context(|| format!("cannot write {}", path.display()))?;
     }
@@ -429,7 +452,9 @@ fn bench(bench: Bench) -> anyhow::Result<()> {
                 }
                 Ok((best, out))
             };
-            let rows = |(s, n): (f64, usize), what: &str| println!("{what:<44} {:>8.1} MB/s  {:>7.3} s  ({n} cells)", mb / s, s);
+            let rows = |(s, n): (f64, usize), what: &str| {
+                println!("{what:<44} {:>8.1} MB/s  {:>7.3} s  ({n} cells)", mb / s, s)
+            };
             if !only_occam {
                 rows(time(&|| bare_records(&bytes))?, "csv::ByteRecord loop (records only)");
                 rows(time(&|| bare_floats(&bytes))?, "csv::ByteRecord loop + f64 parse of each cell");

@@ -26,10 +26,10 @@ pub mod report;
 pub mod run;
 pub mod search;
 pub mod select;
-pub mod units;
-pub mod words;
 #[cfg(test)]
 mod testing;
+pub mod units;
+pub mod words;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

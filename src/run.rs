@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::control::{Cancel, Clock, FrozenClock, Observer, Progress, Silent};
 use crate::codec::{self, Program, ProgramKind};
+pub use crate::control::{Cancel, Clock, FrozenClock, Observer, Progress, Silent};
 use crate::data::{self, LoadError, LoadOptions, Loaded};
 use crate::examples;
 use crate::expr::OpSet;
@@ -57,7 +57,16 @@ fn default_seed() -> u64 {
 impl Job {
     /// A job with the default seed, target and split.
     pub fn new(data: DataSource, action: Action) -> Job {
-        Job { data, action, seed: default_seed(), target: None, split: SplitSettings::default(), task: None, lang: Lang::En, units: String::new() }
+        Job {
+            data,
+            action,
+            seed: default_seed(),
+            target: None,
+            split: SplitSettings::default(),
+            task: None,
+            lang: Lang::En,
+            units: String::new(),
+        }
     }
 }
 
@@ -177,7 +186,10 @@ pub enum RunError {
     Fit(crate::model::FitError),
     Codec(codec::CodecError),
     /// A setting that cannot be read: its name and what is wrong.
-    Setting { name: &'static str, message: String },
+    Setting {
+        name: &'static str,
+        message: String,
+    },
     Cancelled,
 }
 
@@ -307,7 +319,14 @@ pub fn run_with_programs(
             programs = found
                 .front
                 .into_iter()
-                .map(|p| Some(Program::Formula { expr: p.expr, constants: p.constants, ops: options.ops, features: features.clone() }))
+                .map(|p| {
+                    Some(Program::Formula {
+                        expr: p.expr,
+                        constants: p.constants,
+                        ops: options.ops,
+                        features: features.clone(),
+                    })
+                })
                 .collect();
             with_null(&dataset, &mut report, &mut programs);
         }
@@ -315,17 +334,25 @@ pub fn run_with_programs(
             let dataset = prepare::prepare(&loaded.table, &search_prepare_options(job, &loaded.table)?)?;
             describe_dataset(&mut report, &dataset, job.lang);
             report.baselines = baselines(&dataset, header.as_ref());
-            let ops = OpSet::parse(&settings.ops).map_err(|e| RunError::Setting { name: "ops", message: e.to_string() })?;
+            let ops =
+                OpSet::parse(&settings.ops).map_err(|e| RunError::Setting { name: "ops", message: e.to_string() })?;
             let names = feature_names(&dataset);
             let expr = parse_formula(&settings.formula, &dataset, ops)?;
             let options = SearchOptions { ops, ..SearchOptions::default() };
             let scorer = search::Scorer::new(&dataset, &options)?;
             if !scorer.units().consistent(&expr, true) {
-                report.warnings.push(Message::new("warn_units_score", &[("formula", settings.formula.clone())]).render(job.lang));
+                report
+                    .warnings
+                    .push(Message::new("warn_units_score", &[("formula", settings.formula.clone())]).render(job.lang));
             }
             let polished = scorer.polish(&expr);
             report.candidates.push(formula_candidate(&polished));
-            programs.push(Some(Program::Formula { expr: polished.expr, constants: polished.constants, ops, features: names }));
+            programs.push(Some(Program::Formula {
+                expr: polished.expr,
+                constants: polished.constants,
+                ops,
+                features: names,
+            }));
             with_null(&dataset, &mut report, &mut programs);
         }
         Action::Compress(settings) => {
@@ -334,12 +361,16 @@ pub fn run_with_programs(
             let live = WithContext { inner: observer, base: None, header };
             let codes = networks::compress(&dataset, settings, job.seed, &mut report, &live, cancel, clock)?;
             let features = feature_names(&dataset);
-            programs = codes.into_iter().map(|code| Some(Program::Network { code, features: features.clone() })).collect();
+            programs =
+                codes.into_iter().map(|code| Some(Program::Network { code, features: features.clone() })).collect();
             with_null(&dataset, &mut report, &mut programs);
         }
         Action::Select(settings) => {
             let dataset = prepared(job, &mut report, header.as_ref())?;
-            programs = networks::select(&dataset, settings, job.seed, &mut report, observer, cancel)?.into_iter().map(Some).collect();
+            programs = networks::select(&dataset, settings, job.seed, &mut report, observer, cancel)?
+                .into_iter()
+                .map(Some)
+                .collect();
             with_null(&dataset, &mut report, &mut programs);
         }
     }
@@ -420,14 +451,19 @@ pub fn encode(
         Choice::Formula => Job { task: search_prepare_options(&job, &loaded.table)?.task, ..job },
         _ => job,
     };
-    let regression = matches!(prepare::target_and_task(&loaded.table, &prepare_options(&job))?.1, prepare::Task::Regression);
+    let regression =
+        matches!(prepare::target_and_task(&loaded.table, &prepare_options(&job))?.1, prepare::Task::Regression);
     let mut actions = Vec::new();
     if matches!(choice, Choice::Formula) || (choice == Choice::Best && regression) {
         actions.push(Action::Search(search.clone()));
     }
     match choice {
-        Choice::Best | Choice::Mlp => actions.push(Action::Compress(CompressSettings { linear: choice == Choice::Best, ..networks.clone() })),
-        Choice::Linear => actions.push(Action::Compress(CompressSettings { hidden: Vec::new(), linear: true, ..networks.clone() })),
+        Choice::Best | Choice::Mlp => {
+            actions.push(Action::Compress(CompressSettings { linear: choice == Choice::Best, ..networks.clone() }))
+        }
+        Choice::Linear => {
+            actions.push(Action::Compress(CompressSettings { hidden: Vec::new(), linear: true, ..networks.clone() }))
+        }
         Choice::Formula | Choice::Null => {}
     }
     let mut report = Report::default();
@@ -538,7 +574,9 @@ fn prepare_options(job: &Job) -> PrepareOptions {
         _ => None,
     });
     let split = match (&job.split.extrapolate, job.split.test_fraction) {
-        (Some(column), fraction) => Split::Extrapolate { column: column.clone(), test_fraction: fraction.unwrap_or(DEFAULT_TEST_FRACTION) },
+        (Some(column), fraction) => {
+            Split::Extrapolate { column: column.clone(), test_fraction: fraction.unwrap_or(DEFAULT_TEST_FRACTION) }
+        }
         (None, Some(test_fraction)) => Split::Random { test_fraction },
         (None, None) => Split::Automatic { test_fraction: DEFAULT_TEST_FRACTION },
     };
@@ -609,7 +647,9 @@ fn describe_dataset(report: &mut Report, dataset: &Dataset, lang: Lang) {
     }
     report.warnings.extend(dataset.notes.iter().map(|m| m.render(lang)));
     if dataset.dropped_rows > 0 {
-        report.warnings.push(Message::counted("warn_dropped_row", "warn_dropped_rows", dataset.dropped_rows, &[]).render(lang));
+        report
+            .warnings
+            .push(Message::counted("warn_dropped_row", "warn_dropped_rows", dataset.dropped_rows, &[]).render(lang));
     }
 }
 
@@ -691,8 +731,10 @@ fn absolute_temperatures(e: &crate::expr::Expr, dataset: &Dataset) -> crate::exp
             _ => None,
         };
         let folded = var.and_then(|j| Some((j, zero(j)?))).is_some_and(|(j, z)| {
-            let reading_first = matches!(w[0], Kind::Var(v) if v == j) && is(&w[1], z) && w[2] == Kind::Op(Op::Sub) && is(&w[3], z);
-            let zero_first = is(&w[0], z) && matches!(w[1], Kind::Var(v) if v == j) && is(&w[2], z) && w[3] == Kind::Op(Op::Sub);
+            let reading_first =
+                matches!(w[0], Kind::Var(v) if v == j) && is(&w[1], z) && w[2] == Kind::Op(Op::Sub) && is(&w[3], z);
+            let zero_first =
+                is(&w[0], z) && matches!(w[1], Kind::Var(v) if v == j) && is(&w[2], z) && w[3] == Kind::Op(Op::Sub);
             (reading_first || zero_first) && w[4] == Kind::Op(Op::Add)
         });
         if folded {
@@ -780,7 +822,10 @@ pub fn null_candidate(dataset: &Dataset) -> Option<Candidate> {
                     Some(right.count() as f64 / dataset.train.len() as f64)
                 }
                 _ if dataset.test.is_empty() => None,
-                _ => Some(dataset.test.iter().filter(|&&r| labels[r] as usize == majority).count() as f64 / dataset.test.len() as f64),
+                _ => Some(
+                    dataset.test.iter().filter(|&&r| labels[r] as usize == majority).count() as f64
+                        / dataset.test.len() as f64,
+                ),
             };
             Some(Candidate {
                 family: "null".into(),
@@ -838,9 +883,8 @@ fn own_baselines(dataset: &Dataset) -> Vec<crate::mdl::Baseline> {
 /// The part of a report that describes the table itself.
 fn dataset_report(loaded: &Loaded, lang: Lang) -> Report {
     let table = &loaded.table;
-    let preview = (0..table.rows.min(PREVIEW_ROWS))
-        .map(|r| table.columns.iter().map(|c| c.cell_text(r)).collect())
-        .collect();
+    let preview =
+        (0..table.rows.min(PREVIEW_ROWS)).map(|r| table.columns.iter().map(|c| c.cell_text(r)).collect()).collect();
     Report {
         dataset: DatasetInfo {
             name: table.name.clone(),

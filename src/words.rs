@@ -100,7 +100,8 @@ pub fn fill(text: &str, values: &[(&str, &str)]) -> String {
     while let Some(open) = rest.find('{') {
         out.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        let value = after.find('}').and_then(|close| Some((close, values.iter().find(|(k, _)| *k == &after[..close])?.1)));
+        let value =
+            after.find('}').and_then(|close| Some((close, values.iter().find(|(k, _)| *k == &after[..close])?.1)));
         match value {
             Some((close, value)) => {
                 out.push_str(value);
@@ -377,7 +378,10 @@ mod tests {
         for marker in ["data-i18n=\"", "data-i18n-title=\"", "data-i18n-aria=\""] {
             for part in html.split(marker).skip(1) {
                 let key = &part[..part.find('"').unwrap()];
-                assert!(text(Lang::Zh, key).is_some() && text(Lang::En, key).is_some(), "index.html marks '{key}', which has no words");
+                assert!(
+                    text(Lang::Zh, key).is_some() && text(Lang::En, key).is_some(),
+                    "index.html marks '{key}', which has no words"
+                );
                 marked += 1;
             }
         }

@@ -4,7 +4,11 @@ use std::process::Command;
 
 fn occam(args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_occam")).args(args).output().expect("runs occam");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
 }
 
 fn temp_csv(name: &str, text: &[u8]) -> std::path::PathBuf {
@@ -60,10 +64,15 @@ fn round_trip(data: &str, target: &str, model: &str, extra: &[&str]) -> serde_js
     let text = std::fs::read_to_string(data).unwrap();
     let header: Vec<&str> = text.lines().next().unwrap().split(',').collect();
     let t = header.iter().position(|h| *h == target).unwrap();
-    let cut = |line: &str| line.split(',').enumerate().filter(|(i, _)| *i != t).map(|(_, c)| c).collect::<Vec<_>>().join(",");
-    let features = temp_csv(&format!("features-{model}-{target}.csv"), text.lines().map(cut).collect::<Vec<_>>().join("\n").as_bytes());
+    let cut =
+        |line: &str| line.split(',').enumerate().filter(|(i, _)| *i != t).map(|(_, c)| c).collect::<Vec<_>>().join(",");
+    let features = temp_csv(
+        &format!("features-{model}-{target}.csv"),
+        text.lines().map(cut).collect::<Vec<_>>().join("\n").as_bytes(),
+    );
     let decoded = temp_csv(&format!("decoded-{model}-{target}.csv"), b"");
-    let (code, _, err) = occam(&["decode", file.to_str().unwrap(), features.to_str().unwrap(), "-o", decoded.to_str().unwrap()]);
+    let (code, _, err) =
+        occam(&["decode", file.to_str().unwrap(), features.to_str().unwrap(), "-o", decoded.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     let back = std::fs::read_to_string(&decoded).unwrap();
     let original: Vec<&str> = text.lines().skip(1).map(|l| l.split(',').nth(t).unwrap()).collect();
@@ -84,8 +93,12 @@ fn encode_and_decode_give_back_the_column() {
     // A small table is scored on every row, so the search's total for the program is the file.
     for (model, extra) in [("formula", &["--generations", "30"][..]), ("mlp", &["--hidden", "4"][..])] {
         let summary = round_trip("web/examples/kepler.csv", "T", model, extra);
-        let (file_bits, reported) = (summary["file_bits"].as_f64().unwrap(), summary["reported_bits"].as_f64().unwrap());
-        assert!((file_bits - reported).abs() <= 0.01 * reported + 64.0, "{model}: {file_bits} bits in the file, {reported} reported by the search");
+        let (file_bits, reported) =
+            (summary["file_bits"].as_f64().unwrap(), summary["reported_bits"].as_f64().unwrap());
+        assert!(
+            (file_bits - reported).abs() <= 0.01 * reported + 64.0,
+            "{model}: {file_bits} bits in the file, {reported} reported by the search"
+        );
     }
     round_trip("web/examples/kepler.csv", "T", "null", &[]);
     round_trip("web/examples/iris.csv", "species", "mlp", &["--hidden", "8"]);

@@ -67,7 +67,11 @@ reads!(
         ("k", Constant, ["7", "7", "7"]),
     ]
 );
-reads!(german_excel, "Gewicht;Preis\n1.234,5;3,10\n2,0;4,00\n", [("Gewicht", Numeric, ["1234.5", "2.0"]), ("Preis", Numeric, ["3.10", "4.00"])]);
+reads!(
+    german_excel,
+    "Gewicht;Preis\n1.234,5;3,10\n2,0;4,00\n",
+    [("Gewicht", Numeric, ["1234.5", "2.0"]), ("Preis", Numeric, ["3.10", "4.00"])]
+);
 
 #[test]
 fn precision_is_the_finest_step_in_the_text() {
@@ -90,7 +94,10 @@ fn a_stray_word_in_a_numeric_column_is_missing_and_reported() {
     let warnings: Vec<String> = loaded.warnings.iter().map(|w| w.to_string()).collect();
     assert_eq!(warnings, vec!["column 'y' (2): 1 cell that is not a number treated as missing (line 42 'oops')"]);
     // The page's reader may read Chinese: the same warning, its place and values kept.
-    assert_eq!(loaded.warnings[0].render(occam::words::Lang::Zh), "列“y”（第 2 列）：1 个不是数字的单元格按缺失处理（行 42 'oops'）");
+    assert_eq!(
+        loaded.warnings[0].render(occam::words::Lang::Zh),
+        "列“y”（第 2 列）：1 个不是数字的单元格按缺失处理（行 42 'oops'）"
+    );
 }
 
 #[test]
@@ -137,7 +144,8 @@ fn many_repairs_of_one_kind_are_listed_ten_and_counted() {
     let width = header.len();
     let mut text = header.join(",") + "\n";
     for row in 0..30 {
-        let cells: Vec<String> = (0..width).map(|j| if row == 0 && j < 40 { "word".into() } else { format!("{j}") }).collect();
+        let cells: Vec<String> =
+            (0..width).map(|j| if row == 0 && j < 40 { "word".into() } else { format!("{j}") }).collect();
         text += &(cells.join(",") + "\n");
     }
     let loaded = read(text.as_bytes());
@@ -148,7 +156,11 @@ fn many_repairs_of_one_kind_are_listed_ten_and_counted() {
     assert_eq!(of("appears twice"), 10, "{warnings:#?}");
     assert_eq!(of("no name here"), 10, "{warnings:#?}");
     assert_eq!(of("not a number"), 10, "{warnings:#?}");
-    for more in ["and 19989 more repeated names", "and 20 more columns with no name", "and 30 more columns with cells that are not numbers"] {
+    for more in [
+        "and 19989 more repeated names",
+        "and 20 more columns with no name",
+        "and 30 more columns with cells that are not numbers",
+    ] {
         assert_eq!(of(more), 1, "{more}: {warnings:#?}");
     }
     assert_eq!(warnings.len(), 33, "{warnings:#?}");
@@ -167,7 +179,11 @@ refuses!(only_whitespace, " \n\n", "the file is empty");
 refuses!(header_only, "x,y\n", "line 1: the file has a header (2 columns) but no data rows");
 refuses!(ragged_row, "x,y\n1,2\n3,4,5\n", "line 3: found 3 fields, the header has 2");
 refuses!(short_row, "x,y\n1,2\n3\n", "line 3: found 1 field, the header has 2");
-refuses!(unterminated_quote, "x,y\n1,2\n\"3,4\n5,6\n", "line 3: a quoted field starts here and is never closed (a '\"' is missing)");
+refuses!(
+    unterminated_quote,
+    "x,y\n1,2\n\"3,4\n5,6\n",
+    "line 3: a quoted field starts here and is never closed (a '\"' is missing)"
+);
 refuses!(
     invalid_utf8_in_a_cell,
     b"x,y\n1,abc\n2,\xff\xfe\n".as_slice(),

@@ -88,7 +88,13 @@ fn run(args: &[&str]) -> Outcome {
 fn check(name: &str, args: &[&str], expect: Expect) {
     let o = run(args);
     let tail = |s: &str| s.chars().rev().take(600).collect::<Vec<_>>().into_iter().rev().collect::<String>();
-    let context = format!("{name}: exit {:?} after {:.1} s\nstdout: {}\nstderr: {}", o.code, o.seconds, tail(&o.stdout), tail(&o.stderr));
+    let context = format!(
+        "{name}: exit {:?} after {:.1} s\nstdout: {}\nstderr: {}",
+        o.code,
+        o.seconds,
+        tail(&o.stdout),
+        tail(&o.stderr)
+    );
     assert_ne!(o.code, Some(-1), "{context}\n(killed after {SECONDS} s)");
     assert_ne!(o.code, Some(101), "{context}\n(a panic)");
     assert!(o.code.is_some(), "{context}\n(killed by a signal: a crash, or memory past {MEMORY_KB} KB)");
@@ -124,7 +130,11 @@ fn huge_fields_and_headers() {
     check("long name", &["inspect", &f], Expect::Ok(|out| out.len() < 10_000 && out.contains('…')));
     let f = file("long_cell.csv", format!("a,b\n1,{long}\n3,x\n5,y\n").as_bytes());
     check("long cell", &["inspect", &f], Expect::Ok(|out| out.contains("categorical")));
-    check("long cell search", &["search", &f, "--target", "a", "--generations", "2"], Expect::Refused(vec!["no column is left"]));
+    check(
+        "long cell search",
+        &["search", &f, "--target", "a", "--generations", "2"],
+        Expect::Refused(vec!["no column is left"]),
+    );
 
     // One 65,535-character name among 70,000 columns (once a 4.3 GB allocation).
     let mut header: Vec<String> = (0..70_000).map(|i| format!("c{i}")).collect();
@@ -135,7 +145,8 @@ fn huge_fields_and_headers() {
 
     // 10⁵ distinct columns (once 20 s), and 20,000 copies of one name (once over 60 s).
     let header: Vec<String> = (0..100_000).map(|i| format!("c{i}")).collect();
-    let rows: Vec<Vec<String>> = (0..4).map(|r| (0..100_000).map(|i| ((i * 7 + r * 3) % 11).to_string()).collect()).collect();
+    let rows: Vec<Vec<String>> =
+        (0..4).map(|r| (0..100_000).map(|i| ((i * 7 + r * 3) % 11).to_string()).collect()).collect();
     let f = file("many_columns.csv", &csv_of(&header, &rows));
     check("10⁵ columns", &["inspect", &f], Expect::Ok(|out| out.contains("100000 columns")));
     let header: Vec<String> = (0..20_000).map(|_| "same".to_string()).collect();
@@ -151,10 +162,16 @@ fn more_features_than_a_formula_names() {
     let mut header: Vec<String> = (0..n).map(|i| format!("f{i}")).collect();
     header.push("y".into());
     let rows: Vec<Vec<String>> = (0..6)
-        .map(|r| (0..=n).map(|i| if i == n { (r * 2).to_string() } else { ((i * 13 + r * 7) % 17).to_string() }).collect())
+        .map(|r| {
+            (0..=n).map(|i| if i == n { (r * 2).to_string() } else { ((i * 13 + r * 7) % 17).to_string() }).collect()
+        })
         .collect();
     let f = file("wide_search.csv", &csv_of(&header, &rows));
-    check("search over 70,000 features", &["search", &f, "--target", "y", "--generations", "2"], Expect::Refused(vec!["at most 32766 features", "70000", "--top-features"]));
+    check(
+        "search over 70,000 features",
+        &["search", &f, "--target", "y", "--generations", "2"],
+        Expect::Refused(vec!["at most 32766 features", "70000", "--top-features"]),
+    );
     check(
         "search over the top 20 of them",
         &["search", &f, "--target", "y", "--generations", "2", "--top-features", "20"],
@@ -190,28 +207,61 @@ fn line_ends_and_exotic_numbers() {
         let said = format!("{}{}", o.stdout, o.stderr);
         assert!(said.contains(stray), "the stray {stray} is named: {said}");
     }
-    check("search on exotic numbers", &["search", &f, "--target", "y", "--generations", "3"], Expect::Ok(|out| out.contains("null")));
+    check(
+        "search on exotic numbers",
+        &["search", &f, "--target", "y", "--generations", "3"],
+        Expect::Ok(|out| out.contains("null")),
+    );
     let f = file("underflow.csv", b"x,y\n1,1e-400\n2,2e-400\n3,3e-400\n4,4e-400\n");
-    check("a column past f64's range", &["search", &f, "--target", "y", "--generations", "2"], Expect::Refused(vec!["'y'"]));
+    check(
+        "a column past f64's range",
+        &["search", &f, "--target", "y", "--generations", "2"],
+        Expect::Refused(vec!["'y'"]),
+    );
 }
 
 #[test]
 fn absurd_settings() {
     let data = "web/examples/kepler.csv";
     for (seconds, words) in [("0", "positive"), ("-3", "positive"), ("1e12", "at most"), ("nan", "positive")] {
-        check(&format!("--seconds {seconds}"), &["search", data, &format!("--seconds={seconds}")], Expect::Refused(vec!["seconds", words]));
+        check(
+            &format!("--seconds {seconds}"),
+            &["search", data, &format!("--seconds={seconds}")],
+            Expect::Refused(vec!["seconds", words]),
+        );
     }
     check("--hidden 0", &["compress", data, "--hidden", "0"], Expect::Refused(vec!["hidden", "width of 0"]));
     check("--hidden 100000", &["compress", data, "--hidden", "100000"], Expect::Refused(vec!["hidden", "100000"]));
-    check("--test-fraction 1", &["search", data, "--test-fraction", "1", "--generations", "2"], Expect::Refused(vec!["test"]));
-    check("--test-fraction -1", &["search", data, "--test-fraction=-1", "--generations", "2"], Expect::Refused(vec!["test"]));
+    check(
+        "--test-fraction 1",
+        &["search", data, "--test-fraction", "1", "--generations", "2"],
+        Expect::Refused(vec!["test"]),
+    );
+    check(
+        "--test-fraction -1",
+        &["search", data, "--test-fraction=-1", "--generations", "2"],
+        Expect::Refused(vec!["test"]),
+    );
     check("--threads 0", &["search", data, "--threads", "0", "--generations", "2"], Expect::Refused(vec!["threads"]));
 }
 
 /// Encodes `data`'s `target` with `model` and returns the file's path.
 fn encoded(data: &str, target: &str, model: &str, name: &str) -> String {
     let out = dir().join(name);
-    let o = run(&["encode", data, "--target", target, "--model", model, "--generations", "20", "-o", out.to_str().unwrap(), "--test-fraction", "0"]);
+    let o = run(&[
+        "encode",
+        data,
+        "--target",
+        target,
+        "--model",
+        model,
+        "--generations",
+        "20",
+        "-o",
+        out.to_str().unwrap(),
+        "--test-fraction",
+        "0",
+    ]);
     assert_eq!(o.code, Some(0), "encode {data}: {}", o.stderr);
     out.to_str().unwrap().to_string()
 }
@@ -293,7 +343,17 @@ fn targets_come_back_exactly_at_every_scale() {
     for (name, cells) in [
         ("tiny", ["1.00e-30", "2.50e-30", "3.75e-30", "4.00e-30", "5.25e-30", "6.50e-30"]),
         ("huge", ["1.00e300", "2.50e300", "3.75e300", "4.00e300", "5.25e300", "6.50e300"]),
-        ("digits", ["0.1234567890123", "1.2345678901234", "2.3456789012345", "3.4567890123456", "4.5678901234567", "5.6789012345678"]),
+        (
+            "digits",
+            [
+                "0.1234567890123",
+                "1.2345678901234",
+                "2.3456789012345",
+                "3.4567890123456",
+                "4.5678901234567",
+                "5.6789012345678",
+            ],
+        ),
         ("negative", ["-0.001", "-0.0", "0.002", "-12.5", "7.25", "-3.125"]),
     ] {
         let mut csv = String::from("x,y\n");
@@ -305,7 +365,20 @@ fn targets_come_back_exactly_at_every_scale() {
         let receiver = file(&format!("{name}_features.csv"), features.as_bytes());
         for model in ["null", "formula"] {
             let out = dir().join(format!("{name}-{model}.occam"));
-            let o = run(&["encode", &data, "--target", "y", "--model", model, "--generations", "20", "-o", out.to_str().unwrap(), "--test-fraction", "0"]);
+            let o = run(&[
+                "encode",
+                &data,
+                "--target",
+                "y",
+                "--model",
+                model,
+                "--generations",
+                "20",
+                "-o",
+                out.to_str().unwrap(),
+                "--test-fraction",
+                "0",
+            ]);
             // No formula is finite over values near 1e300: a refusal, not a wrong file.
             if model == "formula" && o.code == Some(2) && o.stderr.contains("no candidate of that kind") {
                 continue;

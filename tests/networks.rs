@@ -45,7 +45,8 @@ fn iris_networks_beat_the_null_model_and_every_variant_is_measured() {
     let best = &report.candidates[report.best.unwrap()];
     assert!(best.data_bits < null / 2.0, "best's data bits {} vs null {null}", best.data_bits);
     for family in ["mlp", "logistic"] {
-        let float32 = report.candidates.iter().find(|c| c.family == family && c.compression.as_deref() == Some("float32"));
+        let float32 =
+            report.candidates.iter().find(|c| c.family == family && c.compression.as_deref() == Some("float32"));
         let float32 = float32.unwrap_or_else(|| panic!("no float32 {family}"));
         assert!(float32.test.accuracy.unwrap() > 0.85, "{family}: {:?}", float32.test);
         assert!(float32.params.unwrap() > 0);
@@ -64,12 +65,21 @@ fn iris_networks_beat_the_null_model_and_every_variant_is_measured() {
 fn a_regression_network_learns_what_the_linear_model_cannot() {
     let report = compress(csv(&nonlinear_table(600)), "y", quick(vec![32, 16])).unwrap();
     let r2 = |family: &str| {
-        report.candidates.iter().find(|c| c.family == family && c.compression.as_deref() == Some("float32")).unwrap().test.r2.unwrap()
+        report
+            .candidates
+            .iter()
+            .find(|c| c.family == family && c.compression.as_deref() == Some("float32"))
+            .unwrap()
+            .test
+            .r2
+            .unwrap()
     };
     assert!(r2("mlp") > 0.9, "mlp R² {}", r2("mlp"));
     assert!(r2("linear") < 0.5, "linear R² {}", r2("linear"));
     // The network's data bits are far fewer; whether that pays for its weights is MDL's call.
-    let data = |family: &str| report.candidates.iter().filter(|c| c.family == family).map(|c| c.data_bits).fold(f64::INFINITY, f64::min);
+    let data = |family: &str| {
+        report.candidates.iter().filter(|c| c.family == family).map(|c| c.data_bits).fold(f64::INFINITY, f64::min)
+    };
     assert!(data("mlp") + 300.0 < data("linear"), "mlp {} linear {}", data("mlp"), data("linear"));
 }
 
@@ -89,14 +99,21 @@ fn compression_is_the_same_on_one_thread_and_on_four() {
 fn selection_keeps_the_informative_columns() {
     let job = Job {
         target: Some("y".into()),
-        ..Job::new(csv(&nonlinear_table(600)), Action::Select(SelectSettings { hidden: vec![16], top_k: Some(2), ..Default::default() }))
+        ..Job::new(
+            csv(&nonlinear_table(600)),
+            Action::Select(SelectSettings { hidden: vec![16], top_k: Some(2), ..Default::default() }),
+        )
     };
     let report = run(&job, &Silent, &Cancel::new(), &FrozenClock).unwrap();
     let kept: Vec<&str> = report.importance.iter().filter(|f| f.selected).map(|f| f.feature.as_str()).collect();
     assert_eq!(kept, vec!["x1", "x2"]);
     let noise = report.importance.iter().find(|f| f.feature == "noise").unwrap();
     let x1 = report.importance.iter().find(|f| f.feature == "x1").unwrap();
-    assert!(x1.permutation_bits > 100.0 && noise.permutation_bits < x1.permutation_bits / 10.0, "{:?}", report.importance);
+    assert!(
+        x1.permutation_bits > 100.0 && noise.permutation_bits < x1.permutation_bits / 10.0,
+        "{:?}",
+        report.importance
+    );
     // All features, the refit on the chosen two, and the null model, on the same scale.
     assert_eq!(report.candidates.len(), 3);
     assert!(report.candidates[1].model_bits < report.candidates[0].model_bits);
@@ -105,7 +122,12 @@ fn selection_keeps_the_informative_columns() {
 
 #[test]
 fn bad_settings_and_impossible_tables_are_named() {
-    let e = compress(DataSource::Example { id: "iris".into() }, "species", CompressSettings { hidden: vec![0], ..quick(vec![]) }).unwrap_err();
+    let e = compress(
+        DataSource::Example { id: "iris".into() },
+        "species",
+        CompressSettings { hidden: vec![0], ..quick(vec![]) },
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("hidden"), "{e}");
     let one_class = "a,b,c\n1,2,x\n2,3,x\n3,4,x\n4,5,x\n5,6,x\n";
     let e = compress(csv(one_class), "c", quick(vec![4])).unwrap_err().to_string();
@@ -116,10 +138,19 @@ fn bad_settings_and_impossible_tables_are_named() {
     }
     let e = compress(csv(&wide), "y", quick(vec![4])).unwrap_err().to_string();
     assert!(e.contains("training rows for 6 features"), "{e}");
-    let empty = Job { target: Some("y".into()), ..Job::new(csv(&nonlinear_table(50)), Action::Select(SelectSettings { top_k: Some(0), ..Default::default() })) };
+    let empty = Job {
+        target: Some("y".into()),
+        ..Job::new(csv(&nonlinear_table(50)), Action::Select(SelectSettings { top_k: Some(0), ..Default::default() }))
+    };
     let e = run(&empty, &Silent, &Cancel::new(), &FrozenClock).unwrap_err().to_string();
     assert!(e.contains("empty selection"), "{e}");
-    let bad = Job { target: Some("y".into()), ..Job::new(csv(&nonlinear_table(50)), Action::Select(SelectSettings { measure: "vibes".into(), ..Default::default() })) };
+    let bad = Job {
+        target: Some("y".into()),
+        ..Job::new(
+            csv(&nonlinear_table(50)),
+            Action::Select(SelectSettings { measure: "vibes".into(), ..Default::default() }),
+        )
+    };
     let e = run(&bad, &Silent, &Cancel::new(), &FrozenClock).unwrap_err();
     assert!(e.to_string().contains("measure"), "{e}");
 }

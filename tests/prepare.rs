@@ -2,7 +2,9 @@
 
 use occam::data::{load, LoadOptions, Table};
 use occam::examples;
-use occam::prepare::{prepare, Origin, PrepareError, PrepareOptions, Split, Target, Task, Validation, SMALL_TABLE_ROWS};
+use occam::prepare::{
+    prepare, Origin, PrepareError, PrepareOptions, Split, Target, Task, Validation, SMALL_TABLE_ROWS,
+};
 
 fn table(text: &str) -> Table {
     load("t.csv", text.as_bytes(), &LoadOptions::default()).unwrap().table
@@ -69,7 +71,9 @@ fn missing_targets_are_dropped_and_counted() {
 #[test]
 fn missing_features_get_the_median_and_an_indicator() {
     let text = "x,c,y\n1,red,1.5\n,blue,2.5\n3,red,3.5\n5,,4.5\n7,green,5.5\n";
-    let d = prepare(&table(text), &PrepareOptions { split: Split::Random { test_fraction: 0.2 }, seed: 3, ..options("y") }).unwrap();
+    let d =
+        prepare(&table(text), &PrepareOptions { split: Split::Random { test_fraction: 0.2 }, seed: 3, ..options("y") })
+            .unwrap();
     assert_eq!(names(&d), vec!["x", "x_missing", "c=blue", "c=green"]);
     assert_eq!(d.column(1), &[0.0, 1.0, 0.0, 0.0, 0.0]);
     // The missing colour takes the most frequent level, red, the reference.
@@ -81,7 +85,11 @@ fn missing_features_get_the_median_and_an_indicator() {
 #[test]
 fn imputed_value_is_the_training_median() {
     let text = "x,y\n1,1.5\n2,2.5\n,3.5\n10,4.5\n20,5.5\n";
-    let d = prepare(&table(text), &PrepareOptions { split: Split::Extrapolate { column: "y".into(), test_fraction: 0.2 }, ..options("y") }).unwrap();
+    let d = prepare(
+        &table(text),
+        &PrepareOptions { split: Split::Extrapolate { column: "y".into(), test_fraction: 0.2 }, ..options("y") },
+    )
+    .unwrap();
     // Train rows are y = 1.5 .. 4.5 (x = 1, 2, missing, 10): the median of 1, 2, 10 is 2.
     assert_eq!(d.column(0)[2], 2.0);
 }
@@ -151,14 +159,34 @@ fn extrapolation_split_tests_on_the_high_end() {
 #[test]
 fn refusals_name_the_column() {
     let cases: &[(&str, PrepareOptions, &str)] = &[
-        ("x,y\n1,5\n2,5\n3,5\n", options("y"), "column 'y' has the same value in every row: there is nothing to explain"),
+        (
+            "x,y\n1,5\n2,5\n3,5\n",
+            options("y"),
+            "column 'y' has the same value in every row: there is nothing to explain",
+        ),
         ("x,y\n1,\n2,\n", options("y"), "column 'y' has no values: every cell is missing"),
-        ("x,y\n1,2.5\n", options("y"), "the table has 1 row with a target value; at least 2 are needed to fit and test"),
+        (
+            "x,y\n1,2.5\n",
+            options("y"),
+            "the table has 1 row with a target value; at least 2 are needed to fit and test",
+        ),
         ("x,y\n1,2.5\n2,3.5\n", options("z"), "there is no column 'z' (the columns are: x, y)"),
-        ("x,y\n1,a\n2,b\n3,a\n", PrepareOptions { task: Some(Task::Regression), ..options("y") }, "column 'y' holds text, so it can only be a classification target"),
+        (
+            "x,y\n1,a\n2,b\n3,a\n",
+            PrepareOptions { task: Some(Task::Regression), ..options("y") },
+            "column 'y' holds text, so it can only be a classification target",
+        ),
         ("x,y\n5,2.5\n5,3.5\n", options("y"), "no column is left to explain 'y' with (the others are constant or ids)"),
-        ("x,y\n1,2.5\n2,3.5\n", PrepareOptions { split: Split::Random { test_fraction: 1.5 }, ..options("y") }, "the test share must be at least 0 and below 1, not 1.5"),
-        ("x,c,y\n1,a,2.5\n2,b,3.5\n", PrepareOptions { split: Split::Extrapolate { column: "c".into(), test_fraction: 0.5 }, ..options("y") }, "the extrapolation split needs a numeric column, and 'c' is not numeric"),
+        (
+            "x,y\n1,2.5\n2,3.5\n",
+            PrepareOptions { split: Split::Random { test_fraction: 1.5 }, ..options("y") },
+            "the test share must be at least 0 and below 1, not 1.5",
+        ),
+        (
+            "x,c,y\n1,a,2.5\n2,b,3.5\n",
+            PrepareOptions { split: Split::Extrapolate { column: "c".into(), test_fraction: 0.5 }, ..options("y") },
+            "the extrapolation split needs a numeric column, and 'c' is not numeric",
+        ),
     ];
     for (text, opts, message) in cases {
         let e: PrepareError = prepare(&table(text), opts).unwrap_err();
@@ -176,7 +204,10 @@ fn a_column_of_many_levels_keeps_the_most_frequent_and_says_so() {
     let d = prepare(&table(&text), &PrepareOptions { max_levels: 3, ..options("y") }).unwrap();
     let notes: Vec<String> = d.notes.iter().map(|m| m.to_string()).collect();
     assert_eq!(notes, vec!["'c': kept the 3 most frequent of 5 levels, the rest count as none of them"]);
-    assert_eq!(d.notes[0].render(occam::words::Lang::Zh), "“c”：保留了 5 个类别中最常见的 3 个，其余的不算其中任何一个");
+    assert_eq!(
+        d.notes[0].render(occam::words::Lang::Zh),
+        "“c”：保留了 5 个类别中最常见的 3 个，其余的不算其中任何一个"
+    );
 }
 
 #[test]
@@ -188,7 +219,10 @@ fn a_temperature_in_degrees_is_searched_as_absolute_temperature() {
     assert_eq!(d.column(1)[0], 469.67);
     assert_eq!(d.features[0].thermometer, Some(occam::units::Thermometer::Celsius));
     let notes: Vec<String> = d.notes.iter().map(|m| m.to_string()).collect();
-    assert!(notes.iter().any(|n| n.contains("'T [C]' is searched as absolute temperature, 'T [C] + 273.15'")), "{notes:?}");
+    assert!(
+        notes.iter().any(|n| n.contains("'T [C]' is searched as absolute temperature, 'T [C] + 273.15'")),
+        "{notes:?}"
+    );
     // Given on the side, the same; a temperature in kelvin, a charge in coulombs and a target in
     // °C stay as they are.
     let side = PrepareOptions { units: vec![("T".into(), "C".into())], ..options("p") };

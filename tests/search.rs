@@ -53,7 +53,8 @@ fn kepler_gives_the_three_halves_power() {
 #[test]
 fn an_exact_law_with_integer_constants_is_recovered_exactly() {
     // y = 3x + 2 at two decimals: exact, so the data cost almost nothing.
-    let data = csv("x,y", inputs(300, 1, -5.0, 5.0).map(|x| format!("{x:.2},{:.2}", 3.0 * (x * 100.0).round() / 100.0 + 2.0)));
+    let data =
+        csv("x,y", inputs(300, 1, -5.0, 5.0).map(|x| format!("{x:.2},{:.2}", 3.0 * (x * 100.0).round() / 100.0 + 2.0)));
     let report = search(data, "y", 40, 3).unwrap();
     let b = best(&report);
     assert!(b.data_bits < 20.0, "an exact fit costs little: {b:?}");
@@ -178,11 +179,20 @@ fn a_small_table_fits_on_every_row_and_is_validated_by_leave_one_out() {
 #[test]
 fn bad_input_is_named() {
     let constant = csv("x,y", (0..10).map(|i| format!("{i},5")));
-    assert_eq!(search(constant, "y", 2, 1).unwrap_err().to_string(), "column 'y' has the same value in every row: there is nothing to explain");
+    assert_eq!(
+        search(constant, "y", 2, 1).unwrap_err().to_string(),
+        "column 'y' has the same value in every row: there is nothing to explain"
+    );
     let classes = DataSource::Example { id: "iris".into() };
-    assert!(search(classes, "species", 2, 1).unwrap_err().to_string().starts_with("formula search needs a numeric target"));
+    assert!(search(classes, "species", 2, 1)
+        .unwrap_err()
+        .to_string()
+        .starts_with("formula search needs a numeric target"));
     let settings = SearchSettings { ops: "sinh".into(), ..Default::default() };
-    let job = Job { target: Some("T".into()), ..Job::new(DataSource::Example { id: "kepler".into() }, Action::Search(settings)) };
+    let job = Job {
+        target: Some("T".into()),
+        ..Job::new(DataSource::Example { id: "kepler".into() }, Action::Search(settings))
+    };
     let e = run(&job, &Silent, &Cancel::new(), &FrozenClock).unwrap_err();
     assert!(e.to_string().starts_with("setting 'ops': unknown operator 'sinh'"), "{e}");
     let one_row = csv("x,y", std::iter::once("1,2.5".to_string()));
@@ -209,7 +219,11 @@ fn a_wide_table_is_searched_over_its_most_informative_features() {
     let settings = SearchSettings { seconds: None, generations: Some(40), top_features: Some(2), ..Default::default() };
     let job = Job { target: Some("y".into()), ..Job::new(csv(header, rows), Action::Search(settings)) };
     let report = run(&job, &Silent, &Cancel::new(), &FrozenClock).unwrap();
-    assert!(report.warnings.iter().any(|w| w.starts_with("searched over the 2 of 8 features")), "{:?}", report.warnings);
+    assert!(
+        report.warnings.iter().any(|w| w.starts_with("searched over the 2 of 8 features")),
+        "{:?}",
+        report.warnings
+    );
     let b = best(&report);
     assert!(b.test.r2.unwrap() > 0.999_999, "{b:?}");
     let formula = b.formula.as_deref().unwrap();
@@ -220,9 +234,9 @@ fn a_wide_table_is_searched_over_its_most_informative_features() {
 fn a_law_written_at_full_precision_stops_the_search_early() {
     // y = a·b as a program that computes it another way wrote it: the last bits differ from a·b,
     // and the file's δ is below an ulp, so only the rounding tolerance sees the exact fit.
-    let rows = inputs(300, 4, 1.0, 5.0).zip(inputs(300, 5, 1.0, 5.0)).map(|(a, b)| {
-        format!("{a:?},{b:?},{:?}", libm::exp(libm::log(a) + libm::log(b)))
-    });
+    let rows = inputs(300, 4, 1.0, 5.0)
+        .zip(inputs(300, 5, 1.0, 5.0))
+        .map(|(a, b)| format!("{a:?},{b:?},{:?}", libm::exp(libm::log(a) + libm::log(b))));
     let report = search(csv("a,b,y", rows), "y", 2_000, 2).unwrap();
     let stats = report.search.as_ref().unwrap();
     assert_eq!(stats.stop, "converged", "{stats:?}");
@@ -245,7 +259,10 @@ fn capacitor(header: &str) -> DataSource {
 #[test]
 fn units_in_the_header_leave_out_formulas_whose_units_do_not_work_out() {
     let report = search(capacitor("t [s],V [V]"), "V", 40, 1).unwrap();
-    assert_eq!(report.dataset.units, vec![("V [V]".to_string(), "m^2·kg·s^-3·A^-1".to_string()), ("t [s]".to_string(), "s".to_string())]);
+    assert_eq!(
+        report.dataset.units,
+        vec![("V [V]".to_string(), "m^2·kg·s^-3·A^-1".to_string()), ("t [s]".to_string(), "s".to_string())]
+    );
     let units = occam::search::Units {
         features: vec![Some(occam::units::parse("s").unwrap().dimension)],
         target: Some(occam::units::parse("V").unwrap().dimension),
@@ -253,12 +270,21 @@ fn units_in_the_header_leave_out_formulas_whose_units_do_not_work_out() {
     };
     for c in report.candidates.iter().filter(|c| c.family == "formula") {
         let e = occam::expr::parse(c.expression.as_deref().unwrap(), &["x0"]).unwrap();
-        assert!(units.consistent(&e, true), "{} on the front, its units do not work out", c.formula.as_deref().unwrap_or("?"));
+        assert!(
+            units.consistent(&e, true),
+            "{} on the front, its units do not work out",
+            c.formula.as_deref().unwrap_or("?")
+        );
     }
     let stats = report.search.as_ref().unwrap();
     assert!(stats.exhaustive_fitted < stats.exhaustive_structures, "the units left structures out unfitted");
     // Without units nothing is left out.
-    let settings = SearchSettings { seconds: None, generations: Some(40), units: occam::run::UnitCheck::Off, ..Default::default() };
+    let settings = SearchSettings {
+        seconds: None,
+        generations: Some(40),
+        units: occam::run::UnitCheck::Off,
+        ..Default::default()
+    };
     let job = Job { seed: 1, target: Some("V".into()), ..Job::new(capacitor("t [s],V [V]"), Action::Search(settings)) };
     let off = run(&job, &Silent, &Cancel::new(), &FrozenClock).unwrap();
     assert!(off.dataset.units.is_empty());
@@ -273,14 +299,21 @@ fn units_given_on_the_side_and_unknown_units_in_a_header() {
         seed: 1,
         target: Some("V".into()),
         units: units.into(),
-        ..Job::new(capacitor(header), Action::Search(SearchSettings { seconds: None, generations: Some(5), ..Default::default() }))
+        ..Job::new(
+            capacitor(header),
+            Action::Search(SearchSettings { seconds: None, generations: Some(5), ..Default::default() }),
+        )
     };
     let given = run(&job("t=s, V=V", "t,V"), &Silent, &Cancel::new(), &FrozenClock).unwrap();
     assert_eq!(given.dataset.units.len(), 2);
     // A unit occam does not know is a note naming the column, and the column is not checked.
     let unknown = run(&job("", "t [ticks],V [V]"), &Silent, &Cancel::new(), &FrozenClock).unwrap();
     assert_eq!(unknown.dataset.units, vec![("V [V]".to_string(), "m^2·kg·s^-3·A^-1".to_string())]);
-    assert!(unknown.warnings.iter().any(|w| w.contains("t [ticks]") && w.contains("unknown unit 'ticks'")), "{:?}", unknown.warnings);
+    assert!(
+        unknown.warnings.iter().any(|w| w.contains("t [ticks]") && w.contains("unknown unit 'ticks'")),
+        "{:?}",
+        unknown.warnings
+    );
 }
 
 #[test]
@@ -337,7 +370,8 @@ fn a_law_of_a_product_is_found_through_its_symmetry_on_one_thread_and_on_four() 
     let on = |threads| {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
         // Arithmetic is the law's whole alphabet, and keeps the exhaustive searches short.
-        let settings = SearchSettings { seconds: None, generations: Some(12), ops: "arith".into(), ..Default::default() };
+        let settings =
+            SearchSettings { seconds: None, generations: Some(12), ops: "arith".into(), ..Default::default() };
         let job = Job { seed: 1, target: Some("P".into()), ..Job::new(polarisation(), Action::Search(settings)) };
         pool.install(|| run(&job, &Silent, &Cancel::new(), &FrozenClock)).unwrap()
     };
@@ -345,7 +379,8 @@ fn a_law_of_a_product_is_found_through_its_symmetry_on_one_thread_and_on_four() 
     assert_eq!(report.search.as_ref().unwrap().symmetry.as_deref(), Some("n · alpha"));
     let law = best(&report);
     assert!(law.test.r2.unwrap() > 0.999_999, "{:?}: R² {:?}", law.formula, law.test.r2);
-    let front = |r: &occam::report::Report| r.candidates.iter().map(|c| (c.formula.clone(), c.total_bits)).collect::<Vec<_>>();
+    let front =
+        |r: &occam::report::Report| r.candidates.iter().map(|c| (c.formula.clone(), c.total_bits)).collect::<Vec<_>>();
     assert_eq!(front(&report), front(&on(4)));
 }
 
@@ -353,10 +388,13 @@ fn a_law_of_a_product_is_found_through_its_symmetry_on_one_thread_and_on_four() 
 /// c = 331.3·√(1 + T/273.15), i.e. √(γRT/M) in kelvin.
 fn sound_speed(header: &str) -> DataSource {
     let noise = [0.4, -0.3, 0.1, -0.5, 0.2, 0.3, -0.2];
-    csv(header, (0..7).map(|i| {
-        let t = -20.0 + 10.0 * i as f64;
-        format!("{t},{:.1}", 331.3 * (1.0 + t / 273.15).sqrt() + noise[i])
-    }))
+    csv(
+        header,
+        (0..7).map(|i| {
+            let t = -20.0 + 10.0 * i as f64;
+            format!("{t},{:.1}", 331.3 * (1.0 + t / 273.15).sqrt() + noise[i])
+        }),
+    )
 }
 
 #[test]
@@ -371,7 +409,11 @@ fn a_temperature_in_degrees_is_searched_as_absolute_and_scored_as_written() {
     // reading in °C, and `T + 273.15` the absolute temperature the search uses.
     let score = |formula: &str| {
         let settings = occam::run::ScoreSettings { formula: formula.into(), ..Default::default() };
-        let job = Job { seed: 1, target: Some("c".into()), ..Job::new(sound_speed("T [C],c [m/s]"), Action::Score(settings)) };
+        let job = Job {
+            seed: 1,
+            target: Some("c".into()),
+            ..Job::new(sound_speed("T [C],c [m/s]"), Action::Score(settings))
+        };
         run(&job, &Silent, &Cancel::new(), &FrozenClock).unwrap().candidates[0].clone()
     };
     let law = score("20.05*sqrt(T + 273.15)");
@@ -406,7 +448,11 @@ fn a_weighted_mean_is_found_as_the_ratio_its_rows_obey() {
     });
     let report = search(csv("m1,m2,r1,r2,y", rows), "y", 5, 1).unwrap();
     let stats = report.search.as_ref().unwrap();
-    assert!(stats.relations.iter().any(|r| r.contains("the target is a ratio of polynomials of degrees 2 and 1")), "{:?}", stats.relations);
+    assert!(
+        stats.relations.iter().any(|r| r.contains("the target is a ratio of polynomials of degrees 2 and 1")),
+        "{:?}",
+        stats.relations
+    );
     let b = best(&report);
     assert!(b.test.r2.unwrap() > 1.0 - 1e-12, "{b:?}");
     let formula = b.formula.as_deref().unwrap();

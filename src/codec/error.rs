@@ -64,9 +64,9 @@ impl fmt::Display for CodecError {
             ),
             CodecError::Truncated => f.write_str("the .occam file is truncated: it ends before its contents do"),
             CodecError::Damaged { why } => write!(f, "the .occam file is damaged: {why}"),
-            CodecError::Checksum => f.write_str(
-                "the .occam file is damaged or cut short: its checksum does not match its bytes",
-            ),
+            CodecError::Checksum => {
+                f.write_str("the .occam file is damaged or cut short: its checksum does not match its bytes")
+            }
             CodecError::FeatureCount { file, table } => write!(
                 f,
                 "this table gives {table} features where the file's gave {file}: a feature column is missing \
@@ -77,10 +77,7 @@ impl fmt::Display for CodecError {
                 let what = match columns.as_slice() {
                     [] => "its row count".to_string(),
                     [one] => format!("its row count or the column '{one}' the program reads"),
-                    many => format!(
-                        "its row count or one of the columns the program reads ('{}')",
-                        many.join("', '")
-                    ),
+                    many => format!("its row count or one of the columns the program reads ('{}')", many.join("', '")),
                 };
                 write!(
                     f,

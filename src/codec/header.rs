@@ -10,8 +10,8 @@
 use crate::data::{Column, ColumnData, Kind, Table, MISSING};
 use crate::mdl::stream::{CountModel, Decoder, Encoder};
 use crate::mdl::{BitSink, BitSource};
-use crate::units;
 use crate::prepare::{prepare, Dataset, Origin, PrepareError, PrepareOptions, Split, Target, Task};
+use crate::units;
 
 use super::CodecError;
 
@@ -48,10 +48,7 @@ impl Header {
     pub fn of(table: &Table, options: &PrepareOptions) -> Result<(Header, Dataset), CodecError> {
         if options.clip.is_some_and(|clip| !valid_clip(clip)) {
             return Err(CodecError::Options {
-                why: format!(
-                    "the clipping quantiles {:?} must satisfy 0 ≤ low ≤ high ≤ 1",
-                    options.clip
-                ),
+                why: format!("the clipping quantiles {:?} must satisfy 0 ≤ low ≤ high ≤ 1", options.clip),
             });
         }
         let mut first = options.clone();
@@ -61,26 +58,21 @@ impl Header {
         let mut seen = std::collections::HashSet::new();
         for feature in &found.features {
             let column = match &feature.origin {
-                Origin::Numeric { column }
-                | Origin::MissingIndicator { column }
-                | Origin::Level { column, .. } => column,
+                Origin::Numeric { column } | Origin::MissingIndicator { column } | Origin::Level { column, .. } => {
+                    column
+                }
             };
             if seen.insert(column.as_str()) {
                 sources.push(column.clone());
             }
         }
-        let target_index =
-            table.column_index(&found.target_name).ok_or_else(|| PrepareError::UnknownColumn {
-                column: found.target_name.clone(),
-                available: table.columns.iter().map(|c| c.name.clone()).collect(),
-            })?;
+        let target_index = table.column_index(&found.target_name).ok_or_else(|| PrepareError::UnknownColumn {
+            column: found.target_name.clone(),
+            available: table.columns.iter().map(|c| c.name.clone()).collect(),
+        })?;
         let missing = match &table.columns[target_index].data {
-            ColumnData::Numeric { values, .. } => {
-                (0..table.rows).filter(|&r| values[r].is_nan()).collect()
-            }
-            ColumnData::Text { codes, .. } => {
-                (0..table.rows).filter(|&r| codes[r] == MISSING).collect()
-            }
+            ColumnData::Numeric { values, .. } => (0..table.rows).filter(|&r| values[r].is_nan()).collect(),
+            ColumnData::Text { codes, .. } => (0..table.rows).filter(|&r| codes[r] == MISSING).collect(),
         };
         let (decimals, classes) = match &found.target {
             Target::Regression(t) => (t.decimals, Vec::new()),
@@ -96,12 +88,7 @@ impl Header {
             sources,
             max_levels: options.max_levels,
             clip: options.clip,
-            thermometers: options
-                .units
-                .iter()
-                .filter(|(name, unit)| is_thermometer(name, unit))
-                .cloned()
-                .collect(),
+            thermometers: options.units.iter().filter(|(name, unit)| is_thermometer(name, unit)).cloned().collect(),
         };
         let dataset = prepare(table, &header.options())?;
         Ok((header, dataset))
@@ -129,19 +116,15 @@ impl Header {
         if table.rows != self.rows {
             return Err(CodecError::RowCount { file: self.rows, table: table.rows });
         }
-        let mut columns: Vec<Column> =
-            table.columns.iter().filter(|c| c.name != self.target).cloned().collect();
+        let mut columns: Vec<Column> = table.columns.iter().filter(|c| c.name != self.target).cloned().collect();
         columns.push(self.placeholder());
-        let stand_in =
-            Table { name: table.name.clone(), columns, rows: table.rows, dialect: table.dialect };
+        let stand_in = Table { name: table.name.clone(), columns, rows: table.rows, dialect: table.dialect };
         let dataset = prepare(&stand_in, &self.options()).map_err(|e| match e {
             PrepareError::UnknownColumn { column, .. } => CodecError::MissingColumn { column },
             other => CodecError::Prepare(other),
         })?;
         if dataset.rows() + self.missing.len() != self.rows {
-            return Err(CodecError::Damaged {
-                why: "the rows with a target do not add up".to_string(),
-            });
+            return Err(CodecError::Damaged { why: "the rows with a target do not add up".to_string() });
         }
         Ok(dataset)
     }
@@ -162,10 +145,7 @@ impl Header {
             Task::Regression => (
                 Kind::Numeric,
                 ColumnData::Numeric {
-                    values: missing
-                        .iter()
-                        .map(|&m| if m { f64::NAN } else { next() as f64 })
-                        .collect(),
+                    values: missing.iter().map(|&m| if m { f64::NAN } else { next() as f64 }).collect(),
                     decimals: self.decimals,
                 },
             ),
@@ -227,10 +207,7 @@ impl Header {
     pub fn read(d: &mut Decoder, table: &Table, version: u8) -> Result<Header, CodecError> {
         let rows = d.read_natural()?;
         if rows != table.rows as u64 {
-            return Err(CodecError::RowCount {
-                file: usize::try_from(rows).unwrap_or(usize::MAX),
-                table: table.rows,
-            });
+            return Err(CodecError::RowCount { file: usize::try_from(rows).unwrap_or(usize::MAX), table: table.rows });
         }
         let rows = table.rows;
         let target = read_text(d)?;
@@ -265,11 +242,8 @@ impl Header {
         } else {
             usize::try_from(d.read_natural()?).map_err(|_| damaged("a level cap beyond usize"))?
         };
-        let clip = if d.read_bit()? {
-            Some((f64::from_bits(d.read_raw(64)?), f64::from_bits(d.read_raw(64)?)))
-        } else {
-            None
-        };
+        let clip =
+            if d.read_bit()? { Some((f64::from_bits(d.read_raw(64)?), f64::from_bits(d.read_raw(64)?))) } else { None };
         if clip.is_some_and(|clip| !valid_clip(clip)) {
             return Err(damaged("clipping quantiles out of order"));
         }
@@ -306,26 +280,16 @@ fn other_columns<'a>(table: &'a Table, target: &str) -> Vec<&'a str> {
 /// The feature columns among the `columns` the receiver has: one bit when they are those
 /// columns in order (the usual case), else whether they are in table order (then which, as a
 /// subset: log₂ C(n, m) bits) or each position in turn.
-fn write_sources(
-    e: &mut Encoder,
-    sources: &[String],
-    columns: &[&str],
-) -> Result<(), CodecError> {
+fn write_sources(e: &mut Encoder, sources: &[String], columns: &[&str]) -> Result<(), CodecError> {
     let all = sources.len() == columns.len() && sources.iter().zip(columns).all(|(s, c)| s == c);
     e.write_bit(all);
     if all {
         return Ok(());
     }
-    let position: std::collections::HashMap<&str, usize> =
-        columns.iter().enumerate().map(|(i, &c)| (c, i)).collect();
+    let position: std::collections::HashMap<&str, usize> = columns.iter().enumerate().map(|(i, &c)| (c, i)).collect();
     let positions: Vec<usize> = sources
         .iter()
-        .map(|s| {
-            position
-                .get(s.as_str())
-                .copied()
-                .ok_or_else(|| CodecError::MissingColumn { column: s.clone() })
-        })
+        .map(|s| position.get(s.as_str()).copied().ok_or_else(|| CodecError::MissingColumn { column: s.clone() }))
         .collect::<Result<_, _>>()?;
     let ordered = positions.windows(2).all(|w| w[0] < w[1]);
     e.write_bit(ordered);
@@ -359,9 +323,7 @@ fn read_sources(d: &mut Decoder, columns: &[&str]) -> Result<Vec<String>, CodecE
         let flags = read_subset(d, columns.len(), count as usize)?;
         (0..columns.len()).filter(|&p| flags[p]).collect()
     } else {
-        (0..count)
-            .map(|_| d.read_uniform(columns.len() as u64).map(|p| p as usize))
-            .collect::<Result<_, _>>()?
+        (0..count).map(|_| d.read_uniform(columns.len() as u64).map(|p| p as usize)).collect::<Result<_, _>>()?
     };
     Ok(positions.into_iter().map(|p| columns[p].to_string()).collect())
 }
@@ -402,11 +364,7 @@ fn read_text(d: &mut Decoder) -> Result<String, CodecError> {
 
 /// Which of n rows are marked, m of them known: each row's flag under the counts still to come
 /// (marked and unmarked rows left), log₂ C(n, m) bits in all; nothing once either count is zero.
-fn write_subset(
-    e: &mut Encoder,
-    flags: &[bool],
-    marked: usize,
-) -> Result<(), crate::mdl::MdlError> {
+fn write_subset(e: &mut Encoder, flags: &[bool], marked: usize) -> Result<(), crate::mdl::MdlError> {
     let (mut rows_left, mut marked_left) = (flags.len() as u64, marked as u64);
     for &flag in flags {
         if marked_left == 0 || marked_left == rows_left {

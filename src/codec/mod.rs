@@ -163,7 +163,9 @@ pub enum ProgramKind {
     Formula(OpSet),
     /// A network reading `inputs` prepared features (all of them, in order, when it is their
     /// count).
-    Network { inputs: usize },
+    Network {
+        inputs: usize,
+    },
 }
 
 impl Program {
@@ -204,9 +206,7 @@ impl HeaderCost {
     pub fn bits(&self, kind: ProgramKind) -> f64 {
         let resolved = match kind {
             ProgramKind::Null => Resolved::Null,
-            ProgramKind::Formula(ops) => {
-                Resolved::Formula { expr: Expr::default(), constants: Vec::new(), ops }
-            }
+            ProgramKind::Formula(ops) => Resolved::Formula { expr: Expr::default(), constants: Vec::new(), ops },
             ProgramKind::Network { inputs } => Resolved::Network {
                 code: NetworkCode {
                     activation: crate::model::Activation::Relu,
@@ -226,11 +226,7 @@ impl HeaderCost {
 }
 
 /// Writes `program` and `table`'s target coded given it.
-pub fn encode(
-    program: &Program,
-    table: &Table,
-    options: &CodecOptions,
-) -> Result<Encoded, CodecError> {
+pub fn encode(program: &Program, table: &Table, options: &CodecOptions) -> Result<Encoded, CodecError> {
     let (header, dataset) = Header::of(table, &options.prepare)?;
     let resolved = Resolved::new(program, &dataset)?;
     let features = dataset.features.len();
@@ -294,15 +290,11 @@ pub fn encode(
             _ => {
                 let model_end = e.bits();
                 let Predictions::Classes(p) = resolved.predict(&dataset)? else {
-                    return Err(CodecError::Program {
-                        why: "the network predicts no classes".to_string(),
-                    });
+                    return Err(CodecError::Program { why: "the network predicts no classes".to_string() });
                 };
                 for (i, (&l, row)) in labels.iter().zip(&p).enumerate() {
-                    let frequencies = quantise(row).map_err(|_| CodecError::Prediction {
-                        row: kept[i] + 1,
-                        value: f64::NAN,
-                    })?;
+                    let frequencies =
+                        quantise(row).map_err(|_| CodecError::Prediction { row: kept[i] + 1, value: f64::NAN })?;
                     e.write_categorical(l as usize, &frequencies).map_err(coder)?;
                 }
                 model_end
@@ -343,9 +335,7 @@ pub fn decode(bytes: &[u8], table: &Table) -> Result<Decoded, CodecError> {
     }
     let mut d = Decoder::new(payload);
     match decode_stream(&mut d, table, version) {
-        Err(CodecError::Damaged { .. }) if d.bits() > d.payload_bits() as f64 + 32.0 => {
-            Err(CodecError::Truncated)
-        }
+        Err(CodecError::Damaged { .. }) if d.bits() > d.payload_bits() as f64 + 32.0 => Err(CodecError::Truncated),
         result => result,
     }
 }
@@ -401,10 +391,7 @@ fn decode_stream(d: &mut Decoder, table: &Table, version: u8) -> Result<Decoded,
                 if !((m / delta).is_finite() && (m / delta).abs() < MAX_UNITS) {
                     return Err(damaged("a prediction that is not finite"));
                 }
-                cells.push(number::units_text(
-                    d.read_residual(m / delta, family, scale)?,
-                    header.decimals,
-                ));
+                cells.push(number::units_text(d.read_residual(m / delta, family, scale)?, header.decimals));
             }
             (cells, model_end)
         }
@@ -426,8 +413,8 @@ fn decode_stream(d: &mut Decoder, table: &Table, version: u8) -> Result<Decoded,
                         return Err(damaged("a regression network for classes"));
                     };
                     for row in &p {
-                        let frequencies = quantise(row)
-                            .map_err(|_| damaged("a prediction that is not a probability"))?;
+                        let frequencies =
+                            quantise(row).map_err(|_| damaged("a prediction that is not a probability"))?;
                         labels.push(d.read_categorical(&frequencies)?);
                     }
                     model_end
@@ -499,9 +486,7 @@ fn table_check(dataset: &Dataset, reads: &[usize], table_rows: usize) -> u32 {
 fn labels_to_text(header: &Header, labels: Vec<usize>) -> Result<Vec<String>, CodecError> {
     labels
         .into_iter()
-        .map(|l| {
-            header.classes.get(l).cloned().ok_or_else(|| damaged("a class index beyond the labels"))
-        })
+        .map(|l| header.classes.get(l).cloned().ok_or_else(|| damaged("a class index beyond the labels")))
         .collect()
 }
 
@@ -523,9 +508,7 @@ fn kept_rows(header: &Header) -> Vec<usize> {
 fn numbers(predictions: Predictions) -> Result<Vec<f64>, CodecError> {
     match predictions {
         Predictions::Numbers(mu) => Ok(mu),
-        Predictions::Classes(_) => {
-            Err(CodecError::Program { why: "a classifier for a numeric target".to_string() })
-        }
+        Predictions::Classes(_) => Err(CodecError::Program { why: "a classifier for a numeric target".to_string() }),
     }
 }
 

@@ -42,8 +42,7 @@ fn write_ops(e: &mut Encoder, ops: OpSet) -> Result<(), CodecError> {
             return Ok(());
         }
     }
-    let mask =
-        Op::ALL.iter().enumerate().fold(0u64, |m, (i, op)| m | (ops.contains(*op) as u64) << i);
+    let mask = Op::ALL.iter().enumerate().fold(0u64, |m, (i, op)| m | (ops.contains(*op) as u64) << i);
     e.write_raw(mask, Op::ALL.len() as u32).map_err(CodecError::Coder)
 }
 
@@ -131,33 +130,22 @@ impl Resolved {
                     match &mut node.kind {
                         Kind::Var(j) => {
                             let column = *map.get(usize::from(*j)).ok_or_else(|| {
-                                bad(format!(
-                                    "variable x{j} beyond the {} features named",
-                                    features.len()
-                                ))
+                                bad(format!("variable x{j} beyond the {} features named", features.len()))
                             })?;
-                            *j = u16::try_from(column)
-                                .map_err(|_| bad("more than 65,535 features".to_string()))?;
+                            *j = u16::try_from(column).map_err(|_| bad("more than 65,535 features".to_string()))?;
                         }
                         Kind::Const(value, form) => {
-                            let c =
-                                sent.next().ok_or_else(|| bad("too few constants".to_string()))?;
+                            let c = sent.next().ok_or_else(|| bad("too few constants".to_string()))?;
                             *value = c.value();
                             *form = form_of(c);
                         }
                         Kind::Op(op) if !ops.contains(*op) => {
-                            return Err(bad(format!(
-                                "the formula uses '{op}', which is not in its operator set"
-                            )));
+                            return Err(bad(format!("the formula uses '{op}', which is not in its operator set")));
                         }
                         Kind::Op(_) => {}
                     }
                 }
-                Ok(Resolved::Formula {
-                    expr: Expr { nodes },
-                    constants: constants.clone(),
-                    ops: *ops,
-                })
+                Ok(Resolved::Formula { expr: Expr { nodes }, constants: constants.clone(), ops: *ops })
             }
             Program::Network { code, features } => {
                 let inputs = features.iter().map(index).collect::<Result<Vec<_>, _>>()?;
@@ -171,10 +159,9 @@ impl Resolved {
                         Output::Classes(_) if matches!(code.output, Output::Regression) => {
                             mismatch("a regression network")
                         }
-                        Output::Classes(k) => bad(format!(
-                            "a network of {} outputs for {k} classes",
-                            code.output.width()
-                        )),
+                        Output::Classes(k) => {
+                            bad(format!("a network of {} outputs for {k} classes", code.output.width()))
+                        }
                     });
                 }
                 check_network(code, inputs.len())?;
@@ -224,12 +211,9 @@ impl Resolved {
         let names = || dataset.features.iter().map(|f| f.name.clone()).collect::<Vec<_>>();
         match self {
             Resolved::Null => Program::Null,
-            Resolved::Formula { expr, constants, ops } => Program::Formula {
-                expr: expr.clone(),
-                constants: constants.clone(),
-                ops: *ops,
-                features: names(),
-            },
+            Resolved::Formula { expr, constants, ops } => {
+                Program::Formula { expr: expr.clone(), constants: constants.clone(), ops: *ops, features: names() }
+            }
             Resolved::Network { code, inputs } => Program::Network {
                 code: code.clone(),
                 features: inputs.iter().map(|&j| dataset.features[j].name.clone()).collect(),
@@ -249,8 +233,7 @@ impl Resolved {
             }
             Resolved::Network { inputs, .. } => {
                 e.write_uniform(2, KINDS).map_err(coder)?;
-                let all =
-                    inputs.len() == features && inputs.iter().enumerate().all(|(i, &j)| i == j);
+                let all = inputs.len() == features && inputs.iter().enumerate().all(|(i, &j)| i == j);
                 e.write_bit(all);
                 if !all {
                     e.write_natural(inputs.len() as u64);
@@ -265,11 +248,7 @@ impl Resolved {
 
     /// Reads [`Resolved::write_kind`]; the formula's and network's contents come with
     /// [`Resolved::read_model`].
-    pub fn read_kind(
-        d: &mut Decoder,
-        features: usize,
-        output: Output,
-    ) -> Result<Resolved, CodecError> {
+    pub fn read_kind(d: &mut Decoder, features: usize, output: Output) -> Result<Resolved, CodecError> {
         Ok(match d.read_uniform(KINDS)? {
             0 => Resolved::Null,
             1 => {
@@ -286,9 +265,7 @@ impl Resolved {
                     if count > MAX_WIDTH {
                         return Err(damaged("a network with too many inputs"));
                     }
-                    (0..count)
-                        .map(|_| d.read_uniform(features as u64).map(|j| j as usize))
-                        .collect::<Result<_, _>>()?
+                    (0..count).map(|_| d.read_uniform(features as u64).map(|j| j as usize)).collect::<Result<_, _>>()?
                 };
                 let code = NetworkCode { activation: Activation::Relu, output, layers: Vec::new() };
                 Resolved::Network { code, inputs }
@@ -339,8 +316,7 @@ impl Resolved {
                     open = open - 1 + Node { kind, len: 1 }.arity();
                     prefix.push(kind);
                 }
-                let mut nodes: Vec<Node> =
-                    postfix_of(&prefix).into_iter().map(|kind| Node { kind, len: 1 }).collect();
+                let mut nodes: Vec<Node> = postfix_of(&prefix).into_iter().map(|kind| Node { kind, len: 1 }).collect();
                 let mut constants = Vec::new();
                 for node in nodes.iter_mut() {
                     if let Kind::Const(value, form) = &mut node.kind {
@@ -351,8 +327,7 @@ impl Resolved {
                     }
                 }
                 let mut expr = Expr { nodes };
-                expr.recompute_lengths()
-                    .map_err(|_| damaged("the formula's tokens do not form a tree"))?;
+                expr.recompute_lengths().map_err(|_| damaged("the formula's tokens do not form a tree"))?;
                 Ok(Resolved::Formula { expr, constants, ops })
             }
             Resolved::Network { code, inputs } => {
@@ -368,8 +343,7 @@ impl Resolved {
         match self {
             Resolved::Null => Err(bad("the null model predicts nothing by itself".to_string())),
             Resolved::Formula { expr, .. } => {
-                let columns: Vec<&[f64]> =
-                    (0..dataset.features.len()).map(|j| dataset.column(j)).collect();
+                let columns: Vec<&[f64]> = (0..dataset.features.len()).map(|j| dataset.column(j)).collect();
                 let columns = crate::expr::Columns::new(columns, n)
                     .map_err(|e| bad(format!("the feature columns do not line up: {e}")))?;
                 let mut mu = vec![0.0; n];
@@ -388,9 +362,7 @@ impl Resolved {
                 let xs = standardisation.standardise(x.view(), &rows);
                 let out = code.to_mlp(standardisation).forward(&xs);
                 match code.output {
-                    Output::Regression => {
-                        Ok(Predictions::Numbers(out.column(0).iter().map(|&v| v as f64).collect()))
-                    }
+                    Output::Regression => Ok(Predictions::Numbers(out.column(0).iter().map(|&v| v as f64).collect())),
                     Output::Classes(_) => Ok(Predictions::Classes(
                         out.rows()
                             .into_iter()
@@ -461,14 +433,13 @@ fn read_network(d: &mut Decoder, output: Output, inputs: usize) -> Result<Networ
         } else {
             output.width()
         };
-        let mut tensor =
-            |d: &mut Decoder, rows: usize, cols: usize| -> Result<Tensor, CodecError> {
-                values = values.saturating_add(rows.saturating_mul(cols));
-                if values > MAX_VALUES {
-                    return Err(damaged("a network with more than 2²⁶ weights"));
-                }
-                Ok(Tensor::read(d, rows, cols)?)
-            };
+        let mut tensor = |d: &mut Decoder, rows: usize, cols: usize| -> Result<Tensor, CodecError> {
+            values = values.saturating_add(rows.saturating_mul(cols));
+            if values > MAX_VALUES {
+                return Err(damaged("a network with more than 2²⁶ weights"));
+            }
+            Ok(Tensor::read(d, rows, cols)?)
+        };
         // The forward pass multiplies a low-rank layer out: its full product must fit too.
         dense = dense.saturating_add(width_in.saturating_mul(width_out));
         if dense > MAX_VALUES {
@@ -537,9 +508,7 @@ fn check_network(code: &NetworkCode, inputs: usize) -> Result<(), CodecError> {
             }
         };
         if !fits {
-            return Err(bad(format!(
-                "layer {i}'s weights do not map {width_in} inputs to {width_out} outputs"
-            )));
+            return Err(bad(format!("layer {i}'s weights do not map {width_in} inputs to {width_out} outputs")));
         }
         let tensors: Vec<&Tensor> = match &layer.weights {
             WeightCode::Full(t) => vec![t, &layer.bias],
@@ -601,12 +570,10 @@ fn postfix_of(prefix: &[Kind]) -> Vec<Kind> {
 fn form_of(c: &Constant) -> Form {
     match c {
         Constant::Integer(_) => Form::Integer,
-        Constant::Rational(r) => {
-            match (i32::try_from(r.numerator()), i32::try_from(r.denominator())) {
-                (Ok(p), Ok(q)) => Form::Rational(p, q),
-                _ => Form::Real,
-            }
-        }
+        Constant::Rational(r) => match (i32::try_from(r.numerator()), i32::try_from(r.denominator())) {
+            (Ok(p), Ok(q)) => Form::Rational(p, q),
+            _ => Form::Real,
+        },
         Constant::Pi => Form::Pi,
         Constant::E => Form::E,
         Constant::Real(_) => Form::Real,
@@ -629,11 +596,7 @@ pub(crate) fn write_class_counts(e: &mut Encoder, counts: &[u64]) {
     }
 }
 
-pub(crate) fn read_class_counts(
-    d: &mut Decoder,
-    classes: usize,
-    rows: u64,
-) -> Result<Vec<u64>, CodecError> {
+pub(crate) fn read_class_counts(d: &mut Decoder, classes: usize, rows: u64) -> Result<Vec<u64>, CodecError> {
     let mut counts = Vec::with_capacity(classes);
     let mut total = 0u64;
     for _ in 1..classes {

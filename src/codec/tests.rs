@@ -19,9 +19,7 @@ fn table(csv: &str) -> Table {
 }
 
 fn options(target: &str) -> CodecOptions {
-    CodecOptions {
-        prepare: PrepareOptions { target: Some(target.to_string()), ..PrepareOptions::default() },
-    }
+    CodecOptions { prepare: PrepareOptions { target: Some(target.to_string()), ..PrepareOptions::default() } }
 }
 
 fn without(table: &Table, column: &str) -> Table {
@@ -73,7 +71,11 @@ fn round_trip_with(program: &Program, table: &Table, options: &CodecOptions) -> 
     }
     // What the reports count as the header before any file is written.
     let foreseen = HeaderCost::of(table, options).unwrap().bits(program.kind());
-    assert!((foreseen - encoded.header_bits).abs() < 1e-6, "header: foreseen {foreseen}, coded {}", encoded.header_bits);
+    assert!(
+        (foreseen - encoded.header_bits).abs() < 1e-6,
+        "header: foreseen {foreseen}, coded {}",
+        encoded.header_bits
+    );
     let size = encoded.bytes.len() as f64 * 8.0;
     let total = encoded.total_bits();
     eprintln!(
@@ -155,34 +157,21 @@ fn ops() -> OpSet {
 fn an_exact_formula_round_trips_with_polish_model_bits() {
     let t = table(&linear_csv());
     // 2 * x + 1, postfix.
-    let expr = Expr::binary(
-        Op::Add,
-        Expr::binary(Op::Mul, Expr::constant(2.0), Expr::var(0)),
-        Expr::constant(1.0),
-    );
+    let expr = Expr::binary(Op::Add, Expr::binary(Op::Mul, Expr::constant(2.0), Expr::var(0)), Expr::constant(1.0));
     let constants = vec![Constant::Integer(2), Constant::Integer(1)];
-    let program = Program::Formula {
-        expr: expr.clone(),
-        constants: constants.clone(),
-        ops: ops(),
-        features: vec!["x".into()],
-    };
+    let program =
+        Program::Formula { expr: expr.clone(), constants: constants.clone(), ops: ops(), features: vec!["x".into()] };
     let encoded = round_trip(&program, &t, "y");
     // Two binary operators ("11" and one of four: 4 bits each), three leaves ("0" and one of x
     // and the constant token: 2 bits each), and the two integers.
-    let expected_model =
-        2.0 * 4.0 + 3.0 * 2.0 + (Constant::Integer(2).bits() + Constant::Integer(1).bits()) as f64;
+    let expected_model = 2.0 * 4.0 + 3.0 * 2.0 + (Constant::Integer(2).bits() + Constant::Integer(1).bits()) as f64;
     assert!((encoded.model_bits - expected_model).abs() < 1e-6, "{}", encoded.model_bits);
     assert!(encoded.data_bits < 20.0, "an exact law: {}", encoded.data_bits);
 
     // polish on the same rows counts the same model bits and (nearly) the same data bits.
     let dataset = prepare(
         &t,
-        &PrepareOptions {
-            target: Some("y".into()),
-            split: Split::Random { test_fraction: 0.0 },
-            ..Default::default()
-        },
+        &PrepareOptions { target: Some("y".into()), split: Split::Random { test_fraction: 0.0 }, ..Default::default() },
     )
     .unwrap();
     let search = SearchOptions { ops: ops(), ..SearchOptions::default() };
@@ -249,10 +238,7 @@ fn the_null_model_round_trips_on_numbers_and_classes() {
         .map(|s| s.parse().unwrap())
         .collect();
     let null = null_numeric(&values, 0.001).unwrap();
-    assert!(
-        (encoded.model_bits + encoded.data_bits - null.total_bits).abs()
-            < 0.01 * null.total_bits + 2.0
-    );
+    assert!((encoded.model_bits + encoded.data_bits - null.total_bits).abs() < 0.01 * null.total_bits + 2.0);
 
     let t = table(&classes_csv());
     let encoded = round_trip(&Program::Null, &t, "label");
@@ -301,8 +287,7 @@ fn zeros(rows: usize, cols: usize) -> Tensor {
 }
 
 fn float32(rows: usize, cols: usize, seed: u64) -> Tensor {
-    let values =
-        (0..rows * cols).map(|i| ((i as f64 + seed as f64) * 0.77).sin() as f32 * 0.8).collect();
+    let values = (0..rows * cols).map(|i| ((i as f64 + seed as f64) * 0.77).sin() as f32 * 0.8).collect();
     Tensor::Float32 { rows, cols, values }
 }
 
@@ -316,17 +301,13 @@ fn a_network_round_trips_on_numbers() {
         output: Output::Regression,
         layers: vec![
             LayerCode {
-                weights: WeightCode::LowRank {
-                    left: quantised(4, 2, 4, 0.3, 1),
-                    right: float32(2, p, 2),
-                },
+                weights: WeightCode::LowRank { left: quantised(4, 2, 4, 0.3, 1), right: float32(2, p, 2) },
                 bias: quantised(1, 4, 3, 0.1, 3),
             },
             LayerCode { weights: WeightCode::Full(float32(1, 4, 4)), bias: float32(1, 1, 5) },
         ],
     };
-    let encoded =
-        round_trip(&Program::Network { code: code.clone(), features: features.clone() }, &t, "y");
+    let encoded = round_trip(&Program::Network { code: code.clone(), features: features.clone() }, &t, "y");
     // The header's input flag is one bit; the model is exactly network_bits.
     assert!(
         (encoded.model_bits - network_bits(&code)).abs() < 1e-6,
@@ -335,16 +316,12 @@ fn a_network_round_trips_on_numbers() {
         network_bits(&code)
     );
     let decoded = decode(&encoded.bytes, &without(&t, "y")).unwrap();
-    assert_eq!(
-        decoded.program,
-        Program::Network { code: code.clone(), features: features.clone() }
-    );
+    assert_eq!(decoded.program, Program::Network { code: code.clone(), features: features.clone() });
 
     // Inputs in another order (and one left out) cost their indices and still round-trip.
     let reordered = vec![features[2].clone(), features[0].clone()];
     let mut code = code;
-    code.layers[0].weights =
-        WeightCode::LowRank { left: quantised(4, 2, 4, 0.3, 1), right: float32(2, 2, 2) };
+    code.layers[0].weights = WeightCode::LowRank { left: quantised(4, 2, 4, 0.3, 1), right: float32(2, 2, 2) };
     round_trip(&Program::Network { code, features: reordered }, &t, "y");
 }
 
@@ -357,14 +334,8 @@ fn a_network_round_trips_on_classes() {
         activation: Activation::Relu,
         output: Output::Classes(3),
         layers: vec![
-            LayerCode {
-                weights: WeightCode::Full(quantised(5, p, 6, 0.05, 7)),
-                bias: float32(1, 5, 8),
-            },
-            LayerCode {
-                weights: WeightCode::Full(float32(3, 5, 9)),
-                bias: quantised(1, 3, 2, 0.5, 10),
-            },
+            LayerCode { weights: WeightCode::Full(quantised(5, p, 6, 0.05, 7)), bias: float32(1, 5, 8) },
+            LayerCode { weights: WeightCode::Full(float32(3, 5, 9)), bias: quantised(1, 3, 2, 0.5, 10) },
         ],
     };
     let encoded = round_trip(&Program::Network { code, features }, &t, "label");
@@ -465,10 +436,7 @@ fn a_forged_network_is_refused_before_any_work() {
         activation: Activation::Relu,
         output: Output::Regression,
         layers: vec![
-            LayerCode {
-                weights: WeightCode::Full(zeros(wide, 2)),
-                bias: zeros(1, wide),
-            },
+            LayerCode { weights: WeightCode::Full(zeros(wide, 2)), bias: zeros(1, wide) },
             LayerCode {
                 weights: WeightCode::LowRank { left: zeros(wide, 1), right: zeros(1, wide) },
                 bias: zeros(1, wide),
@@ -519,7 +487,8 @@ fn a_hand_forged_network_bomb_is_refused_while_its_layers_are_read() {
     // One rank-1 layer that multiplies out to 2³² weights.
     let product = forge(vec![first(wide), rank_one(wide), last(wide)]);
     // Sixty rank-1 layers of 2¹³, each 2²⁶ weights multiplied out: minutes of work per row.
-    let deep = forge([first(1 << 13)].into_iter().chain((0..60).map(|_| rank_one(1 << 13))).chain([last(1 << 13)]).collect());
+    let deep =
+        forge([first(1 << 13)].into_iter().chain((0..60).map(|_| rank_one(1 << 13))).chain([last(1 << 13)]).collect());
     for (name, bytes) in [("product", product), ("deep", deep)] {
         match decode(&bytes, &t) {
             Err(CodecError::Damaged { why }) => assert!(why.contains("weights"), "{name}: {why}"),
@@ -549,37 +518,19 @@ fn garbage_gives_errors_not_panics() {
 #[test]
 fn the_encoder_refuses_programs_that_do_not_fit() {
     let t = table(&classes_csv());
-    let formula = Program::Formula {
-        expr: Expr::var(0),
-        constants: vec![],
-        ops: OpSet::ARITH,
-        features: vec!["x".into()],
-    };
-    assert!(matches!(
-        encode(&formula, &t, &options("label")),
-        Err(CodecError::TaskMismatch { .. })
-    ));
+    let formula =
+        Program::Formula { expr: Expr::var(0), constants: vec![], ops: OpSet::ARITH, features: vec!["x".into()] };
+    assert!(matches!(encode(&formula, &t, &options("label")), Err(CodecError::TaskMismatch { .. })));
 
     let t = table(&linear_csv());
-    let unknown = Program::Formula {
-        expr: Expr::var(0),
-        constants: vec![],
-        ops: OpSet::ARITH,
-        features: vec!["z".into()],
-    };
+    let unknown =
+        Program::Formula { expr: Expr::var(0), constants: vec![], ops: OpSet::ARITH, features: vec!["z".into()] };
     assert!(
         matches!(encode(&unknown, &t, &options("y")), Err(CodecError::UnknownFeature { feature, .. }) if feature == "z")
     );
-    let missing_constant = Program::Formula {
-        expr: Expr::constant(1.0),
-        constants: vec![],
-        ops: OpSet::ARITH,
-        features: vec![],
-    };
-    assert!(matches!(
-        encode(&missing_constant, &t, &options("y")),
-        Err(CodecError::Program { .. })
-    ));
+    let missing_constant =
+        Program::Formula { expr: Expr::constant(1.0), constants: vec![], ops: OpSet::ARITH, features: vec![] };
+    assert!(matches!(encode(&missing_constant, &t, &options("y")), Err(CodecError::Program { .. })));
     let foreign_op = Program::Formula {
         expr: Expr::unary(Op::Sin, Expr::var(0)),
         constants: vec![],
@@ -598,10 +549,7 @@ fn the_encoder_refuses_programs_that_do_not_fit() {
     let classifier = NetworkCode {
         activation: Activation::Relu,
         output: Output::Classes(2),
-        layers: vec![LayerCode {
-            weights: WeightCode::Full(float32(2, 1, 1)),
-            bias: float32(1, 2, 2),
-        }],
+        layers: vec![LayerCode { weights: WeightCode::Full(float32(2, 1, 1)), bias: float32(1, 2, 2) }],
     };
     let network = Program::Network { code: classifier, features: vec!["x".into()] };
     assert!(matches!(encode(&network, &t, &options("y")), Err(CodecError::TaskMismatch { .. })));
@@ -613,10 +561,7 @@ fn the_encoder_refuses_programs_that_do_not_fit() {
     let misshapen = NetworkCode {
         activation: Activation::Relu,
         output: Output::Regression,
-        layers: vec![LayerCode {
-            weights: WeightCode::Full(float32(1, 3, 1)),
-            bias: float32(1, 1, 2),
-        }],
+        layers: vec![LayerCode { weights: WeightCode::Full(float32(1, 3, 1)), bias: float32(1, 1, 2) }],
     };
     let network = Program::Network { code: misshapen, features: vec!["x".into()] };
     assert!(matches!(encode(&network, &t, &options("y")), Err(CodecError::Program { .. })));
@@ -630,10 +575,7 @@ fn every_damaged_byte_is_caught_without_a_panic() {
         activation: Activation::Tanh,
         output: Output::Classes(3),
         layers: vec![LayerCode {
-            weights: WeightCode::LowRank {
-                left: quantised(3, 1, 5, 0.2, 3),
-                right: float32(1, features.len(), 4),
-            },
+            weights: WeightCode::LowRank { left: quantised(3, 1, 5, 0.2, 3), right: float32(1, features.len(), 4) },
             bias: quantised(1, 3, 3, 0.5, 5),
         }],
     };

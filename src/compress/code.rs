@@ -12,7 +12,10 @@ use crate::model::{Activation, Dense, Inputs, Mlp, Output};
 pub enum WeightCode {
     Full(Tensor),
     /// W ≈ left · right, left outputs × r (U·Σ), right r × inputs (Vᵀ).
-    LowRank { left: Tensor, right: Tensor },
+    LowRank {
+        left: Tensor,
+        right: Tensor,
+    },
 }
 
 /// One layer as sent.
@@ -75,9 +78,7 @@ impl NetworkCode {
             bits += match &layer.weights {
                 WeightCode::Full(t) => t.bits(),
                 WeightCode::LowRank { left, right } => {
-                    natural_bits(left.shape().1.saturating_sub(1) as u64) as f64
-                        + left.bits()
-                        + right.bits()
+                    natural_bits(left.shape().1.saturating_sub(1) as u64) as f64 + left.bits() + right.bits()
                 }
             };
             bits += layer.bias.bits();

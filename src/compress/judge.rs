@@ -4,8 +4,8 @@
 
 use ndarray::Array2;
 
-use crate::mdl::residuals::ResidualCode;
 use crate::mdl::categorical_bits;
+use crate::mdl::residuals::ResidualCode;
 use crate::model::{softmax, Inputs, Mlp, Output};
 use crate::prepare::{Dataset, Target};
 
@@ -83,7 +83,9 @@ impl<'a> Judge<'a> {
                 let delta = t.precision();
                 let (y, mu) = observed_and_predicted(&t.values, &self.dataset.train, &train_out);
                 let (y_test, mu_test) = observed_and_predicted(&t.values, &self.dataset.test, &test_out);
-                let Ok(code) = ResidualCode::fit(&y, &mu, delta) else { return Scores { data_bits: f64::INFINITY, ..Scores::default() } };
+                let Ok(code) = ResidualCode::fit(&y, &mu, delta) else {
+                    return Scores { data_bits: f64::INFINITY, ..Scores::default() };
+                };
                 let test_bits = (!y_test.is_empty()).then(|| code.evaluate(&y_test, &mu_test, delta).ok()).flatten();
                 Scores {
                     data_bits: code.total_bits,

@@ -37,7 +37,8 @@ mod tests {
 
     #[test]
     fn a_rank_two_matrix_is_recovered_at_rank_two() {
-        let w = Array2::from_shape_fn((6, 5), |(a, b)| (a as f32 + 1.0) * (b as f32 - 2.0) + (a % 2) as f32 * (b as f32));
+        let w =
+            Array2::from_shape_fn((6, 5), |(a, b)| (a as f32 + 1.0) * (b as f32 - 2.0) + (a % 2) as f32 * (b as f32));
         let (l, r) = factor(&w, 2);
         let back = l.dot(&r);
         for (x, y) in w.iter().zip(back.iter()) {

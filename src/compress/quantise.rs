@@ -25,10 +25,14 @@ pub fn quantise(values: &[f32], rows: usize, cols: usize, bits: u8) -> Tensor {
         if alpha <= 0.0 || !alpha.is_normal() {
             continue;
         }
-        let error: f32 = values.iter().filter(|v| **v != 0.0).map(|&w| {
-            let d = w - symbol(w, alpha, levels, bits) as f32 * alpha;
-            d * d
-        }).sum();
+        let error: f32 = values
+            .iter()
+            .filter(|v| **v != 0.0)
+            .map(|&w| {
+                let d = w - symbol(w, alpha, levels, bits) as f32 * alpha;
+                d * d
+            })
+            .sum();
         if error < best.0 {
             best = (error, alpha);
         }

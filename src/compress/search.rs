@@ -97,7 +97,11 @@ impl Compressor<'_> {
 
     /// Every variant: float32, the sweeps and the searched one. `progress(done, total)` is
     /// called between steps on the calling thread.
-    pub fn variants(&self, options: &CompressOptions, progress: &mut dyn FnMut(usize, usize, &[Variant])) -> Result<Vec<Variant>, FitError> {
+    pub fn variants(
+        &self,
+        options: &CompressOptions,
+        progress: &mut dyn FnMut(usize, usize, &[Variant]),
+    ) -> Result<Vec<Variant>, FitError> {
         let total = 4 + options.sparsities.len() + options.generations;
         let mut out = vec![self.measure("float32", self.model, self.uniform(LayerSetting::FLOAT32))];
         progress(1, total, &out);
@@ -105,7 +109,13 @@ impl Compressor<'_> {
         let quantised: Vec<Variant> = options
             .bit_widths
             .par_iter()
-            .map(|&b| self.measure("quantised", self.model, self.uniform(LayerSetting { bits: Some(b), ..LayerSetting::FLOAT32 })))
+            .map(|&b| {
+                self.measure(
+                    "quantised",
+                    self.model,
+                    self.uniform(LayerSetting { bits: Some(b), ..LayerSetting::FLOAT32 }),
+                )
+            })
             .collect();
         out.extend(quantised);
         progress(2, total, &out);
@@ -118,7 +128,9 @@ impl Compressor<'_> {
             .flat_map(|&r| [None, Some(8u8)].map(move |bits| (r, bits)))
             .collect::<Vec<_>>()
             .par_iter()
-            .map(|&(r, bits)| self.measure("low rank", self.model, self.uniform(LayerSetting { bits, sparsity: 0.0, rank: Some(r) })))
+            .map(|&(r, bits)| {
+                self.measure("low rank", self.model, self.uniform(LayerSetting { bits, sparsity: 0.0, rank: Some(r) }))
+            })
             .collect();
         out.extend(low_rank);
         progress(3, total, &out);
@@ -136,13 +148,15 @@ impl Compressor<'_> {
             let previous = &bases.last().expect("the unpruned model is the first base").1;
             let sparsity = layer_sparsity(s, layers);
             let keep = masks(previous, &sparsity);
-            let tuned = fine_tune(previous, self.training, &keep, options.fine_tune_epochs, &self.tuning(), self.cancel)?;
+            let tuned =
+                fine_tune(previous, self.training, &keep, options.fine_tune_epochs, &self.tuning(), self.cancel)?;
             let pruned: Vec<Variant> = std::iter::once(None)
                 .chain(options.pruned_bits.iter().map(|&b| Some(b)))
                 .collect::<Vec<_>>()
                 .par_iter()
                 .map(|&bits| {
-                    let settings = sparsity.iter().map(|&sparsity| LayerSetting { bits, sparsity, rank: None }).collect();
+                    let settings =
+                        sparsity.iter().map(|&sparsity| LayerSetting { bits, sparsity, rank: None }).collect();
                     self.measure("pruned", &tuned, settings)
                 })
                 .collect();
@@ -151,14 +165,20 @@ impl Compressor<'_> {
             progress(4 + step, total, &out);
         }
 
-        let searched = self.genetic(&bases, options, &mut |g| progress(4 + options.sparsities.len() + g, total, &out))?;
+        let searched =
+            self.genetic(&bases, options, &mut |g| progress(4 + options.sparsities.len() + g, total, &out))?;
         out.push(searched);
         progress(total, total, &out);
         Ok(out)
     }
 
     /// The genetic search over per-layer settings; the winner fine-tuned with its own masks.
-    fn genetic(&self, bases: &[(Vec<f64>, Mlp)], options: &CompressOptions, progress: &mut dyn FnMut(usize)) -> Result<Variant, FitError> {
+    fn genetic(
+        &self,
+        bases: &[(Vec<f64>, Mlp)],
+        options: &CompressOptions,
+        progress: &mut dyn FnMut(usize),
+    ) -> Result<Variant, FitError> {
         let layers = self.model.layers.len();
         let mut rng = Rng::stream(self.settings.seed, 0xC0_4D_E5);
         let judge = |genome: &Genome| -> (f64, Variant) {
@@ -192,7 +212,8 @@ impl Compressor<'_> {
                 .collect();
             let child_scores: Vec<(f64, Variant)> = children.par_iter().map(judge).collect();
             // Elitist replacement: the n shortest of parents and children, ties to the earlier.
-            let mut all: Vec<(Genome, (f64, Variant))> = population.into_iter().zip(scored).chain(children.into_iter().zip(child_scores)).collect();
+            let mut all: Vec<(Genome, (f64, Variant))> =
+                population.into_iter().zip(scored).chain(children.into_iter().zip(child_scores)).collect();
             all.sort_by(|a, b| a.1 .0.total_cmp(&b.1 .0));
             all.truncate(n);
             (population, scored) = all.into_iter().unzip();
@@ -201,7 +222,8 @@ impl Compressor<'_> {
         let best = scored.into_iter().next().map(|(_, v)| v).expect("a population is never empty");
         // Fine-tune the winner with its exact masks, from the model it was cut from.
         let base = base_for(bases, &best.settings);
-        let sparsity: Vec<f64> = best.settings.iter().map(|s| if s.rank.is_some() { 0.0 } else { s.sparsity }).collect();
+        let sparsity: Vec<f64> =
+            best.settings.iter().map(|s| if s.rank.is_some() { 0.0 } else { s.sparsity }).collect();
         if sparsity.iter().any(|&s| s > 0.0) {
             let keep = masks(base, &sparsity);
             let tuned = fine_tune(base, self.training, &keep, options.fine_tune_epochs, &self.tuning(), self.cancel)?;
@@ -255,29 +277,39 @@ impl Genome {
     }
 
     fn random(layers: usize, rng: &mut Rng) -> Genome {
-        Genome((0..layers).map(|_| {
-            let mut g = [0.0; 3];
-            for (k, v) in g.iter_mut().enumerate() {
-                let (lo, hi) = LIMITS[k];
-                *v = lo + rng.uniform() * (hi - lo);
-            }
-            // Most layers are better whole: keep a rank share of 1 three times in four.
-            if rng.chance(0.75) {
-                g[2] = 1.0;
-            }
-            g
-        }).collect())
+        Genome(
+            (0..layers)
+                .map(|_| {
+                    let mut g = [0.0; 3];
+                    for (k, v) in g.iter_mut().enumerate() {
+                        let (lo, hi) = LIMITS[k];
+                        *v = lo + rng.uniform() * (hi - lo);
+                    }
+                    // Most layers are better whole: keep a rank share of 1 three times in four.
+                    if rng.chance(0.75) {
+                        g[2] = 1.0;
+                    }
+                    g
+                })
+                .collect(),
+        )
     }
 
     /// c = a + λ(b − a) gene by gene, λ uniform in [0, 1].
     fn cross(&self, other: &Genome, rng: &mut Rng) -> Genome {
-        Genome(self.0.iter().zip(&other.0).map(|(a, b)| {
-            let mut c = [0.0; 3];
-            for k in 0..3 {
-                c[k] = a[k] + rng.uniform() * (b[k] - a[k]);
-            }
-            c
-        }).collect())
+        Genome(
+            self.0
+                .iter()
+                .zip(&other.0)
+                .map(|(a, b)| {
+                    let mut c = [0.0; 3];
+                    for k in 0..3 {
+                        c[k] = a[k] + rng.uniform() * (b[k] - a[k]);
+                    }
+                    c
+                })
+                .collect(),
+        )
     }
 
     /// c′ = c + ε·N(0, 1) on each gene with probability ½, clamped to its range.
@@ -293,15 +325,19 @@ impl Genome {
     }
 
     fn settings(&self, model: &Mlp) -> Vec<LayerSetting> {
-        self.0.iter().zip(&model.layers).map(|(g, layer)| {
-            let full = layer.weights.nrows().min(layer.weights.ncols());
-            let rank = ((g[2] * full as f64).round() as usize).clamp(1, full);
-            LayerSetting {
-                bits: (g[0] < 16.5).then(|| g[0].round().clamp(1.0, 16.0) as u8),
-                sparsity: (g[1] * 50.0).round() / 50.0,
-                rank: (rank < full).then_some(rank),
-            }
-        }).collect()
+        self.0
+            .iter()
+            .zip(&model.layers)
+            .map(|(g, layer)| {
+                let full = layer.weights.nrows().min(layer.weights.ncols());
+                let rank = ((g[2] * full as f64).round() as usize).clamp(1, full);
+                LayerSetting {
+                    bits: (g[0] < 16.5).then(|| g[0].round().clamp(1.0, 16.0) as u8),
+                    sparsity: (g[1] * 50.0).round() / 50.0,
+                    rank: (rank < full).then_some(rank),
+                }
+            })
+            .collect()
     }
 }
 

@@ -100,7 +100,9 @@ impl LoadError {
         let n = |v: u64| v.to_string();
         match &self.kind {
             LoadErrorKind::Empty => Message::new("load_empty", &[]),
-            LoadErrorKind::HeaderOnly { columns } => Message::counted("load_header_only_one", "load_header_only", *columns, &[]),
+            LoadErrorKind::HeaderOnly { columns } => {
+                Message::counted("load_header_only_one", "load_header_only", *columns, &[])
+            }
             LoadErrorKind::InvalidUtf8 => Message::new("load_utf8", &[]),
             LoadErrorKind::RaggedRow { found, expected } => {
                 Message::counted("load_ragged_one", "load_ragged", *found, &[("expected", expected.to_string())])
@@ -109,7 +111,9 @@ impl LoadError {
             LoadErrorKind::TooLarge { bytes, limit } => {
                 Message::new("load_too_large", &[("mb", n(bytes / 1_000_000)), ("limit", n(limit / 1_000_000))])
             }
-            LoadErrorKind::TooManyCells { cells, limit } => Message::new("load_too_many_cells", &[("cells", n(*cells)), ("limit", n(*limit))]),
+            LoadErrorKind::TooManyCells { cells, limit } => {
+                Message::new("load_too_many_cells", &[("cells", n(*cells)), ("limit", n(*limit))])
+            }
             LoadErrorKind::Csv(message) => Message::new("load_csv", &[("message", message.clone())]),
         }
     }

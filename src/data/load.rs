@@ -10,10 +10,10 @@ use csv::{ByteRecord, ReaderBuilder};
 use rayon::prelude::*;
 
 use super::error::{LoadError, LoadErrorKind, Position, Warning};
-use crate::words::Message;
 use super::number;
 use super::sniff::{self, Dialect};
 use super::{Column, ColumnData, Kind, Table, MISSING};
+use crate::words::Message;
 
 /// Rows looked at to choose each column's mode.
 const SAMPLE_ROWS: usize = 1000;
@@ -99,10 +99,8 @@ pub fn load(name: &str, bytes: &[u8], options: &LoadOptions) -> Result<Loaded, L
     // An unterminated quote runs to the end of the file; the quotes are then odd in number.
     if quotes % 2 == 1 {
         if let Some(line) = unterminated_quote(body, dialect.delimiter) {
-            warnings.push(Warning {
-                position: Position::line(line),
-                message: Message::new("warn_unclosed_quote", &[]),
-            });
+            warnings
+                .push(Warning { position: Position::line(line), message: Message::new("warn_unclosed_quote", &[]) });
         }
     }
     let rows = part.rows as usize;
@@ -135,7 +133,13 @@ fn count_byte(bytes: &[u8], byte: u8) -> usize {
 }
 
 /// Each column's mode, from the first SAMPLE_ROWS data rows.
-fn sample_modes(body: &[u8], data: usize, line: u64, header: &[String], dialect: Dialect) -> Result<Vec<Mode>, LoadError> {
+fn sample_modes(
+    body: &[u8],
+    data: usize,
+    line: u64,
+    header: &[String],
+    dialect: Dialect,
+) -> Result<Vec<Mode>, LoadError> {
     let mut reader = Reader::new(body, data, line, dialect);
     let mut record = Record::default();
     let mut sample = Vec::new();
@@ -318,16 +322,7 @@ impl<'a> Reader<'a> {
             .has_headers(false)
             .flexible(true)
             .from_reader(&body[start..]);
-        Reader {
-            body,
-            dialect,
-            csv,
-            buffer: ByteRecord::new(),
-            start,
-            first_line,
-            blank_rows: 0,
-            padded_rows: 0,
-        }
+        Reader { body, dialect, csv, buffer: ByteRecord::new(), start, first_line, blank_rows: 0, padded_rows: 0 }
     }
 
     /// The byte (in the body) where the next record starts.
@@ -418,10 +413,7 @@ impl<'a> Reader<'a> {
                 if let Some(quote_line) = unterminated_quote(self.body, self.dialect.delimiter) {
                     return Err(LoadError::new(LoadErrorKind::UnterminatedQuote, Position::line(quote_line)));
                 }
-                return Err(LoadError::new(
-                    LoadErrorKind::RaggedRow { found, expected: width },
-                    Position::line(line),
-                ));
+                return Err(LoadError::new(LoadErrorKind::RaggedRow { found, expected: width }, Position::line(line)));
             }
             if found > width {
                 self.padded_rows += 1;
@@ -560,7 +552,14 @@ struct TextBuilder {
 
 impl Builder {
     /// Adds `cell` (cell `c` of `record`, trimmed) to the column.
-    fn push(&mut self, cell: &[u8], record: &Record, c: usize, name: &str, decimal_comma: bool) -> Result<(), LoadError> {
+    fn push(
+        &mut self,
+        cell: &[u8],
+        record: &Record,
+        c: usize,
+        name: &str,
+        decimal_comma: bool,
+    ) -> Result<(), LoadError> {
         match self {
             Builder::Numeric(b) => {
                 if number::is_missing(cell) {
@@ -646,11 +645,17 @@ impl Builder {
         match self {
             Builder::Numeric(b) => {
                 if b.strays > 0 {
-                    let examples: Vec<String> = b.examples.iter().map(|(line, text)| format!("{line} '{text}'")).collect();
+                    let examples: Vec<String> =
+                        b.examples.iter().map(|(line, text)| format!("{line} '{text}'")).collect();
                     let more = if b.strays > examples.len() { ", ..." } else { "" };
                     warnings.push(Warning {
                         position: Position { column: Some((index, name.clone())), ..Default::default() },
-                        message: Message::counted("warn_stray", "warn_strays", b.strays, &[("examples", format!("{}{more}", examples.join(", ")))]),
+                        message: Message::counted(
+                            "warn_stray",
+                            "warn_strays",
+                            b.strays,
+                            &[("examples", format!("{}{more}", examples.join(", ")))],
+                        ),
                     });
                 }
                 let missing = b.values.iter().filter(|v| v.is_nan()).count();

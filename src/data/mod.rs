@@ -105,7 +105,8 @@ impl Table {
     /// (`T` for `T [s]`) when exactly one column has it.
     pub fn column_index(&self, name: &str) -> Option<usize> {
         self.columns.iter().position(|c| c.name == name).or_else(|| {
-            let mut by_base = self.columns.iter().enumerate().filter(|(_, c)| crate::units::split_header(&c.name).0 == name);
+            let mut by_base =
+                self.columns.iter().enumerate().filter(|(_, c)| crate::units::split_header(&c.name).0 == name);
             match (by_base.next(), by_base.next()) {
                 (Some((i, _)), None) => Some(i),
                 _ => None,

@@ -15,8 +15,23 @@ pub struct Number {
 /// The markers that mean a missing cell (compared without regard to case), besides the empty cell.
 /// Non-finite numbers and spreadsheet error values are among them: they carry no usable value.
 pub const MISSING_MARKERS: [&str; 17] = [
-    "na", "n/a", "nan", "-nan", "null", "none", "?", "-", "#n/a", "missing", "inf", "-inf", "+inf", "infinity",
-    "-infinity", "#div/0!", "#value!",
+    "na",
+    "n/a",
+    "nan",
+    "-nan",
+    "null",
+    "none",
+    "?",
+    "-",
+    "#n/a",
+    "missing",
+    "inf",
+    "-inf",
+    "+inf",
+    "infinity",
+    "-infinity",
+    "#div/0!",
+    "#value!",
 ];
 
 /// True when the (trimmed) cell means "no value".
@@ -76,9 +91,10 @@ pub fn units(value: f64, decimals: i32) -> Option<i64> {
         return None;
     }
     let guess = guess as i64;
-    [0, -1, 1, -2, 2].into_iter().map(|d| guess + d).find(|&k| {
-        parse(units_text(k, decimals).as_bytes(), false).is_some_and(|n| n.value == value)
-    })
+    [0, -1, 1, -2, 2]
+        .into_iter()
+        .map(|d| guess + d)
+        .find(|&k| parse(units_text(k, decimals).as_bytes(), false).is_some_and(|n| n.value == value))
 }
 
 /// k steps of 10^−decimals written exactly, at that step: "0.00123" (k = 123, decimals 5),
@@ -115,8 +131,8 @@ pub fn step_text(decimals: i32) -> String {
 
 /// Exact powers of ten: every one up to 10^22 is representable in f64.
 const POW10: [f64; 23] = [
-    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
-    1e20, 1e21, 1e22,
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+    1e21, 1e22,
 ];
 
 struct Shape {
@@ -140,7 +156,11 @@ impl Shape {
             return None;
         }
         let m = m as f64;
-        let v = if self.exponent10 < 0 { m / POW10[(-self.exponent10) as usize] } else { m * POW10[self.exponent10 as usize] };
+        let v = if self.exponent10 < 0 {
+            m / POW10[(-self.exponent10) as usize]
+        } else {
+            m * POW10[self.exponent10 as usize]
+        };
         Some(if self.negative { -v } else { v })
     }
 }
@@ -281,7 +301,12 @@ mod tests {
 
     /// A decimal of 1 to `max_digits` digits with the point anywhere, one in `exponent_odds`
     /// with an exponent in ±`max_exponent`, half of them negative; and its digit count.
-    fn random_decimal(next: &mut impl FnMut() -> u64, max_digits: u64, exponent_odds: u64, max_exponent: u64) -> (String, u64) {
+    fn random_decimal(
+        next: &mut impl FnMut() -> u64,
+        max_digits: u64,
+        exponent_odds: u64,
+        max_exponent: u64,
+    ) -> (String, u64) {
         let digits = 1 + next() % max_digits;
         let mantissa = next() % 10u64.pow(digits as u32);
         let point = next() % (digits + 1);

@@ -30,15 +30,12 @@ impl fmt::Display for ExprError {
             ExprError::TooLong { nodes } => {
                 write!(f, "the formula has {nodes} nodes; at most {} are allowed", u16::MAX)
             }
-            ExprError::MissingOperand { index, op, available } => write!(
-                f,
-                "node {index} ({op}) needs {} operands but only {available} precede it",
-                op.arity()
-            ),
-            ExprError::WrongLength { index, stored, actual } => write!(
-                f,
-                "node {index} records a subtree of {stored} nodes but its operands make {actual}"
-            ),
+            ExprError::MissingOperand { index, op, available } => {
+                write!(f, "node {index} ({op}) needs {} operands but only {available} precede it", op.arity())
+            }
+            ExprError::WrongLength { index, stored, actual } => {
+                write!(f, "node {index} records a subtree of {stored} nodes but its operands make {actual}")
+            }
             ExprError::SeveralRoots { roots } => {
                 write!(f, "the nodes form {roots} separate trees instead of one")
             }

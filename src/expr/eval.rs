@@ -65,9 +65,7 @@ impl<'a, T> Columns<'a, T> {
 
 fn check_columns<T>(columns: &[&[T]], rows: usize) -> Result<(), EvalError> {
     match columns.iter().position(|c| c.len() != rows) {
-        Some(column) => {
-            Err(EvalError::ColumnLength { column, rows: columns[column].len(), expected: rows })
-        }
+        Some(column) => Err(EvalError::ColumnLength { column, rows: columns[column].len(), expected: rows }),
         None => Ok(()),
     }
 }
@@ -239,11 +237,7 @@ pub fn eval<T: Real>(expr: &Expr, data: &Columns<T>, out: &mut [T]) -> Result<()
 
 /// Evaluates each formula of `exprs` into its own run of `data.rows()` entries of `out`
 /// (formula `k` fills `out[k * rows .. (k + 1) * rows]`).
-pub fn eval_batch<T: Real>(
-    exprs: &[Expr],
-    data: &Columns<T>,
-    out: &mut [T],
-) -> Result<(), EvalError> {
+pub fn eval_batch<T: Real>(exprs: &[Expr], data: &Columns<T>, out: &mut [T]) -> Result<(), EvalError> {
     Evaluator::new().eval_batch(exprs, data, out)
 }
 
@@ -289,12 +283,7 @@ impl<T: Real> Evaluator<T> {
     }
 
     /// [`eval_batch`] with this evaluator's buffers.
-    pub fn eval_batch(
-        &mut self,
-        exprs: &[Expr],
-        data: &Columns<T>,
-        out: &mut [T],
-    ) -> Result<(), EvalError> {
+    pub fn eval_batch(&mut self, exprs: &[Expr], data: &Columns<T>, out: &mut [T]) -> Result<(), EvalError> {
         let expected = exprs.len().saturating_mul(data.rows);
         if out.len() != expected {
             return Err(EvalError::OutputLength { found: out.len(), expected });
@@ -383,12 +372,7 @@ fn check<T>(expr: &Expr, columns: &[&[T]], rows: usize) -> Result<Shape, EvalErr
 /// The CPU must support AVX2 and FMA.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,fma")]
-unsafe fn eval_blocks_avx2<T: Real>(
-    nodes: &[Node],
-    columns: &[&[T]],
-    out: &mut [T],
-    stack: &mut [Block<T>],
-) {
+unsafe fn eval_blocks_avx2<T: Real>(nodes: &[Node], columns: &[&[T]], out: &mut [T], stack: &mut [Block<T>]) {
     eval_blocks::<T, true>(nodes, columns, out, stack)
 }
 
@@ -396,12 +380,7 @@ unsafe fn eval_blocks_avx2<T: Real>(
 /// portable build and as wasm, faster.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn eval_blocks_avx2_exact<T: Real>(
-    nodes: &[Node],
-    columns: &[&[T]],
-    out: &mut [T],
-    stack: &mut [Block<T>],
-) {
+unsafe fn eval_blocks_avx2_exact<T: Real>(nodes: &[Node], columns: &[&[T]], out: &mut [T], stack: &mut [Block<T>]) {
     eval_blocks::<T, false>(nodes, columns, out, stack)
 }
 
@@ -409,12 +388,7 @@ unsafe fn eval_blocks_avx2_exact<T: Real>(
 /// `columns` and sized `stack` to the formula's stack depth. The last block is computed at full
 /// width (stale lanes are harmless: float arithmetic never traps) and only its rows are copied.
 #[inline(always)]
-fn eval_blocks<T: Real, const FMA: bool>(
-    nodes: &[Node],
-    columns: &[&[T]],
-    out: &mut [T],
-    stack: &mut [Block<T>],
-) {
+fn eval_blocks<T: Real, const FMA: bool>(nodes: &[Node], columns: &[&[T]], out: &mut [T], stack: &mut [Block<T>]) {
     for (block, chunk) in out.chunks_mut(BLOCK).enumerate() {
         let rows = block * BLOCK..block * BLOCK + chunk.len();
         let mut top = 0;
@@ -440,8 +414,7 @@ fn eval_blocks<T: Real, const FMA: bool>(
                     i += 1;
                 }
                 (Kind::Var(j), None) => {
-                    stack[top][..chunk.len()]
-                        .copy_from_slice(&columns[usize::from(j)][rows.clone()]);
+                    stack[top][..chunk.len()].copy_from_slice(&columns[usize::from(j)][rows.clone()]);
                     top += 1;
                 }
                 (Kind::Const(c, _), None) => {
@@ -507,12 +480,7 @@ fn map2<T: Real>(a: &mut Block<T>, b: &Block<T>, f: impl Fn(T, T) -> T) {
 /// those lanes are recomputed with std from the block's inputs, kept aside: one huge argument
 /// (sin of an overflowing exponential) costs one std call, not a scalar block.
 #[inline(always)]
-fn map1_guarded<T: Real>(
-    a: &mut Block<T>,
-    inline: impl Fn(T) -> bool,
-    fast: impl Fn(T) -> T,
-    exact: impl Fn(T) -> T,
-) {
+fn map1_guarded<T: Real>(a: &mut Block<T>, inline: impl Fn(T) -> bool, fast: impl Fn(T) -> T, exact: impl Fn(T) -> T) {
     if a.iter().fold(true, |all, &x| all & inline(x)) {
         map1(a, fast);
     } else {
@@ -568,15 +536,9 @@ fn unary<T: Real, const FMA: bool>(op: Op, a: &mut Block<T>) {
         Op::Sqrt => map1(a, T::sqrt),
         Op::Exp => map1(a, T::exp_fast::<FMA>),
         Op::Log => map1(a, T::ln_fast::<FMA>),
-        Op::Sin => {
-            map1_guarded(a, T::trig_inline, T::sin_fast::<FMA>, |x| T::apply_std(Op::Sin, x, x))
-        }
-        Op::Cos => {
-            map1_guarded(a, T::trig_inline, T::cos_fast::<FMA>, |x| T::apply_std(Op::Cos, x, x))
-        }
-        Op::Tan => {
-            map1_guarded(a, T::trig_inline, T::tan_fast::<FMA>, |x| T::apply_std(Op::Tan, x, x))
-        }
+        Op::Sin => map1_guarded(a, T::trig_inline, T::sin_fast::<FMA>, |x| T::apply_std(Op::Sin, x, x)),
+        Op::Cos => map1_guarded(a, T::trig_inline, T::cos_fast::<FMA>, |x| T::apply_std(Op::Cos, x, x)),
+        Op::Tan => map1_guarded(a, T::trig_inline, T::tan_fast::<FMA>, |x| T::apply_std(Op::Tan, x, x)),
         Op::Asin => map1(a, T::asin_fast::<FMA>),
         Op::Acos => map1(a, T::acos_fast::<FMA>),
         Op::Atan => map1(a, T::atan_fast::<FMA>),

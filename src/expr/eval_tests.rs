@@ -102,16 +102,7 @@ fn edge_values() -> Vec<f64> {
 /// Bounds per operator for the fast path against std (see `approx`).
 fn bound(op: Op, b: f64) -> u64 {
     match op {
-        Op::Add
-        | Op::Sub
-        | Op::Mul
-        | Op::Div
-        | Op::Square
-        | Op::Cube
-        | Op::Sqrt
-        | Op::Abs
-        | Op::Neg
-        | Op::Inv => 0,
+        Op::Add | Op::Sub | Op::Mul | Op::Div | Op::Square | Op::Cube | Op::Sqrt | Op::Abs | Op::Neg | Op::Inv => 0,
         Op::Exp | Op::Log | Op::Sin | Op::Cos => 2,
         Op::Tan | Op::Tanh | Op::Atan | Op::Asin | Op::Acos => 4,
         Op::Pow => 4 + (b.abs() / 2.0).min(1e6) as u64,
@@ -149,16 +140,8 @@ fn assert_op_matches(op: Op, a: &[f64], b: &[f64]) {
         for i in 0..want.len() {
             let (w, g) = (want[i], got[i]);
             let special = w.is_nan() || w.is_infinite() || w == 0.0;
-            let ok = if special {
-                (w.is_nan() && g.is_nan()) || w == g
-            } else {
-                ulp_f64(w, g) <= bound(op, b[i])
-            };
-            assert!(
-                ok,
-                "{op}({:e}, {:e}): oracle {w:e}, fast {g:e} ({:?})",
-                a[i], b[i], evaluator.simd
-            );
+            let ok = if special { (w.is_nan() && g.is_nan()) || w == g } else { ulp_f64(w, g) <= bound(op, b[i]) };
+            assert!(ok, "{op}({:e}, {:e}): oracle {w:e}, fast {g:e} ({:?})", a[i], b[i], evaluator.simd);
         }
     }
 }
@@ -181,25 +164,19 @@ fn sample(op: Op, rng: &mut ChaCha8Rng) -> (f64, f64) {
     let log_uniform = |lo: f64, hi: f64, u: f64| (lo.ln() + u * (hi.ln() - lo.ln())).exp();
     let pick = rng.next_u64() % 3;
     let x = match op {
-        Op::Exp => {
-            [u * 1455.0 - 745.0, u * 4.0 - 2.0, sym(log_uniform(1e-20, 1.0, u), rng)][pick as usize]
-        }
-        Op::Log | Op::Sqrt => {
-            [log_uniform(1e-320, 1e308, u), 0.5 + 1.5 * u, 1.0 + (u - 0.5) * 1e-6][pick as usize]
-        }
+        Op::Exp => [u * 1455.0 - 745.0, u * 4.0 - 2.0, sym(log_uniform(1e-20, 1.0, u), rng)][pick as usize],
+        Op::Log | Op::Sqrt => [log_uniform(1e-320, 1e308, u), 0.5 + 1.5 * u, 1.0 + (u - 0.5) * 1e-6][pick as usize],
         Op::Sin | Op::Cos | Op::Tan => {
             [u * 20.0 - 10.0, (u - 0.5) * 2e5, sym(log_uniform(1e-20, 10.0, u), rng)][pick as usize]
         }
-        Op::Asin | Op::Acos => [
-            u * 2.0 - 1.0,
-            sym(1.0 - log_uniform(1e-16, 0.5, u), rng),
-            sym(log_uniform(1e-20, 1.0, u), rng),
-        ][pick as usize],
-        Op::Atan | Op::Tanh => [
-            u * 50.0 - 25.0,
-            sym(log_uniform(1e-20, 1e20, u), rng),
-            sym(log_uniform(1e-10, 3.0, u), rng),
-        ][pick as usize],
+        Op::Asin | Op::Acos => {
+            [u * 2.0 - 1.0, sym(1.0 - log_uniform(1e-16, 0.5, u), rng), sym(log_uniform(1e-20, 1.0, u), rng)]
+                [pick as usize]
+        }
+        Op::Atan | Op::Tanh => {
+            [u * 50.0 - 25.0, sym(log_uniform(1e-20, 1e20, u), rng), sym(log_uniform(1e-10, 3.0, u), rng)]
+                [pick as usize]
+        }
         _ => sym(log_uniform(1e-5, 1e5, u), rng),
     };
     let y = (uniform(rng) - 0.5) * 20.0;
@@ -211,19 +188,7 @@ fn sample(op: Op, rng: &mut ChaCha8Rng) -> (f64, f64) {
 #[test]
 fn approximations_stay_within_their_ulp_bounds_on_random_arguments() {
     let mut rng = ChaCha8Rng::seed_from_u64(7);
-    for op in [
-        Op::Exp,
-        Op::Log,
-        Op::Sin,
-        Op::Cos,
-        Op::Tan,
-        Op::Asin,
-        Op::Acos,
-        Op::Atan,
-        Op::Tanh,
-        Op::Pow,
-        Op::Sqrt,
-    ] {
+    for op in [Op::Exp, Op::Log, Op::Sin, Op::Cos, Op::Tan, Op::Asin, Op::Acos, Op::Atan, Op::Tanh, Op::Pow, Op::Sqrt] {
         let (a, b): (Vec<f64>, Vec<f64>) = (0..30_000).map(|_| sample(op, &mut rng)).unzip();
         assert_op_matches(op, &a, &b);
     }
@@ -232,18 +197,7 @@ fn approximations_stay_within_their_ulp_bounds_on_random_arguments() {
 #[test]
 fn f32_approximations_stay_within_their_ulp_bounds() {
     let mut rng = ChaCha8Rng::seed_from_u64(8);
-    for op in [
-        Op::Exp,
-        Op::Log,
-        Op::Sin,
-        Op::Cos,
-        Op::Tan,
-        Op::Asin,
-        Op::Acos,
-        Op::Atan,
-        Op::Tanh,
-        Op::Pow,
-    ] {
+    for op in [Op::Exp, Op::Log, Op::Sin, Op::Cos, Op::Tan, Op::Asin, Op::Acos, Op::Atan, Op::Tanh, Op::Pow] {
         let (a, b): (Vec<f32>, Vec<f32>) = (0..30_000)
             .map(|_| sample(op, &mut rng))
             .map(|(x, y)| (x as f32, y as f32))
@@ -322,11 +276,8 @@ fn random_trees_equal_the_scalar_twin_bit_for_bit_at_every_row_count() {
             {
                 let got = run_fast(&mut evaluator, &expr, &cols);
                 for (row, g) in got.iter().enumerate() {
-                    let want = if fma {
-                        eval_twin::<true>(&expr, &cols, row)
-                    } else {
-                        eval_twin::<false>(&expr, &cols, row)
-                    };
+                    let want =
+                        if fma { eval_twin::<true>(&expr, &cols, row) } else { eval_twin::<false>(&expr, &cols, row) };
                     assert!(
                         want.to_bits() == g.to_bits() || (want.is_nan() && g.is_nan()),
                         "{expr:?} row {row}: twin {want:e}, block {g:e}"
@@ -342,7 +293,13 @@ fn a_block_with_a_few_lanes_for_std_equals_the_twin_on_every_lane() {
     // One lane in a block that the in-line code does not cover (a zero base, a huge angle)
     // sends that lane to std; the block's other lanes keep the in-line bits.
     let rows = BLOCK + 7;
-    let x: Vec<f64> = (0..rows).map(|i| match i % 19 { 3 => 0.0, 11 => 3.0e7, _ => 0.37 + i as f64 * 0.05 }).collect();
+    let x: Vec<f64> = (0..rows)
+        .map(|i| match i % 19 {
+            3 => 0.0,
+            11 => 3.0e7,
+            _ => 0.37 + i as f64 * 0.05,
+        })
+        .collect();
     let y: Vec<f64> = (0..rows).map(|i| 1.25 - i as f64 * 0.01).collect();
     let cols: Vec<&[f64]> = vec![&x, &y];
     for op in [Op::Pow, Op::Sin, Op::Cos, Op::Tan] {
@@ -353,7 +310,8 @@ fn a_block_with_a_few_lanes_for_std_equals_the_twin_on_every_lane() {
                 let want = eval_twin::<false>(&expr, &cols, row);
                 assert!(want.to_bits() == g.to_bits(), "{op} row {row}: twin {want:e}, block {g:e}");
             }
-            let std_lanes = (0..rows).filter(|&i| if op == Op::Pow { !x[i].pow_inline(y[i]) } else { !x[i].trig_inline() });
+            let std_lanes =
+                (0..rows).filter(|&i| if op == Op::Pow { !x[i].pow_inline(y[i]) } else { !x[i].trig_inline() });
             assert!(std_lanes.count() >= 3, "the test must reach the std lanes of {op}");
         }
     }
@@ -375,9 +333,7 @@ fn random_trees_agree_with_the_oracle() {
         let got = run_fast(&mut Evaluator::new(), &expr, &cols);
         for (w, g) in want.iter().zip(&got) {
             rows += 1;
-            let same = (w.is_nan() && g.is_nan())
-                || w == g
-                || (w - g).abs() <= 1e-9 * w.abs().max(g.abs()).max(1e-300);
+            let same = (w.is_nan() && g.is_nan()) || w == g || (w - g).abs() <= 1e-9 * w.abs().max(g.abs()).max(1e-300);
             off += usize::from(!same);
         }
     }
@@ -392,34 +348,19 @@ fn batch_fills_one_run_per_formula() {
     let mut out = vec![0.0; 9];
     eval_batch(&exprs, &data, &mut out).unwrap();
     assert_eq!(out, [1.0, 2.0, 3.0, 1.0, 4.0, 9.0, 7.0, 7.0, 7.0]);
-    assert!(matches!(
-        eval_batch(&exprs, &data, &mut out[..8]),
-        Err(EvalError::OutputLength { .. })
-    ));
+    assert!(matches!(eval_batch(&exprs, &data, &mut out[..8]), Err(EvalError::OutputLength { .. })));
 }
 
 #[test]
 fn mismatched_inputs_are_errors() {
     let x = [1.0, 2.0];
     let y = [1.0];
-    assert!(matches!(
-        Columns::new(vec![&x[..], &y[..]], 2),
-        Err(EvalError::ColumnLength { column: 1, .. })
-    ));
+    assert!(matches!(Columns::new(vec![&x[..], &y[..]], 2), Err(EvalError::ColumnLength { column: 1, .. })));
     let data = Columns::new(vec![&x[..]], 2).unwrap();
     let mut out = [0.0; 2];
-    assert_eq!(
-        eval(&Expr::var(1), &data, &mut out),
-        Err(EvalError::NoSuchColumn { index: 1, columns: 1 })
-    );
-    assert!(matches!(
-        eval(&Expr::default(), &data, &mut out),
-        Err(EvalError::Expr(ExprError::Empty))
-    ));
-    assert!(matches!(
-        eval(&Expr::var(0), &data, &mut out[..1]),
-        Err(EvalError::ColumnLength { .. })
-    ));
+    assert_eq!(eval(&Expr::var(1), &data, &mut out), Err(EvalError::NoSuchColumn { index: 1, columns: 1 }));
+    assert!(matches!(eval(&Expr::default(), &data, &mut out), Err(EvalError::Expr(ExprError::Empty))));
+    assert!(matches!(eval(&Expr::var(0), &data, &mut out[..1]), Err(EvalError::ColumnLength { .. })));
     assert!(eval_scalar(&Expr::var(0), &[&x[..]], &mut out[..1]).is_err());
     let with_form = Expr::with_form(1.5, Form::Rational(3, 2));
     eval(&with_form, &data, &mut out).unwrap();
@@ -431,18 +372,7 @@ fn mismatched_inputs_are_errors() {
 #[ignore]
 fn report_ulp_errors() {
     let mut rng = ChaCha8Rng::seed_from_u64(99);
-    for op in [
-        Op::Exp,
-        Op::Log,
-        Op::Sin,
-        Op::Cos,
-        Op::Tan,
-        Op::Asin,
-        Op::Acos,
-        Op::Atan,
-        Op::Tanh,
-        Op::Pow,
-    ] {
+    for op in [Op::Exp, Op::Log, Op::Sin, Op::Cos, Op::Tan, Op::Asin, Op::Acos, Op::Atan, Op::Tanh, Op::Pow] {
         let (a, b): (Vec<f64>, Vec<f64>) = (0..300_000).map(|_| sample(op, &mut rng)).unzip();
         let expr = single_op(op);
         let cols: Vec<&[f64]> = vec![&a, &b];
@@ -467,19 +397,18 @@ fn report_ulp_errors() {
                 evaluator.simd, worst.0, a[worst.1], b[worst.1]
             );
         }
-        let (a32, b32): (Vec<f32>, Vec<f32>) = a
-            .iter()
-            .zip(&b)
-            .map(|(&x, &y)| (x as f32, y as f32))
-            .filter(|(x, _)| x.is_finite())
-            .unzip();
+        let (a32, b32): (Vec<f32>, Vec<f32>) =
+            a.iter().zip(&b).map(|(&x, &y)| (x as f32, y as f32)).filter(|(x, _)| x.is_finite()).unzip();
         let data = Columns::new(vec![&a32[..], &b32[..]], a32.len()).unwrap();
         let mut got = vec![0.0f32; a32.len()];
         Evaluator::<f32>::new().eval(&expr, &data, &mut got).unwrap();
         let worst = (0..a32.len())
             .map(|i| {
-                ulp_f32(f32::apply_std(op, a32[i], b32[i]), got[i])
-                    .saturating_sub(if op == Op::Pow { (b32[i].abs() / 2.0) as u64 } else { 0 })
+                ulp_f32(f32::apply_std(op, a32[i], b32[i]), got[i]).saturating_sub(if op == Op::Pow {
+                    (b32[i].abs() / 2.0) as u64
+                } else {
+                    0
+                })
             })
             .max()
             .unwrap();

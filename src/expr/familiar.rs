@@ -94,7 +94,9 @@ impl Coefficient {
             Form::Integer if value.abs() < 1e15 => exact(Ratio::int(value as i64)?),
             Form::Rational(p, q) => exact(Ratio::new(i64::from(p), i64::from(q))?),
             Form::Pi => Some(Coefficient { pi: 1, ..Coefficient::ONE }),
-            Form::Real if value.is_finite() && value != 0.0 => Some(Coefficient { real: Some((value, significant_digits(value))), ..Coefficient::ONE }),
+            Form::Real if value.is_finite() && value != 0.0 => {
+                Some(Coefficient { real: Some((value, significant_digits(value))), ..Coefficient::ONE })
+            }
             _ => None,
         }
     }
@@ -149,7 +151,11 @@ impl Coefficient {
         }
         let pi = |k: i64| {
             let pi = Expr::with_form(std::f64::consts::PI, Form::Pi);
-            if k == 1 { pi } else { Expr::binary(Op::Pow, pi, integer(k)) }
+            if k == 1 {
+                pi
+            } else {
+                Expr::binary(Op::Pow, pi, integer(k))
+            }
         };
         match self.pi.signum() {
             1 => over.push(pi(self.pi)),

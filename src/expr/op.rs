@@ -110,7 +110,6 @@ impl Op {
         <f64 as super::eval::Real>::apply_std(self, a, b)
     }
 
-
     fn bit(self) -> u32 {
         1 << self as u8
     }
@@ -238,12 +237,7 @@ pub struct UnknownOp {
 
 impl fmt::Display for UnknownOp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "unknown operator '{}': expected one of {} or a preset (arith, default, all)",
-            self.name,
-            OpSet::ALL
-        )
+        write!(f, "unknown operator '{}': expected one of {} or a preset (arith, default, all)", self.name, OpSet::ALL)
     }
 }
 

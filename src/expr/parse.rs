@@ -139,8 +139,7 @@ fn tokenize(text: &str) -> Result<Vec<Token>, ParseError> {
             ')' => (Tok::Close, 1),
             c if c.is_ascii_digit() || c == '.' => number(&chars[i..], column)?,
             c if c.is_alphabetic() || c == '_' => {
-                let len =
-                    chars[i..].iter().take_while(|c| c.is_alphanumeric() || **c == '_').count();
+                let len = chars[i..].iter().take_while(|c| c.is_alphanumeric() || **c == '_').count();
                 (Tok::Name(chars[i..i + len].iter().collect()), len)
             }
             c => return Err(ParseError { column, kind: ParseErrorKind::UnexpectedChar(c) }),
@@ -169,9 +168,7 @@ fn number(chars: &[char], column: usize) -> Result<(Tok, usize), ParseError> {
         }
     }
     let text: String = chars[..len].iter().collect();
-    let value: f64 = text
-        .parse()
-        .map_err(|_| ParseError { column, kind: ParseErrorKind::BadNumber(text.clone()) })?;
+    let value: f64 = text.parse().map_err(|_| ParseError { column, kind: ParseErrorKind::BadNumber(text.clone()) })?;
     let integer = integer && value.abs() <= 9007199254740992.0;
     Ok((Tok::Num { value, integer, text }, len))
 }
@@ -257,9 +254,8 @@ impl Parser<'_> {
                 Ok(inner)
             }
             Tok::Name(name) if matches!(self.peek(), Some(Token { tok: Tok::Open, .. })) => {
-                let op = function(&name).ok_or_else(|| {
-                    self.error_at(token.column, ParseErrorKind::UnknownFunction(name.clone()))
-                })?;
+                let op = function(&name)
+                    .ok_or_else(|| self.error_at(token.column, ParseErrorKind::UnknownFunction(name.clone())))?;
                 self.pos += 1;
                 let argument = self.expr(0)?;
                 self.close()?;
@@ -346,9 +342,7 @@ fn combine(op: Op, lhs: Expr, rhs: Expr) -> Expr {
     match (op, integer(&lhs), integer(&rhs)) {
         (Op::Pow, _, Some(2.0)) => Expr::unary(Op::Square, lhs),
         (Op::Pow, _, Some(3.0)) => Expr::unary(Op::Cube, lhs),
-        (Op::Div, Some(p), Some(q))
-            if q > 0.0 && p.abs() <= i32::MAX as f64 && q <= i32::MAX as f64 =>
-        {
+        (Op::Div, Some(p), Some(q)) if q > 0.0 && p.abs() <= i32::MAX as f64 && q <= i32::MAX as f64 => {
             Expr::with_form(p / q, Form::Rational(p as i32, q as i32))
         }
         (Op::Div, Some(1.0), _) => Expr::unary(Op::Inv, rhs),
@@ -400,7 +394,10 @@ mod tests {
         let err = |s: &str| parse(s, &["x", "y"]).unwrap_err().to_string();
         assert_eq!(err("x + foo"), "column 5: unknown name 'foo' (the variables are x, y)");
         assert_eq!(err("x + "), "column 5: the formula ends too early");
-        assert_eq!(err("sinh(x)"), "column 1: unknown function 'sinh' (known: sqrt, exp, log, sin, cos, tan, asin, acos, atan, tanh, Abs)");
+        assert_eq!(
+            err("sinh(x)"),
+            "column 1: unknown function 'sinh' (known: sqrt, exp, log, sin, cos, tan, asin, acos, atan, tanh, Abs)"
+        );
         assert_eq!(err("x $ y"), "column 3: unexpected character '$'");
         assert_eq!(err("(x + y"), "column 7: the formula ends too early");
         assert_eq!(err("x y"), "column 3: unexpected 'y'");

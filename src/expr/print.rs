@@ -183,13 +183,9 @@ fn constant(syntax: Syntax, value: f64, form: Form) -> Piece {
         Form::Pi if value == PI => {
             named_constant(syntax, ["pi", "\\pi", "<mi>π</mi>", "np.pi", "std::f64::consts::PI"])
         }
-        Form::E if value == E => {
-            named_constant(syntax, ["E", "e", "<mi>e</mi>", "np.e", "std::f64::consts::E"])
-        }
+        Form::E if value == E => named_constant(syntax, ["E", "e", "<mi>e</mi>", "np.e", "std::f64::consts::E"]),
         Form::Integer if value.fract() == 0.0 && value.abs() < 1e16 => integer(syntax, value),
-        Form::Rational(p, q) if q > 0 && f64::from(p) / f64::from(q) == value => {
-            rational(syntax, p, q)
-        }
+        Form::Rational(p, q) if q > 0 && f64::from(p) / f64::from(q) == value => rational(syntax, p, q),
         _ => real(syntax, value),
     }
 }
@@ -285,21 +281,16 @@ fn binary(syntax: Syntax, op: Op, a: &Piece, b: &Piece) -> Piece {
     match op {
         Op::Add | Op::Sub => {
             let sign = if op == Op::Add { "+" } else { "-" };
-            let text =
-                format!("{} {sign} {}", a.wrap(s, Prec::Add, false), b.wrap(s, Prec::Mul, true));
+            let text = format!("{} {sign} {}", a.wrap(s, Prec::Add, false), b.wrap(s, Prec::Mul, true));
             Piece::new(text, Prec::Add)
         }
         Op::Mul => {
-            let text =
-                format!("{}{mul}{}", a.wrap(s, Prec::Mul, false), b.wrap(s, Prec::Unary, true));
+            let text = format!("{}{mul}{}", a.wrap(s, Prec::Mul, false), b.wrap(s, Prec::Unary, true));
             Piece::new(text, Prec::Mul)
         }
-        Op::Div if syntax == Syntax::Latex => {
-            Piece::new(format!("\\frac{{{}}}{{{}}}", a.text, b.text), Prec::Call)
-        }
+        Op::Div if syntax == Syntax::Latex => Piece::new(format!("\\frac{{{}}}{{{}}}", a.text, b.text), Prec::Call),
         Op::Div => {
-            let text =
-                format!("{}{div}{}", a.wrap(s, Prec::Mul, false), b.wrap(s, Prec::Unary, true));
+            let text = format!("{}{div}{}", a.wrap(s, Prec::Mul, false), b.wrap(s, Prec::Unary, true));
             Piece::new(text, Prec::Mul)
         }
         Op::Pow => match syntax {
@@ -335,8 +326,7 @@ fn power(syntax: Syntax, a: &Piece, exponent: &str) -> Piece {
 /// expression of numbers alone, whose type Rust cannot infer, is called as `f64::name(a, args)`.
 fn method(a: &Piece, name: &str, args: &str) -> Piece {
     let text = if a.number {
-        let receiver =
-            if a.minus { format!("({}_f64)", a.text) } else { format!("{}_f64", a.text) };
+        let receiver = if a.minus { format!("({}_f64)", a.text) } else { format!("{}_f64", a.text) };
         format!("{receiver}.{name}({args})")
     } else if !a.typed {
         let comma = if args.is_empty() { "" } else { ", " };

@@ -87,8 +87,7 @@ pub(super) fn number(text: &str) -> Piece {
         None => format!("<mn>{digits}</mn>"),
     };
     if let Some((mantissa, exponent)) = text.split_once('e') {
-        let text =
-            format!("{}{TIMES}<msup><mn>10</mn>{}</msup>", signed(mantissa), signed(exponent));
+        let text = format!("{}{TIMES}<msup><mn>10</mn>{}</msup>", signed(mantissa), signed(exponent));
         return Piece::new(text, Prec::Mul);
     }
     let prec = if text.starts_with('-') { Prec::Unary } else { Prec::Atom };
@@ -118,8 +117,7 @@ pub(super) fn binary(op: Op, a: &Piece, b: &Piece) -> Piece {
     match op {
         Op::Add | Op::Sub => {
             let sign = if op == Op::Add { "<mo>+</mo>" } else { MINUS };
-            let text =
-                format!("{}{sign}{}", a.wrap(s, Prec::Add, false), b.wrap(s, Prec::Mul, true));
+            let text = format!("{}{sign}{}", a.wrap(s, Prec::Add, false), b.wrap(s, Prec::Mul, true));
             Piece::new(text, Prec::Add)
         }
         Op::Mul => {
@@ -152,9 +150,7 @@ fn power(a: &Piece, exponent: &str) -> Piece {
 
 pub(super) fn unary(op: Op, a: &Piece) -> Piece {
     match op {
-        Op::Neg => {
-            Piece::new(negated(&a.wrap(Syntax::MathMl, Prec::Pow, true)), Prec::Unary).single()
-        }
+        Op::Neg => Piece::new(negated(&a.wrap(Syntax::MathMl, Prec::Pow, true)), Prec::Unary).single(),
         Op::Square => power(a, "<mn>2</mn>"),
         Op::Cube => power(a, "<mn>3</mn>"),
         Op::Exp => {
@@ -163,9 +159,7 @@ pub(super) fn unary(op: Op, a: &Piece) -> Piece {
         }
         Op::Sqrt => Piece::new(format!("<msqrt>{}</msqrt>", a.text), Prec::Call).closed(),
         Op::Inv => Piece::new(format!("<mfrac><mn>1</mn>{}</mfrac>", one(a)), Prec::Call).single(),
-        Op::Abs => {
-            Piece::new(format!("<mrow><mo>|</mo>{}<mo>|</mo></mrow>", a.text), Prec::Call).closed()
-        }
+        Op::Abs => Piece::new(format!("<mrow><mo>|</mo>{}<mo>|</mo></mrow>", a.text), Prec::Call).closed(),
         // log, sin, cos, tan, asin, acos, atan, tanh (binary operators never come here).
         _ => {
             let text = format!("<mrow><mi>{}</mi>{APPLY}{}</mrow>", op.name(), parens(&a.text));

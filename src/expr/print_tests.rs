@@ -39,27 +39,9 @@ fn table() -> Vec<(Expr, &'static str, &'static str, &'static str, &'static str)
             "x + (y + 1.5)",
             "x + (y + 1.5)",
         ),
-        (
-            bin(Sub, bin(Sub, x(), y()), int(2.0)),
-            "x - y - 2",
-            "x - y - 2",
-            "x - y - 2",
-            "x - y - 2.0",
-        ),
-        (
-            bin(Mul, bin(Add, x(), y()), x()),
-            "(x + y)*x",
-            "\\left(x + y\\right) \\cdot x",
-            "(x + y) * x",
-            "(x + y) * x",
-        ),
-        (
-            bin(Div, x(), bin(Mul, y(), x())),
-            "x/(y*x)",
-            "\\frac{x}{y \\cdot x}",
-            "x / (y * x)",
-            "x / (y * x)",
-        ),
+        (bin(Sub, bin(Sub, x(), y()), int(2.0)), "x - y - 2", "x - y - 2", "x - y - 2", "x - y - 2.0"),
+        (bin(Mul, bin(Add, x(), y()), x()), "(x + y)*x", "\\left(x + y\\right) \\cdot x", "(x + y) * x", "(x + y) * x"),
+        (bin(Div, x(), bin(Mul, y(), x())), "x/(y*x)", "\\frac{x}{y \\cdot x}", "x / (y * x)", "x / (y * x)"),
         (un(Neg, un(Square, x())), "-x**2", "-x^{2}", "-x ** 2", "-x.powi(2)"),
         (un(Square, un(Neg, x())), "(-x)**2", "\\left(-x\\right)^{2}", "(-x) ** 2", "(-x).powi(2)"),
         (bin(Pow, x(), c(1.5)), "x**1.5", "x^{1.5}", "x ** 1.5", "x.powf(1.5)"),
@@ -70,21 +52,9 @@ fn table() -> Vec<(Expr, &'static str, &'static str, &'static str, &'static str)
             "(x ** y) ** x",
             "x.powf(y).powf(x)",
         ),
-        (
-            bin(Pow, x(), bin(Pow, y(), x())),
-            "x**y**x",
-            "x^{y^{x}}",
-            "x ** y ** x",
-            "x.powf(y.powf(x))",
-        ),
+        (bin(Pow, x(), bin(Pow, y(), x())), "x**y**x", "x^{y^{x}}", "x ** y ** x", "x.powf(y.powf(x))"),
         (bin(Pow, x(), un(Neg, y())), "x**(-y)", "x^{-y}", "x ** (-y)", "x.powf(-y)"),
-        (
-            un(Sqrt, bin(Add, x(), int(1.0))),
-            "sqrt(x + 1)",
-            "\\sqrt{x + 1}",
-            "np.sqrt(x + 1)",
-            "(x + 1.0).sqrt()",
-        ),
+        (un(Sqrt, bin(Add, x(), int(1.0))), "sqrt(x + 1)", "\\sqrt{x + 1}", "np.sqrt(x + 1)", "(x + 1.0).sqrt()"),
         (
             un(Abs, un(Asin, x())),
             "Abs(asin(x))",
@@ -92,13 +62,7 @@ fn table() -> Vec<(Expr, &'static str, &'static str, &'static str, &'static str)
             "np.abs(np.arcsin(x))",
             "x.asin().abs()",
         ),
-        (
-            un(Inv, bin(Mul, x(), y())),
-            "1/(x*y)",
-            "\\frac{1}{x \\cdot y}",
-            "1 / (x * y)",
-            "(x * y).recip()",
-        ),
+        (un(Inv, bin(Mul, x(), y())), "1/(x*y)", "\\frac{1}{x \\cdot y}", "1 / (x * y)", "(x * y).recip()"),
         (un(Exp, un(Neg, x())), "exp(-x)", "e^{-x}", "np.exp(-x)", "(-x).exp()"),
         (un(Log, c(2.0)), "log(2.0)", "\\log{\\left(2.0 \\right)}", "np.log(2.0)", "2.0_f64.ln()"),
         (
@@ -130,21 +94,9 @@ fn table() -> Vec<(Expr, &'static str, &'static str, &'static str, &'static str)
             "x.powf(3.0 / 2.0)",
         ),
         (bin(Mul, c(-2.5), x()), "-2.5*x", "-2.5 \\cdot x", "-2.5 * x", "-2.5 * x"),
-        (
-            bin(Mul, x(), c(-2.5)),
-            "x*(-2.5)",
-            "x \\cdot \\left(-2.5\\right)",
-            "x * (-2.5)",
-            "x * (-2.5)",
-        ),
+        (bin(Mul, x(), c(-2.5)), "x*(-2.5)", "x \\cdot \\left(-2.5\\right)", "x * (-2.5)", "x * (-2.5)"),
         (un(Sqrt, c(-2.0)), "sqrt(-2.0)", "\\sqrt{-2.0}", "np.sqrt(-2.0)", "(-2.0_f64).sqrt()"),
-        (
-            bin(Mul, c(1.5e-300), x()),
-            "1.5e-300*x",
-            "1.5 \\cdot 10^{-300} \\cdot x",
-            "1.5e-300 * x",
-            "1.5e-300 * x",
-        ),
+        (bin(Mul, c(1.5e-300), x()), "1.5e-300*x", "1.5 \\cdot 10^{-300} \\cdot x", "1.5e-300 * x", "1.5e-300 * x"),
         (un(Neg, un(Neg, x())), "-(-x)", "-\\left(-x\\right)", "-(-x)", "-(-x)"),
         (
             un(Tanh, Expr::with_form(std::f64::consts::E, Form::E)),
@@ -171,10 +123,7 @@ fn prints_each_syntax_with_minimal_parentheses() {
 fn names_are_the_callers_and_latex_subscripts_digits() {
     let e = bin(Op::Add, Expr::var(0), bin(Op::Mul, Expr::var(1), Expr::var(2)));
     assert_eq!(e.to_text(&["mass_kg", "x1"]).unwrap(), "mass_kg + x1*x2");
-    assert_eq!(
-        e.print(Syntax::Latex, &["mass_kg", "x1"]).unwrap(),
-        "\\mathrm{mass\\_kg} + x_{1} \\cdot x_{2}"
-    );
+    assert_eq!(e.print(Syntax::Latex, &["mass_kg", "x1"]).unwrap(), "\\mathrm{mass\\_kg} + x_{1} \\cdot x_{2}");
 }
 
 #[test]
@@ -218,8 +167,7 @@ fn assert_same_values(a: &Expr, b: &Expr, cols: &[&[f64]]) {
     eval_scalar(a, cols, &mut va).unwrap();
     eval_scalar(b, cols, &mut vb).unwrap();
     for (p, q) in va.iter().zip(&vb) {
-        let same =
-            (p.is_nan() && q.is_nan()) || p == q || (p - q).abs() <= 1e-12 * p.abs().max(q.abs());
+        let same = (p.is_nan() && q.is_nan()) || p == q || (p - q).abs() <= 1e-12 * p.abs().max(q.abs());
         assert!(same, "{a:?} gives {p}, {b:?} gives {q}");
     }
 }
@@ -228,8 +176,7 @@ fn assert_same_values(a: &Expr, b: &Expr, cols: &[&[f64]]) {
 fn random_formulas_round_trip_through_text() {
     let mut rng = ChaCha8Rng::seed_from_u64(5);
     let grammar = Grammar::new(OpSet::ALL, 3);
-    let data: Vec<Vec<f64>> =
-        (0..3).map(|_| (0..50).map(|_| uniform(&mut rng) * 4.0 - 1.0).collect()).collect();
+    let data: Vec<Vec<f64>> = (0..3).map(|_| (0..50).map(|_| uniform(&mut rng) * 4.0 - 1.0).collect()).collect();
     let cols: Vec<&[f64]> = data.iter().map(Vec::as_slice).collect();
     let names = ["x", "y", "z"];
     for _ in 0..500 {
@@ -272,18 +219,12 @@ fn mathml_table() -> Vec<(Expr, &'static str)> {
             bin(Add, x(), bin(Add, y(), c(1.5))),
             "<mi>x</mi><mo>+</mo><mrow><mo>(</mo><mi>y</mi><mo>+</mo><mn>1.5</mn><mo>)</mo></mrow>",
         ),
-        (
-            bin(Sub, bin(Sub, x(), y()), int(2.0)),
-            "<mi>x</mi><mo>−</mo><mi>y</mi><mo>−</mo><mn>2</mn>",
-        ),
+        (bin(Sub, bin(Sub, x(), y()), int(2.0)), "<mi>x</mi><mo>−</mo><mi>y</mi><mo>−</mo><mn>2</mn>"),
         (
             bin(Mul, bin(Add, x(), y()), x()),
             "<mrow><mo>(</mo><mi>x</mi><mo>+</mo><mi>y</mi><mo>)</mo></mrow><mo>·</mo><mi>x</mi>",
         ),
-        (
-            bin(Div, x(), bin(Mul, y(), x())),
-            "<mfrac><mi>x</mi><mrow><mi>y</mi><mo>·</mo><mi>x</mi></mrow></mfrac>",
-        ),
+        (bin(Div, x(), bin(Mul, y(), x())), "<mfrac><mi>x</mi><mrow><mi>y</mi><mo>·</mo><mi>x</mi></mrow></mfrac>"),
         (
             bin(Div, bin(Add, x(), int(1.0)), bin(Mul, int(2.0), y())),
             "<mfrac><mrow><mi>x</mi><mo>+</mo><mn>1</mn></mrow>\
@@ -299,14 +240,8 @@ fn mathml_table() -> Vec<(Expr, &'static str)> {
             bin(Pow, bin(Pow, x(), y()), x()),
             "<msup><mrow><mo>(</mo><msup><mi>x</mi><mi>y</mi></msup><mo>)</mo></mrow><mi>x</mi></msup>",
         ),
-        (
-            bin(Pow, x(), bin(Pow, y(), x())),
-            "<msup><mi>x</mi><msup><mi>y</mi><mi>x</mi></msup></msup>",
-        ),
-        (
-            bin(Pow, x(), un(Neg, y())),
-            "<msup><mi>x</mi><mrow><mo>−</mo><mi>y</mi></mrow></msup>",
-        ),
+        (bin(Pow, x(), bin(Pow, y(), x())), "<msup><mi>x</mi><msup><mi>y</mi><mi>x</mi></msup></msup>"),
+        (bin(Pow, x(), un(Neg, y())), "<msup><mi>x</mi><mrow><mo>−</mo><mi>y</mi></mrow></msup>"),
         (un(Sqrt, bin(Add, x(), int(1.0))), "<msqrt><mi>x</mi><mo>+</mo><mn>1</mn></msqrt>"),
         (
             un(Abs, un(Asin, x())),
@@ -327,19 +262,10 @@ fn mathml_table() -> Vec<(Expr, &'static str)> {
             un(Cube, un(Exp, x())),
             "<msup><mrow><mo>(</mo><msup><mi>e</mi><mi>x</mi></msup><mo>)</mo></mrow><mn>3</mn></msup>",
         ),
-        (
-            un(Inv, bin(Mul, x(), y())),
-            "<mfrac><mn>1</mn><mrow><mi>x</mi><mo>·</mo><mi>y</mi></mrow></mfrac>",
-        ),
+        (un(Inv, bin(Mul, x(), y())), "<mfrac><mn>1</mn><mrow><mi>x</mi><mo>·</mo><mi>y</mi></mrow></mfrac>"),
         (un(Exp, un(Neg, x())), "<msup><mi>e</mi><mrow><mo>−</mo><mi>x</mi></mrow></msup>"),
-        (
-            un(Log, c(2.0)),
-            "<mrow><mi>log</mi><mo>&#x2061;</mo><mrow><mo>(</mo><mn>2.0</mn><mo>)</mo></mrow></mrow>",
-        ),
-        (
-            bin(Mul, Expr::with_form(std::f64::consts::PI, Form::Pi), x()),
-            "<mi>π</mi><mo>·</mo><mi>x</mi>",
-        ),
+        (un(Log, c(2.0)), "<mrow><mi>log</mi><mo>&#x2061;</mo><mrow><mo>(</mo><mn>2.0</mn><mo>)</mo></mrow></mrow>"),
+        (bin(Mul, Expr::with_form(std::f64::consts::PI, Form::Pi), x()), "<mi>π</mi><mo>·</mo><mi>x</mi>"),
         (
             bin(Add, x(), Expr::with_form(-1.5, Form::Rational(-3, 2))),
             "<mi>x</mi><mo>+</mo><mrow><mo>(</mo><mrow><mo>−</mo><mfrac><mn>3</mn><mn>2</mn></mfrac></mrow>\
@@ -359,10 +285,7 @@ fn mathml_table() -> Vec<(Expr, &'static str)> {
             "<mi>x</mi><mo>−</mo><mrow><mo>(</mo><mrow><mo>−</mo><mn>3</mn></mrow><mo>)</mo></mrow>",
         ),
         (bin(Mul, int(2.0), un(Sqrt, x())), "<mn>2</mn><mo>&#x2062;</mo><msqrt><mi>x</mi></msqrt>"),
-        (
-            bin(Mul, int(2.0), bin(Pow, int(3.0), x())),
-            "<mn>2</mn><mo>·</mo><msup><mn>3</mn><mi>x</mi></msup>",
-        ),
+        (bin(Mul, int(2.0), bin(Pow, int(3.0), x())), "<mn>2</mn><mo>·</mo><msup><mn>3</mn><mi>x</mi></msup>"),
         (bin(Mul, int(2.0), int(3.0)), "<mn>2</mn><mo>·</mo><mn>3</mn>"),
         (
             bin(Mul, c(1.5e-300), x()),
@@ -425,10 +348,7 @@ fn mathml_escapes_names_and_subscripts_digits() {
     check_mathml(&printed).unwrap();
     // A number multiplies a name that starts with a digit visibly: `2·2020`, not `2 2020`.
     let year = bin(Op::Mul, int(2.0), Expr::var(0));
-    assert_eq!(
-        year.print(Syntax::MathMl, &["2020"]).unwrap(),
-        "<mn>2</mn><mo>·</mo><mi>2020</mi>"
-    );
+    assert_eq!(year.print(Syntax::MathMl, &["2020"]).unwrap(), "<mn>2</mn><mo>·</mo><mi>2020</mi>");
 }
 
 #[test]
@@ -439,8 +359,7 @@ fn random_formulas_print_well_formed_mathml() {
     for _ in 0..500 {
         let e = random_expr(&mut rng, &grammar, 40);
         let printed = e.print(Syntax::MathMl, &names).unwrap();
-        check_mathml(&printed)
-            .unwrap_or_else(|err| panic!("{}\n{printed}\n{err}", e.to_text(&names).unwrap()));
+        check_mathml(&printed).unwrap_or_else(|err| panic!("{}\n{printed}\n{err}", e.to_text(&names).unwrap()));
     }
 }
 
@@ -487,12 +406,11 @@ fn check_mathml(fragment: &str) -> Result<(), String> {
             for (i, _) in text.match_indices('&') {
                 let entity = text[i + 1..].split(';').next().unwrap_or_default();
                 let named = ["amp", "lt", "gt", "quot"].contains(&entity);
-                let hex = entity.strip_prefix("#x").is_some_and(|h| {
-                    !h.is_empty() && h.chars().all(|c| c.is_ascii_hexdigit())
-                });
-                let decimal = entity.strip_prefix('#').is_some_and(|d| {
-                    !d.is_empty() && d.chars().all(|c| c.is_ascii_digit())
-                });
+                let hex = entity
+                    .strip_prefix("#x")
+                    .is_some_and(|h| !h.is_empty() && h.chars().all(|c| c.is_ascii_hexdigit()));
+                let decimal =
+                    entity.strip_prefix('#').is_some_and(|d| !d.is_empty() && d.chars().all(|c| c.is_ascii_digit()));
                 if !(named || hex || decimal) || !text[i..].contains(';') {
                     return Err(format!("a bare & in {text:?}"));
                 }

@@ -19,11 +19,14 @@
 
 use std::sync::OnceLock;
 
-use egg::{define_language, rewrite as rw, Analysis, CostFunction, DidMerge, EGraph, Extractor, Id, Language, Pattern, RecExpr, Rewrite, Runner, Symbol};
+use egg::{
+    define_language, rewrite as rw, Analysis, CostFunction, DidMerge, EGraph, Extractor, Id, Language, Pattern,
+    RecExpr, Rewrite, Runner, Symbol,
+};
 
-use super::ratio::Ratio;
 use super::node::{Form, Kind};
 use super::op::{Op, OpSet};
+use super::ratio::Ratio;
 use super::Expr;
 
 /// The e-graph's size bounds: enough for the rules to meet on formulas of a few dozen nodes,
@@ -332,7 +335,9 @@ fn from_rec(rec: &RecExpr<Math>) -> Option<Expr> {
                     "pi" => Some(Expr::with_form(std::f64::consts::PI, Form::Pi)),
                     "e" => Some(Expr::with_form(std::f64::consts::E, Form::E)),
                     _ if s.starts_with('x') => s[1..].parse().ok().map(Expr::var),
-                    _ if s.starts_with('r') => u64::from_str_radix(&s[1..], 16).ok().map(|b| Expr::constant(f64::from_bits(b))),
+                    _ if s.starts_with('r') => {
+                        u64::from_str_radix(&s[1..], 16).ok().map(|b| Expr::constant(f64::from_bits(b)))
+                    }
                     _ => None,
                 }
             }
@@ -450,7 +455,8 @@ mod tests {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(3);
         let grammar = Grammar::new(OpSet::DEFAULT, 4);
         // Columns of 20 rows, all positive (where most rules hold).
-        let columns: Vec<Vec<f64>> = (0..4).map(|j| (0..20).map(|i| 0.5 + 0.07 * f64::from(i) * (1.0 - 0.2 * f64::from(j))).collect()).collect();
+        let columns: Vec<Vec<f64>> =
+            (0..4).map(|j| (0..20).map(|i| 0.5 + 0.07 * f64::from(i) * (1.0 - 0.2 * f64::from(j))).collect()).collect();
         let columns: Vec<&[f64]> = columns.iter().map(Vec::as_slice).collect();
         let (mut a, mut b) = (vec![0.0; 20], vec![0.0; 20]);
         let mut compared = 0;

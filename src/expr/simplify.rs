@@ -173,11 +173,7 @@ impl Builder {
                 self.finish_binary(Op::Mul);
             }
             (Op::Square | Op::Abs | Op::Cos, _, Some(x)) => self.rewrite_unary(op, x),
-            (
-                Op::Cube | Op::Inv | Op::Sin | Op::Tan | Op::Asin | Op::Atan | Op::Tanh,
-                _,
-                Some(x),
-            ) => {
+            (Op::Cube | Op::Inv | Op::Sin | Op::Tan | Op::Asin | Op::Atan | Op::Tanh, _, Some(x)) => {
                 self.rewrite_unary(op, x);
                 self.apply_to_top(Op::Neg);
             }
@@ -295,9 +291,7 @@ impl Builder {
         // c₁ · (c₂ · x) → (c₁c₂) · x, real constants only.
         if let (Some((c1, f1)), Some(Op::Mul)) = (constant(&a), root(&b)) {
             let (inner, x) = operands(b.clone());
-            if let Some(form) =
-                constant(&inner).and_then(|(c2, f2)| fold_form(Op::Mul, f1, Some(f2), c1 * c2))
-            {
+            if let Some(form) = constant(&inner).and_then(|(c2, f2)| fold_form(Op::Mul, f1, Some(f2), c1 * c2)) {
                 let c2 = constant(&inner).map_or(1.0, |(c2, _)| c2);
                 return self.emit(Op::Mul, vec![Node::with_form(c1 * c2, form)], Some(x));
             }
@@ -388,10 +382,7 @@ fn fold_form(op: Op, a: Form, b: Option<Form>, result: f64) -> Option<Form> {
     }
     let integers = a == Form::Integer && b.is_none_or(|b| b == Form::Integer);
     let exact = result.fract() == 0.0 && result.abs() <= 9007199254740992.0;
-    if integers
-        && exact
-        && matches!(op, Op::Add | Op::Sub | Op::Mul | Op::Square | Op::Cube | Op::Abs)
-    {
+    if integers && exact && matches!(op, Op::Add | Op::Sub | Op::Mul | Op::Square | Op::Cube | Op::Abs) {
         Some(Form::Integer)
     } else {
         Some(Form::Real)
@@ -413,12 +404,7 @@ fn ordered(a: Tree, b: Tree, constant_first: bool) -> (Tree, Tree) {
 /// A total order on trees: by root, then size, then node by node from the root down.
 fn compare(a: &[Node], b: &[Node]) -> Ordering {
     a.len().cmp(&b.len()).then_with(|| {
-        a.iter()
-            .rev()
-            .zip(b.iter().rev())
-            .map(|(x, y)| key_cmp(x, y))
-            .find(|o| o.is_ne())
-            .unwrap_or(Ordering::Equal)
+        a.iter().rev().zip(b.iter().rev()).map(|(x, y)| key_cmp(x, y)).find(|o| o.is_ne()).unwrap_or(Ordering::Equal)
     })
 }
 

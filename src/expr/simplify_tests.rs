@@ -76,8 +76,7 @@ fn rewrites_follow_the_allowed_identities() {
 fn simplification_keeps_values_and_is_idempotent_on_random_formulas() {
     let mut rng = ChaCha8Rng::seed_from_u64(21);
     let grammar = Grammar::new(OpSet::ALL, 3);
-    let data: Vec<Vec<f64>> =
-        (0..3).map(|_| (0..40).map(|_| uniform(&mut rng) * 6.0 - 2.0).collect()).collect();
+    let data: Vec<Vec<f64>> = (0..3).map(|_| (0..40).map(|_| uniform(&mut rng) * 6.0 - 2.0).collect()).collect();
     let cols: Vec<&[f64]> = data.iter().map(Vec::as_slice).collect();
     let (mut before, mut after) = (vec![0.0; 40], vec![0.0; 40]);
     let mut shrunk = 0;
@@ -93,12 +92,7 @@ fn simplification_keeps_values_and_is_idempotent_on_random_formulas() {
         for (b, a) in before.iter().zip(&after) {
             if b.is_finite() && a.is_finite() {
                 let close = (b - a).abs() <= 1e-9 * b.abs().max(a.abs()).max(1e-300);
-                assert!(
-                    close,
-                    "{} became {}: {b} vs {a}",
-                    e.to_text(&NAMES).unwrap(),
-                    s.to_text(&NAMES).unwrap()
-                );
+                assert!(close, "{} became {}: {b} vs {a}", e.to_text(&NAMES).unwrap(), s.to_text(&NAMES).unwrap());
             }
         }
     }

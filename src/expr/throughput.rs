@@ -55,14 +55,16 @@ pub fn measure_all(seconds: &dyn Fn() -> f64) -> Vec<Throughput> {
     for (set, ops) in [("arithmetic", OpSet::ARITH), ("transcendental", transcendental())] {
         let grammar = Grammar::new(ops, VARS as u16);
         let exprs: Vec<Expr> = (0..FORMULAS).map(|_| random_expr(&mut rng, &grammar, MAX_NODES)).collect();
-        let mut figure = |evaluator: &str, rate: f64| figures.push(Throughput {
-            set: set.into(),
-            evaluator: evaluator.into(),
-            threads: rayon::current_num_threads(),
-            node_evals_per_s: rate,
-            formulas: exprs.len(),
-            mean_nodes: exprs.iter().map(Expr::len).sum::<usize>() as f64 / exprs.len() as f64,
-        });
+        let mut figure = |evaluator: &str, rate: f64| {
+            figures.push(Throughput {
+                set: set.into(),
+                evaluator: evaluator.into(),
+                threads: rayon::current_num_threads(),
+                node_evals_per_s: rate,
+                formulas: exprs.len(),
+                mean_nodes: exprs.iter().map(Expr::len).sum::<usize>() as f64 / exprs.len() as f64,
+            })
+        };
         figure("f32", measure::<f32>(&exprs, &data, Evaluator::fastest, seconds));
         figure("f64", measure::<f64>(&exprs, &data, Evaluator::fastest, seconds));
         figure("f64 bit-exact", measure::<f64>(&exprs, &data, Evaluator::new, seconds));
@@ -72,7 +74,12 @@ pub fn measure_all(seconds: &dyn Fn() -> f64) -> Vec<Throughput> {
 
 /// Node evaluations per second over all formulas, split among the pool's threads; best of
 /// three passes.
-pub fn measure<T: Real>(exprs: &[Expr], data: &[Vec<f64>], evaluator: fn() -> Evaluator<T>, seconds: &dyn Fn() -> f64) -> f64 {
+pub fn measure<T: Real>(
+    exprs: &[Expr],
+    data: &[Vec<f64>],
+    evaluator: fn() -> Evaluator<T>,
+    seconds: &dyn Fn() -> f64,
+) -> f64 {
     let rows = data.first().map_or(0, Vec::len);
     let converted: Vec<Vec<T>> = data.iter().map(|c| c.iter().map(|&v| T::from_f64(v)).collect()).collect();
     let Ok(columns) = Columns::new(converted.iter().map(Vec::as_slice).collect(), rows) else { return 0.0 };

@@ -98,9 +98,7 @@ impl Expr {
         let mut children = Vec::with_capacity(node.arity());
         let mut end = index;
         for _ in 0..node.arity() {
-            let child = end
-                .checked_sub(1)
-                .ok_or(ExprError::NoSuchNode { index: end, nodes: self.nodes.len() })?;
+            let child = end.checked_sub(1).ok_or(ExprError::NoSuchNode { index: end, nodes: self.nodes.len() })?;
             let range = self.subtree(child)?;
             end = range.start;
             children.push(range);

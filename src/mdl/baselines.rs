@@ -64,11 +64,7 @@ impl BaselineKind {
 
 /// The four baselines of a numeric target: `values` at precision `delta`, with `lines` the
 /// column's original text (one entry per value, as the CSV wrote it).
-pub fn numeric_baselines<S: AsRef<str>>(
-    values: &[f64],
-    delta: f64,
-    lines: &[S],
-) -> Result<Vec<Baseline>, MdlError> {
+pub fn numeric_baselines<S: AsRef<str>>(values: &[f64], delta: f64, lines: &[S]) -> Result<Vec<Baseline>, MdlError> {
     let text = column_text(lines);
     Ok(vec![
         Baseline { kind: BaselineKind::Null, bits: null_numeric(values, delta)?.total_bits },
@@ -118,8 +114,7 @@ pub fn null_numeric(values: &[f64], delta: f64) -> Result<NullModel, MdlError> {
 /// K = k_max − k_min + 1 by the universal code, then n·log₂K (each value uniform over the range).
 pub fn literal_bits(values: &[f64], delta: f64) -> Result<f64, MdlError> {
     let k = target_units(values, delta)?;
-    let (lo, hi) =
-        k.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+    let (lo, hi) = k.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| (lo.min(x), hi.max(x)));
     let levels = hi - lo + 1.0;
     Ok(signed_bits_f64(lo) + natural_bits_f64(levels - 1.0) + k.len() as f64 * libm::log2(levels))
 }
@@ -169,8 +164,7 @@ pub fn xz_compress(text: &[u8]) -> Result<Vec<u8>, MdlError> {
     let failed = |e: std::io::Error| MdlError::Compressor(e.to_string());
     let mut options = lzma_rust2::XzOptions::with_preset(XZ_PRESET);
     let preset_dictionary = options.lzma_options.dict_size as u64;
-    options.lzma_options.dict_size =
-        (text.len() as u64).clamp(XZ_MIN_DICTIONARY, preset_dictionary) as u32;
+    options.lzma_options.dict_size = (text.len() as u64).clamp(XZ_MIN_DICTIONARY, preset_dictionary) as u32;
     let mut writer = lzma_rust2::XzWriter::new(Vec::new(), options).map_err(failed)?;
     writer.write_all(text).map_err(failed)?;
     writer.finish().map_err(failed)
@@ -239,11 +233,7 @@ mod tests {
         let uniform = |i: u64, p: u64| (i * p % 1000) as f64 / 1000.0;
         let values: Vec<f64> = (0..500u64)
             .map(|i| {
-                ((uniform(i, 7919)
-                    + uniform(i, 104_729)
-                    + uniform(i, 1_299_709)
-                    + uniform(i, 15_485_863)
-                    - 2.0)
+                ((uniform(i, 7919) + uniform(i, 104_729) + uniform(i, 1_299_709) + uniform(i, 15_485_863) - 2.0)
                     * 100.0)
                     .round()
             })
@@ -266,8 +256,7 @@ mod tests {
 
     #[test]
     fn compressor_lengths_are_the_real_compressed_sizes() {
-        let lines: Vec<String> =
-            (0..300).map(|i| format!("{:.3}", (i as f64 * 0.731).sin())).collect();
+        let lines: Vec<String> = (0..300).map(|i| format!("{:.3}", (i as f64 * 0.731).sin())).collect();
         let text = column_text(&lines);
         assert_eq!(text.iter().filter(|&&b| b == b'\n').count(), 300);
         let deflated = miniz_oxide::deflate::compress_to_vec(&text, 10);
@@ -277,8 +266,7 @@ mod tests {
         assert_eq!(xz_bits(&text).unwrap(), 8.0 * xz.len() as f64);
         assert_eq!(&xz[..6], b"\xfd7zXZ\x00"); // the .xz magic
         let mut back = Vec::new();
-        std::io::Read::read_to_end(&mut lzma_rust2::XzReader::new(xz.as_slice(), false), &mut back)
-            .unwrap();
+        std::io::Read::read_to_end(&mut lzma_rust2::XzReader::new(xz.as_slice(), false), &mut back).unwrap();
         assert_eq!(back, text);
         // Both compress; the text is 300 × ~6.5 bytes.
         assert!(deflate_bits(&text) < 8.0 * text.len() as f64 * 0.8);
@@ -298,9 +286,6 @@ mod tests {
         );
         assert!(numeric_baselines::<&str>(&[], 1.0, &[]).is_err());
         assert!(numeric_baselines(&[1.0], 0.0, &["1"]).is_err());
-        assert!(matches!(
-            literal_bits(&[1.0, f64::NAN], 1.0),
-            Err(MdlError::NonFiniteRow { row: 1, .. })
-        ));
+        assert!(matches!(literal_bits(&[1.0, f64::NAN], 1.0), Err(MdlError::NonFiniteRow { row: 1, .. })));
     }
 }

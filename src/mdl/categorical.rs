@@ -25,10 +25,8 @@ pub fn quantise(probabilities: &[f64]) -> Result<Vec<u32>, MdlError> {
     }
     let sum: f64 = probabilities.iter().sum();
     let spread = (TOTAL - k) as f64;
-    let mut freqs: Vec<u64> = probabilities
-        .iter()
-        .map(|&p| 1 + if sum > 0.0 { (p / sum * spread).floor() as u64 } else { 0 })
-        .collect();
+    let mut freqs: Vec<u64> =
+        probabilities.iter().map(|&p| 1 + if sum > 0.0 { (p / sum * spread).floor() as u64 } else { 0 }).collect();
     let mut top = 0;
     for (c, &p) in probabilities.iter().enumerate() {
         if p > probabilities[top] {
@@ -112,10 +110,7 @@ mod tests {
         assert!((bits - (17.0 + 16.0 - 65535f64.log2())).abs() < 1e-12, "{bits}");
         assert_eq!(categorical_bits(&[], 3).unwrap(), 0.0);
         assert_eq!(categorical_bits(&[0.5], 0), Err(MdlError::ClassCount(0)));
-        assert!(matches!(
-            categorical_bits(&[0.5, -0.1], 2),
-            Err(MdlError::BadProbability { row: 1, .. })
-        ));
+        assert!(matches!(categorical_bits(&[0.5, -0.1], 2), Err(MdlError::BadProbability { row: 1, .. })));
         // The bound against quantise's actual frequency for the most probable class.
         let p = [0.7, 0.2, 0.1];
         let f = quantise(&p).unwrap();

@@ -127,12 +127,8 @@ impl Constant {
             0b00 => Constant::Integer(r.read_signed()?),
             0b01 => {
                 let p = r.read_signed()?;
-                let q = r
-                    .read_natural()?
-                    .checked_add(2)
-                    .ok_or(invalid("rational denominator overflows"))?;
-                let rational =
-                    Rational::new(p, q).map_err(|_| invalid("rational not in lowest terms"))?;
+                let q = r.read_natural()?.checked_add(2).ok_or(invalid("rational denominator overflows"))?;
+                let rational = Rational::new(p, q).map_err(|_| invalid("rational not in lowest terms"))?;
                 Constant::Rational(rational)
             }
             0b10 => Constant::Real(Real::read(r)?),
@@ -346,8 +342,7 @@ pub fn candidates(v: f64) -> Vec<Constant> {
         found.push(Constant::Integer(nearest as i64));
     }
     found.extend(convergents(v).into_iter().map(Constant::Rational));
-    for (named, value) in [(Constant::Pi, std::f64::consts::PI), (Constant::E, std::f64::consts::E)]
-    {
+    for (named, value) in [(Constant::Pi, std::f64::consts::PI), (Constant::E, std::f64::consts::E)] {
         if (v - value).abs() <= 0.5 {
             found.push(named);
         }
@@ -384,7 +379,12 @@ pub fn choose(v: f64, data_bits: impl FnMut(f64) -> f64) -> Option<Choice> {
 /// candidates come cheapest first, so once a candidate's own bits plus the floor reach the best
 /// total, no later one can win and `data_bits` is not asked for them (what makes a costly
 /// `data_bits`, one that refits other constants, affordable).
-pub fn choose_among(v: f64, mut keep: impl FnMut(&Constant) -> bool, floor: f64, mut data_bits: impl FnMut(f64) -> f64) -> Option<Choice> {
+pub fn choose_among(
+    v: f64,
+    mut keep: impl FnMut(&Constant) -> bool,
+    floor: f64,
+    mut data_bits: impl FnMut(f64) -> f64,
+) -> Option<Choice> {
     let mut best: Option<Choice> = None;
     for constant in candidates(v).into_iter().filter(|c| keep(c)) {
         let constant_bits = constant.bits();
@@ -664,9 +664,7 @@ mod tests {
         assert!(found.contains(&Constant::ratio(22, 7).unwrap()));
         assert!(found.contains(&Constant::ratio(355, 113).unwrap()));
         assert!(found.contains(&Constant::E)); // |π − e| = 0.42 ≤ ½
-        assert!(
-            !candidates(2.0).contains(&Constant::Pi) && !candidates(3.3).contains(&Constant::E)
-        );
+        assert!(!candidates(2.0).contains(&Constant::Pi) && !candidates(3.3).contains(&Constant::E));
 
         // An exact small value stops the reals early: 0.75 = 2⁻¹ × 1.1₂ needs one mantissa bit.
         let found = candidates(0.75);

@@ -34,9 +34,7 @@ pub enum MdlError {
     #[error("no rows to code")]
     Empty,
     /// A rational constant needs a denominator of at least 2 in lowest terms.
-    #[error(
-        "{p}/{q} is not a rational constant: the denominator must be at least 2 in lowest terms"
-    )]
+    #[error("{p}/{q} is not a rational constant: the denominator must be at least 2 in lowest terms")]
     BadRational { p: i64, q: u64 },
     /// A real constant carries at most 52 explicit mantissa bits (binary64's precision).
     #[error("a real constant carries at most 52 mantissa bits, not {0}")]

@@ -412,8 +412,7 @@ mod tests {
         assert_eq!(natural_bits(1), 4); // delta(2)
         assert_eq!(natural_bits(u64::MAX), 77); // delta(2⁶⁴): L = 64, 64 + 2·6 + 1
                                                 // signed: zigzag then natural.
-        let table: &[(i64, u32)] =
-            &[(0, 1), (-1, 4), (1, 4), (-2, 5), (3, 5), (-4, 8), (i64::MAX, 76), (i64::MIN, 77)];
+        let table: &[(i64, u32)] = &[(0, 1), (-1, 4), (1, 4), (-2, 5), (3, 5), (-4, 8), (i64::MAX, 76), (i64::MIN, 77)];
         for &(i, bits) in table {
             assert_eq!(signed_bits(i), bits, "signed({i})");
         }
@@ -423,10 +422,7 @@ mod tests {
     fn f64_lengths_agree_with_integer_lengths_and_stay_finite() {
         for i in [-1000i64, -3, -1, 0, 1, 2, 77, 1 << 40] {
             assert_eq!(signed_bits_f64(i as f64), signed_bits(i) as f64);
-            assert_eq!(
-                natural_bits_f64(i.unsigned_abs() as f64),
-                natural_bits(i.unsigned_abs()) as f64
-            );
+            assert_eq!(natural_bits_f64(i.unsigned_abs() as f64), natural_bits(i.unsigned_abs()) as f64);
         }
         // 2⁶² is where the f64 path takes over: both sides of it agree with the u64 formula.
         assert_eq!(signed_bits_f64(TWO_POW_62), signed_bits(1 << 62) as f64);
@@ -517,26 +513,17 @@ mod tests {
         // All zeros: the gamma prefix never ends.
         let zeros = [0u8; 32];
         assert!(matches!(BitReader::new(&zeros).read_natural(), Err(MdlError::InvalidCode { .. })));
-        assert!(matches!(
-            BitReader::new(&zeros).read_elias_gamma(),
-            Err(MdlError::InvalidCode { .. })
-        ));
+        assert!(matches!(BitReader::new(&zeros).read_elias_gamma(), Err(MdlError::InvalidCode { .. })));
         // A truncated codeword.
         let mut w = BitWriter::new();
         w.write_natural(1 << 40);
         let bytes = w.into_bytes();
-        assert!(matches!(
-            BitReader::with_len(&bytes, 10).read_natural(),
-            Err(MdlError::EndOfStream { .. })
-        ));
+        assert!(matches!(BitReader::with_len(&bytes, 10).read_natural(), Err(MdlError::EndOfStream { .. })));
         // Delta of 2⁶⁴ is a natural number but not a NonZeroU64.
         let mut w = BitWriter::new();
         w.write_natural(u64::MAX);
         let bytes = w.into_bytes();
-        assert!(matches!(
-            BitReader::new(&bytes).read_elias_delta(),
-            Err(MdlError::InvalidCode { .. })
-        ));
+        assert!(matches!(BitReader::new(&bytes).read_elias_delta(), Err(MdlError::InvalidCode { .. })));
         assert!(BitReader::new(&[]).read_bits(65).is_err());
     }
 }

@@ -34,7 +34,7 @@ pub use categorical::{categorical_bits, quantise};
 pub use constants::{candidates, choose, round_mantissa, Choice, Constant, Rational, Real};
 pub use error::MdlError;
 pub use integers::{
-    elias_delta_bits, elias_gamma_bits, log_star_bits, natural_bits, signed_bits, BitReader,
-    BitSink, BitSource, BitWriter,
+    elias_delta_bits, elias_gamma_bits, log_star_bits, natural_bits, signed_bits, BitReader, BitSink, BitSource,
+    BitWriter,
 };
 pub use residuals::{Family, FastEstimate, ResidualCode, ResidualSums};

@@ -108,13 +108,7 @@ impl ResidualCode {
     }
 
     /// The code of `family` at a given scale (units of δ), without choosing anything.
-    pub fn at(
-        family: Family,
-        scale: Real,
-        y: &[f64],
-        mu: &[f64],
-        delta: f64,
-    ) -> Result<ResidualCode, MdlError> {
+    pub fn at(family: Family, scale: Real, y: &[f64], mu: &[f64], delta: f64) -> Result<ResidualCode, MdlError> {
         Ok(code_at(family, scale, &Rows::new(residuals_in_units(y, mu, delta)?)))
     }
 
@@ -160,7 +154,11 @@ impl ResidualCode {
             if s > CONTINUOUS_ABOVE {
                 bits -= (sq / (s * s) - n) / (24.0 * s * s * LN_2);
             }
-            if bits.is_nan() { f64::INFINITY } else { bits.max(0.0) }
+            if bits.is_nan() {
+                f64::INFINITY
+            } else {
+                bits.max(0.0)
+            }
         };
         let laplace = |b: f64| (n * log2(2.0 * b) + abs / (b * LN_2)).max(0.0);
         let (g_scale, g_bits) = cheapest_scale((sq / n).sqrt(), n, gaussian);
@@ -209,8 +207,7 @@ impl Rows {
 /// families unless the estimates differ by more than max(2 bits, 0.5 %), and then only for the
 /// cheaper one.
 pub(crate) fn fit_rows(rows: &Rows) -> ResidualCode {
-    let choices =
-        [Family::Gaussian, Family::Laplace].map(|family| (family, scale::choose(family, rows)));
+    let choices = [Family::Gaussian, Family::Laplace].map(|family| (family, scale::choose(family, rows)));
     let (g, l) = (choices[0].1.estimate, choices[1].1.estimate);
     let clear = (g - l).abs() > 2.0f64.max(0.005 * g.min(l));
     let mut best: Option<ResidualCode> = None;
@@ -282,13 +279,7 @@ pub(crate) fn code_at(family: Family, scale: Real, rows: &Rows) -> ResidualCode 
     let scale = Constant::Real(scale);
     let scale_bits = scale.bits();
     let data = data_bits(family, rows, scale.value());
-    ResidualCode {
-        family,
-        scale,
-        scale_bits,
-        data_bits: data,
-        total_bits: (FAMILY_BITS + scale_bits) as f64 + data,
-    }
+    ResidualCode { family, scale, scale_bits, data_bits: data, total_bits: (FAMILY_BITS + scale_bits) as f64 + data }
 }
 
 /// −Σ log₂ P′(kᵢ) at scale s (units of δ), summed in row order.
@@ -325,11 +316,7 @@ pub(crate) fn row_bits_main(family: Family, r: f64, s: f64) -> f64 {
 fn mix(main_bits: f64, escape_bits: f64) -> f64 {
     // NaN (0/0 or ∞ − ∞ at absurd scales) means the family gives this row nothing.
     let main = if main_bits.is_nan() { f64::INFINITY } else { main_bits.max(0.0) } + KEEP_BITS;
-    let (low, gap) = if main <= escape_bits {
-        (main, escape_bits - main)
-    } else {
-        (escape_bits, main - escape_bits)
-    };
+    let (low, gap) = if main <= escape_bits { (main, escape_bits - main) } else { (escape_bits, main - escape_bits) };
     if gap > NEGLIGIBLE_GAP {
         return low;
     }
@@ -554,8 +541,7 @@ pub(crate) mod tests {
     fn laplace_unit_intervals_sum_to_one_and_stay_finite() {
         for b in [0.05, 0.3, 0.5, 0.7, 3.0, 40.0] {
             let laplace = LaplaceTail::new(b);
-            let total: f64 =
-                (-4000..=4000).map(|k| (-laplace.bits(k as f64 + 0.3) * LN_2).exp()).sum();
+            let total: f64 = (-4000..=4000).map(|k| (-laplace.bits(k as f64 + 0.3) * LN_2).exp()).sum();
             assert!((total - 1.0).abs() < 1e-12, "b = {b}: {total}");
         }
         for r in [0.0, 0.3, -0.49, 0.5, 7.0, -1e9] {
@@ -580,8 +566,7 @@ pub(crate) mod tests {
                 let exact = gauss_exact_bits(r, s);
                 let approx = Midpoint::new(s).bits(r);
                 let zr = r / s;
-                let bound =
-                    1.2 * (zr.powi(4) + 4.0 * zr * zr + 2.0) / (2880.0 * s.powi(4) * LN_2) + 1e-9;
+                let bound = 1.2 * (zr.powi(4) + 4.0 * zr * zr + 2.0) / (2880.0 * s.powi(4) * LN_2) + 1e-9;
                 total += exact - approx;
                 worst_excess = worst_excess.max((exact - approx).abs() - bound);
             }
@@ -647,10 +632,7 @@ pub(crate) mod tests {
         assert_eq!(ResidualCode::fit(&ok, &ok, 0.0), Err(MdlError::BadPrecision(0.0)));
         assert!(matches!(ResidualCode::fit(&ok, &ok, f64::NAN), Err(MdlError::BadPrecision(_))));
         assert!(matches!(ResidualCode::fit(&ok, &ok, -1.0), Err(MdlError::BadPrecision(_))));
-        assert_eq!(
-            ResidualCode::fit(&ok, &[1.0], 1.0),
-            Err(MdlError::LengthMismatch { left: 2, right: 1 })
-        );
+        assert_eq!(ResidualCode::fit(&ok, &[1.0], 1.0), Err(MdlError::LengthMismatch { left: 2, right: 1 }));
         assert_eq!(ResidualCode::fit(&[], &[], 1.0), Err(MdlError::Empty));
         assert!(matches!(
             ResidualCode::fit(&[1.0, f64::NAN], &ok, 1.0),
@@ -660,10 +642,7 @@ pub(crate) mod tests {
             ResidualCode::fit(&ok, &[f64::INFINITY, 1.0], 1.0),
             Err(MdlError::NonFiniteRow { what: "prediction", row: 0, .. })
         ));
-        assert!(matches!(
-            ResidualCode::fit(&[1e308, 1.0], &ok, 1e-10),
-            Err(MdlError::NonFiniteRow { row: 0, .. })
-        ));
+        assert!(matches!(ResidualCode::fit(&[1e308, 1.0], &ok, 1e-10), Err(MdlError::NonFiniteRow { row: 0, .. })));
         let sums = ResidualSums { n: 2, sum_sq: f64::NAN, sum_abs: 1.0 };
         assert!(ResidualCode::fast(&sums, 1.0).is_err());
         assert!(ResidualCode::fast(&ResidualSums::default(), 1.0).is_err());
@@ -689,15 +668,11 @@ pub(crate) mod tests {
     fn fit_is_within_half_a_bit_of_brute_force_in_both_regimes() {
         let draws = normal_draws(300, 11);
         for (sigma, offset) in [(0.3, 0.1), (1.7, 0.0), (3.9, 0.2), (25.0, 0.0), (600.0, 0.4)] {
-            let rows =
-                Rows::new(draws.iter().map(|z| (z * sigma + offset).round() - offset).collect());
+            let rows = Rows::new(draws.iter().map(|z| (z * sigma + offset).round() - offset).collect());
             for family in [Family::Gaussian, Family::Laplace] {
                 let fitted = code_at(family, scale::choose(family, &rows).scale, &rows).total_bits;
                 let brute = brute_force_best(family, &rows);
-                assert!(
-                    fitted <= brute + 0.5,
-                    "{family:?} σ = {sigma}: fit {fitted}, brute force {brute}"
-                );
+                assert!(fitted <= brute + 0.5, "{family:?} σ = {sigma}: fit {fitted}, brute force {brute}");
             }
         }
     }

@@ -22,8 +22,8 @@ use std::f64::consts::LN_2;
 use super::constants::Real;
 use super::integers::signed_bits_f64;
 use super::residuals::{
-    mantissa_roundings, row_bits, row_bits_main, scale_total, Family, LaplaceTail, Midpoint, Rows,
-    CONTINUOUS_ABOVE, ESCAPE_LOG2, FAMILY_BITS, KEEP_BITS,
+    mantissa_roundings, row_bits, row_bits_main, scale_total, Family, LaplaceTail, Midpoint, Rows, CONTINUOUS_ABOVE,
+    ESCAPE_LOG2, FAMILY_BITS, KEEP_BITS,
 };
 use super::tails::LN_SQRT_2PI;
 
@@ -180,8 +180,7 @@ fn from_sums(family: Family, rows: &Rows, seed: f64) -> Option<(Real, f64)> {
     let mut s = seed;
     let mut split = ClosedForm::new(family, s).split(rows);
     for _ in 0..TRIM_ROUNDS {
-        let centre =
-            plain_mle(family, split.inliers, split.sum_sq, split.tail_abs + split.peak_abs);
+        let centre = plain_mle(family, split.inliers, split.sum_sq, split.tail_abs + split.peak_abs);
         if !(centre > 0.0 && centre.is_finite()) {
             return None;
         }
@@ -239,15 +238,14 @@ fn exact_search(family: Family, rows: &Rows, seed: f64) -> (Real, f64) {
     let mut best = (Real::power_of_two(t_bound), scale_total(Real::power_of_two(t_bound), d_bound));
     let zero_escape = -ESCAPE_LOG2 + 1.0;
     let beyond = scale_total(Real::power_of_two(lowest - 1), 0.0);
-    let settled = beyond >= best.1
-        && (lowest..=highest).all(|t| t == t_bound || power_bound(t, 0.0, zero_escape) >= best.1);
+    let settled =
+        beyond >= best.1 && (lowest..=highest).all(|t| t == t_bound || power_bound(t, 0.0, zero_escape) >= best.1);
     if settled {
         return best;
     }
 
     // 2. Descent over powers of two from the maximum-likelihood scale, by data bits.
-    let start =
-        if seed > 0.0 { (libm::log2(seed).round() as i32).clamp(lowest, highest) } else { lowest };
+    let start = if seed > 0.0 { (libm::log2(seed).round() as i32).clamp(lowest, highest) } else { lowest };
     let mut t = start;
     loop {
         let here = at(t, &mut grid);
@@ -338,8 +336,7 @@ impl RowTable {
             return None;
         }
         let nodes = nodes as usize;
-        let (values, slopes) =
-            (0..nodes).map(|i| family_bits_and_slope(family, i as f64 * h, s)).unzip();
+        let (values, slopes) = (0..nodes).map(|i| family_bits_and_slope(family, i as f64 * h, s)).unzip();
         Some(RowTable { h, limit: (nodes - 1) as f64 * h, values, slopes })
     }
 
@@ -352,16 +349,12 @@ impl RowTable {
         let i = x as usize;
         let t = x - i as f64;
         let (v, d) = (&self.values, &self.slopes);
-        let (Some(&y0), Some(&y1), Some(&s0), Some(&s1)) = (v.get(i), v.get(i + 1), d.get(i), d.get(i + 1))
-        else {
+        let (Some(&y0), Some(&y1), Some(&s0), Some(&s1)) = (v.get(i), v.get(i + 1), d.get(i), d.get(i + 1)) else {
             return row_bits_main(family, r, s);
         };
         let (d0, d1) = (s0 * self.h, s1 * self.h);
         let (t2, t3) = (t * t, t * t * t);
-        (2.0 * t3 - 3.0 * t2 + 1.0) * y0
-            + (t3 - 2.0 * t2 + t) * d0
-            + (3.0 * t2 - 2.0 * t3) * y1
-            + (t3 - t2) * d1
+        (2.0 * t3 - 3.0 * t2 + 1.0) * y0 + (t3 - 2.0 * t2 + t) * d0 + (3.0 * t2 - 2.0 * t3) * y1 + (t3 - t2) * d1
     }
 }
 
@@ -438,12 +431,7 @@ impl Vertex {
 /// fallback: a vertex outside the bracket or too close to m is replaced by a small step into the
 /// wider side). It stops when the parabola promises less than [`REFINE_GAIN`] bits, or a step
 /// moves less than the tolerance. Returns the best point seen.
-fn parabolic_minimum(
-    f: impl Fn(f64) -> f64,
-    a: (f64, f64),
-    m: (f64, f64),
-    b: (f64, f64),
-) -> Vertex {
+fn parabolic_minimum(f: impl Fn(f64) -> f64, a: (f64, f64), m: (f64, f64), b: (f64, f64)) -> Vertex {
     let ((mut a, mut fa), (mut m, mut fm), (mut b, mut fb)) = (a, m, b);
     let mut curvature = 0.0;
     for _ in 0..REFINE_STEPS {
@@ -457,13 +445,8 @@ fn parabolic_minimum(
         if (promised.is_nan() || promised <= REFINE_GAIN) && vertex > a && vertex < b {
             break;
         }
-        let step_aside =
-            if b - m > m - a { m + 2.0 * REFINE_TOLERANCE } else { m - 2.0 * REFINE_TOLERANCE };
-        let v = if vertex > a && vertex < b && (vertex - m).abs() >= REFINE_TOLERANCE {
-            vertex
-        } else {
-            step_aside
-        };
+        let step_aside = if b - m > m - a { m + 2.0 * REFINE_TOLERANCE } else { m - 2.0 * REFINE_TOLERANCE };
+        let v = if vertex > a && vertex < b && (vertex - m).abs() >= REFINE_TOLERANCE { vertex } else { step_aside };
         let fv = f(v);
         let moved = (v - m).abs();
         if fv < fm {

@@ -171,13 +171,7 @@ impl Encoder {
 
     /// Codes a numeric target k = round(y/δ) given μ/δ and a residual code's family and scale s
     /// (σ/δ or b/δ) by [`ResidualModel`]. Returns the bits it took.
-    pub fn write_residual(
-        &mut self,
-        k: i64,
-        mu_over_delta: f64,
-        family: Family,
-        scale: f64,
-    ) -> Result<f64, MdlError> {
+    pub fn write_residual(&mut self, k: i64, mu_over_delta: f64, family: Family, scale: f64) -> Result<f64, MdlError> {
         if k.unsigned_abs() as f64 >= MAX_UNITS {
             return Err(MdlError::OutOfRange { what: "a target in units of δ", value: k as i128 });
         }
@@ -322,10 +316,10 @@ impl Decoder {
         M: DecoderModel<PRECISION, Probability = u32, Symbol = S> + EncoderModel<PRECISION>,
     {
         let position = self.bits as u64;
-        let symbol = self.coder.decode_symbol(model).map_err(|_| MdlError::InvalidCode {
-            position,
-            what: "not a valid range-coded stream",
-        })?;
+        let symbol = self
+            .coder
+            .decode_symbol(model)
+            .map_err(|_| MdlError::InvalidCode { position, what: "not a valid range-coded stream" })?;
         let (_, probability) = model
             .left_cumulative_and_probability(symbol)
             .ok_or(MdlError::InvalidCode { position, what: "a symbol of probability zero" })?;
@@ -373,12 +367,7 @@ impl Decoder {
 
     /// Reads a target written by [`Encoder::write_residual`] with the same μ/δ, family and
     /// scale.
-    pub fn read_residual(
-        &mut self,
-        mu_over_delta: f64,
-        family: Family,
-        scale: f64,
-    ) -> Result<i64, MdlError> {
+    pub fn read_residual(&mut self, mu_over_delta: f64, family: Family, scale: f64) -> Result<i64, MdlError> {
         let model = ResidualModel::new(family, scale, mu_over_delta)?;
         let position = self.bits as u64;
         let symbol = self.decode(&model)?;
@@ -392,10 +381,7 @@ impl Decoder {
         } else {
             let low = self.read_raw(model.bucket_bits)? as i64;
             let bucket = model.first_bucket + symbol as i64;
-            bucket
-                .checked_mul(model.bucket_width())
-                .and_then(|b| b.checked_add(low))
-                .ok_or(invalid.clone())?
+            bucket.checked_mul(model.bucket_width()).and_then(|b| b.checked_add(low)).ok_or(invalid.clone())?
         };
         if (k.unsigned_abs() as f64) < MAX_UNITS {
             Ok(k)
@@ -427,10 +413,7 @@ struct Uniform {
 impl Uniform {
     fn new(size: u64) -> Result<Uniform, MdlError> {
         if !(1..=TOTAL).contains(&size) {
-            return Err(MdlError::OutOfRange {
-                what: "a uniform alphabet's size",
-                value: size as i128,
-            });
+            return Err(MdlError::OutOfRange { what: "a uniform alphabet's size", value: size as i128 });
         }
         Ok(Uniform { base: TOTAL / size, extra: TOTAL % size })
     }
@@ -452,10 +435,7 @@ impl EncoderModel<PRECISION> for Uniform {
         if left + probability > TOTAL {
             return None;
         }
-        Some((
-            u32::try_from(left).ok()?,
-            std::num::NonZeroU32::new(u32::try_from(probability).ok()?)?,
-        ))
+        Some((u32::try_from(left).ok()?, std::num::NonZeroU32::new(u32::try_from(probability).ok()?)?))
     }
 }
 
@@ -463,13 +443,8 @@ impl DecoderModel<PRECISION> for Uniform {
     fn quantile_function(&self, quantile: u32) -> (u64, u32, std::num::NonZeroU32) {
         let q = quantile as u64;
         let boundary = self.extra * (self.base + 1);
-        let i = if q < boundary {
-            q / (self.base + 1)
-        } else {
-            self.extra + (q - boundary) / self.base
-        };
-        let (left, probability) =
-            self.left_cumulative_and_probability(i).unwrap_or((0, std::num::NonZeroU32::MIN));
+        let i = if q < boundary { q / (self.base + 1) } else { self.extra + (q - boundary) / self.base };
+        let (left, probability) = self.left_cumulative_and_probability(i).unwrap_or((0, std::num::NonZeroU32::MIN));
         (i, left, probability)
     }
 }
@@ -493,10 +468,8 @@ impl CountModel {
         }
         let n: u128 = counts.iter().map(|&c| c as u128).sum();
         let spread = (TOTAL - m) as u128;
-        let mut frequencies: Vec<u64> = counts
-            .iter()
-            .map(|&c| 1 + (c as u128 * spread).checked_div(n).unwrap_or(0) as u64)
-            .collect();
+        let mut frequencies: Vec<u64> =
+            counts.iter().map(|&c| 1 + (c as u128 * spread).checked_div(n).unwrap_or(0) as u64).collect();
         let assigned: u64 = frequencies.iter().sum();
         let mut top = 0;
         for (i, &c) in counts.iter().enumerate() {
@@ -512,10 +485,7 @@ impl CountModel {
     fn from_frequencies16(frequencies: &[u32]) -> Result<CountModel, MdlError> {
         let sum: u64 = frequencies.iter().map(|&f| f as u64).sum();
         if frequencies.is_empty() || sum != 1 << 16 || frequencies.contains(&0) {
-            return Err(MdlError::OutOfRange {
-                what: "categorical frequencies' sum",
-                value: sum as i128,
-            });
+            return Err(MdlError::OutOfRange { what: "categorical frequencies' sum", value: sum as i128 });
         }
         let scaled: Vec<u64> = frequencies.iter().map(|&f| (f as u64) << 16).collect();
         Ok(CountModel::from_frequencies(&scaled))
@@ -570,10 +540,7 @@ impl EncoderModel<PRECISION> for CountModel {
         let i = *symbol.borrow();
         let left = *self.cumulative.get(i)?;
         let right = *self.cumulative.get(i + 1)?;
-        Some((
-            u32::try_from(left).ok()?,
-            std::num::NonZeroU32::new(u32::try_from(right - left).ok()?)?,
-        ))
+        Some((u32::try_from(left).ok()?, std::num::NonZeroU32::new(u32::try_from(right - left).ok()?)?))
     }
 }
 
@@ -581,8 +548,7 @@ impl DecoderModel<PRECISION> for CountModel {
     fn quantile_function(&self, quantile: u32) -> (usize, u32, std::num::NonZeroU32) {
         let q = quantile as u64;
         let i = self.cumulative.partition_point(|&c| c <= q).saturating_sub(1).min(self.len() - 1);
-        let (left, probability) =
-            self.left_cumulative_and_probability(i).unwrap_or((0, std::num::NonZeroU32::MIN));
+        let (left, probability) = self.left_cumulative_and_probability(i).unwrap_or((0, std::num::NonZeroU32::MIN));
         (i, left, probability)
     }
 }
@@ -650,10 +616,7 @@ impl ResidualModel {
             return Err(MdlError::NotFinite { what: "a residual scale", value: scale });
         }
         if !(mu_over_delta.is_finite() && mu_over_delta.abs() < MAX_UNITS) {
-            return Err(MdlError::NotFinite {
-                what: "a prediction in units of δ",
-                value: mu_over_delta,
-            });
+            return Err(MdlError::NotFinite { what: "a prediction in units of δ", value: mu_over_delta });
         }
         let centre_f = round_half_away(mu_over_delta);
         let centre = centre_f as i64;
@@ -687,8 +650,7 @@ impl ResidualModel {
         model.lower_first = model.lower(model.boundary(0));
         model.upper_last = model.upper(model.boundary(buckets));
         let at_split = model.boundary(split);
-        let mass = (model.lower(at_split) - model.lower_first)
-            + (model.upper(at_split) - model.upper_last);
+        let mass = (model.lower(at_split) - model.lower_first) + (model.upper(at_split) - model.upper_last);
         let spread = (FAMILY_UNITS - buckets) as f64;
         model.units_per_mass = if mass > 0.0 && mass.is_finite() { spread / mass } else { 0.0 };
         Ok(model)
@@ -706,8 +668,7 @@ impl ResidualModel {
     /// Boundary i of the window (the lower edge of bucket i), standardised: (edge − μ/δ)/s with
     /// edge = (first + i)·2^b − ½, computed relative to round(μ/δ) so that it stays exact.
     fn boundary(&self, i: u64) -> f64 {
-        let edge = (self.first_bucket as i128 + i as i128) * self.bucket_width() as i128
-            - self.centre as i128;
+        let edge = (self.first_bucket as i128 + i as i128) * self.bucket_width() as i128 - self.centre as i128;
         (edge as f64 - 0.5 - self.offset) / self.scale
     }
 
@@ -743,9 +704,7 @@ impl ResidualModel {
         } else if i <= self.split {
             i + units(self.lower(self.boundary(i)) - self.lower_first)
         } else {
-            FAMILY_UNITS
-                - (self.buckets - i)
-                - units(self.upper(self.boundary(i)) - self.upper_last)
+            FAMILY_UNITS - (self.buckets - i) - units(self.upper(self.boundary(i)) - self.upper_last)
         }
     }
 
@@ -760,8 +719,7 @@ impl ResidualModel {
             let symbol = symbol as u64;
             let units = self.cumulative(symbol + 1).saturating_sub(self.cumulative(symbol));
             if units > 0 {
-                let window_bits =
-                    PRECISION as f64 - libm::log2(units as f64) + self.bucket_bits as f64;
+                let window_bits = PRECISION as f64 - libm::log2(units as f64) + self.bucket_bits as f64;
                 if window_bits <= escape_bits {
                     return Path::Window { symbol, low: k.rem_euclid(self.bucket_width()) as u64 };
                 }
@@ -806,9 +764,7 @@ impl DecoderModel<PRECISION> for ResidualModel {
             }
         }
         match self.left_cumulative_and_probability(lo) {
-            Some((left, probability))
-                if (left as u64) <= q && q < left as u64 + probability.get() as u64 =>
-            {
+            Some((left, probability)) if (left as u64) <= q && q < left as u64 + probability.get() as u64 => {
                 (lo, left, probability)
             }
             _ => {
@@ -900,8 +856,7 @@ mod tests {
     #[test]
     fn uniform_symbols_cost_log2_of_the_alphabet() {
         let sizes = [2u64, 3, 17, 1000, 65_537, 1 << 32];
-        let symbols: Vec<(u64, u64)> =
-            sizes.iter().flat_map(|&a| [(0, a), (a / 2, a), (a - 1, a)]).collect();
+        let symbols: Vec<(u64, u64)> = sizes.iter().flat_map(|&a| [(0, a), (a / 2, a), (a - 1, a)]).collect();
         let expected: f64 = symbols.iter().map(|&(_, a)| (a as f64).log2()).sum();
         let mut d = round(
             |e| {
@@ -958,14 +913,10 @@ mod tests {
         let model = CountModel::from_counts(&counts).unwrap();
         assert_eq!((0..6).map(|i| model.frequency(i)).sum::<u64>(), TOTAL);
         assert!((0..6).all(|i| model.frequency(i) >= 1));
-        let symbols: Vec<usize> = counts
-            .iter()
-            .enumerate()
-            .flat_map(|(s, &c)| std::iter::repeat_n(s, c as usize))
-            .collect();
+        let symbols: Vec<usize> =
+            counts.iter().enumerate().flat_map(|(s, &c)| std::iter::repeat_n(s, c as usize)).collect();
         let n = symbols.len() as f64;
-        let entropy: f64 =
-            counts.iter().filter(|&&c| c > 0).map(|&c| c as f64 * (n / c as f64).log2()).sum();
+        let entropy: f64 = counts.iter().filter(|&&c| c > 0).map(|&c| c as f64 * (n / c as f64).log2()).sum();
         let mut d = round(
             |e| {
                 for &s in &symbols {
@@ -988,11 +939,8 @@ mod tests {
     /// code's data bits at `scale`, and the coded bits.
     fn residual_case(family: Family, sigma: f64, scale: Real, wild: bool) -> (f64, f64) {
         let draws = normal_draws(3000, 17);
-        let mu: Vec<f64> = (0..draws.len())
-            .map(|i| (i as f64 * 0.37).sin() * 50.0 * sigma.max(1.0) + 0.3)
-            .collect();
-        let mut k: Vec<i64> =
-            draws.iter().zip(&mu).map(|(z, m)| (m + z * sigma).round() as i64).collect();
+        let mu: Vec<f64> = (0..draws.len()).map(|i| (i as f64 * 0.37).sin() * 50.0 * sigma.max(1.0) + 0.3).collect();
+        let mut k: Vec<i64> = draws.iter().zip(&mu).map(|(z, m)| (m + z * sigma).round() as i64).collect();
         if wild {
             k[10] += 1_000_000;
             k[20] -= 77;
@@ -1037,14 +985,8 @@ mod tests {
             let gap = coded - analytic;
             // Never shorter than the analytic code by more than rounding; at most 0.2 % + 2 bits
             // longer (two wild rows may each cost up to a bit over the mixture).
-            assert!(
-                gap > -1e-3 * analytic.max(1.0),
-                "{family:?} σ = {sigma}: coded {coded} < analytic {analytic}"
-            );
-            assert!(
-                gap < 0.002 * analytic + 2.0,
-                "{family:?} σ = {sigma}: coded {coded}, analytic {analytic}"
-            );
+            assert!(gap > -1e-3 * analytic.max(1.0), "{family:?} σ = {sigma}: coded {coded} < analytic {analytic}");
+            assert!(gap < 0.002 * analytic + 2.0, "{family:?} σ = {sigma}: coded {coded}, analytic {analytic}");
         }
     }
 
@@ -1052,8 +994,7 @@ mod tests {
     fn an_exact_law_costs_microbits_a_row() {
         let mut e = Encoder::new();
         for i in 0..10_000 {
-            e.write_residual(i * 3 - 5000, (i * 3 - 5000) as f64 + 1e-9, Family::Gaussian, 0.125)
-                .unwrap();
+            e.write_residual(i * 3 - 5000, (i * 3 - 5000) as f64 + 1e-9, Family::Gaussian, 0.125).unwrap();
         }
         // The analytic code says 9.2·10⁻⁵ bits a row at s = 1/8 (erf(4/√2) short of 1); the
         // quantised window adds about (2¹² + 3)/2³²/ln 2 = 1.4·10⁻⁶.
@@ -1082,11 +1023,7 @@ mod tests {
             inverted += matches!(situation, EncoderSituation::Inverted(..)) as u32;
             let bits = e.bits();
             let bytes = e.finish();
-            assert!(
-                bytes.len() as f64 * 8.0 <= bits + 10.0,
-                "{} bytes for {bits} bits",
-                bytes.len()
-            );
+            assert!(bytes.len() as f64 * 8.0 <= bits + 10.0, "{} bytes for {bits} bits", bytes.len());
             let mut d = Decoder::new(&bytes);
             for &(s, a) in &symbols {
                 assert_eq!(d.read_uniform(a).unwrap(), s);
@@ -1124,10 +1061,7 @@ mod tests {
             let mut previous = 0;
             for i in 1..=model.buckets + 1 {
                 let c = model.cumulative(i);
-                assert!(
-                    c > previous || i == model.buckets + 1 && c == TOTAL,
-                    "{family:?} s = {scale}: bucket {i}"
-                );
+                assert!(c > previous || i == model.buckets + 1 && c == TOTAL, "{family:?} s = {scale}: bucket {i}");
                 previous = c;
             }
             assert_eq!(model.cumulative(model.buckets), FAMILY_UNITS);

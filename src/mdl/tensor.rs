@@ -52,9 +52,7 @@ struct Histogram {
 impl Tensor {
     pub fn shape(&self) -> (usize, usize) {
         match self {
-            Tensor::Float32 { rows, cols, .. } | Tensor::Quantised { rows, cols, .. } => {
-                (*rows, *cols)
-            }
+            Tensor::Float32 { rows, cols, .. } | Tensor::Quantised { rows, cols, .. } => (*rows, *cols),
         }
     }
 
@@ -62,9 +60,7 @@ impl Tensor {
     pub fn values(&self) -> Vec<f32> {
         match self {
             Tensor::Float32 { values, .. } => values.clone(),
-            Tensor::Quantised { alpha, symbols, .. } => {
-                symbols.iter().map(|&q| q as f32 * alpha).collect()
-            }
+            Tensor::Quantised { alpha, symbols, .. } => symbols.iter().map(|&q| q as f32 * alpha).collect(),
         }
     }
 
@@ -91,17 +87,10 @@ impl Tensor {
                 Tensor::Quantised { bits, symbols, .. } => {
                     let Ok(histogram) = Histogram::of(symbols) else { return f64::INFINITY };
                     let symbol_bits: f64 = match CountModel::from_counts(&histogram.counts) {
-                        Ok(model) => histogram
-                            .counts
-                            .iter()
-                            .enumerate()
-                            .map(|(s, &c)| c as f64 * model.bits(s))
-                            .sum(),
+                        Ok(model) => histogram.counts.iter().enumerate().map(|(s, &c)| c as f64 * model.bits(s)).sum(),
                         Err(_) => 0.0, // no symbols
                     };
-                    (WIDTH_BITS + FLOAT_BITS) as f64
-                        + histogram.bits(Tensor::levels(*bits))
-                        + symbol_bits
+                    (WIDTH_BITS + FLOAT_BITS) as f64 + histogram.bits(Tensor::levels(*bits)) + symbol_bits
                 }
             }
     }
@@ -110,9 +99,7 @@ impl Tensor {
     /// symbols lie outside [−L, L].
     pub fn check(&self) -> Result<(), MdlError> {
         let (rows, cols) = self.shape();
-        let n = rows
-            .checked_mul(cols)
-            .ok_or(MdlError::OutOfRange { what: "a tensor's size", value: rows as i128 })?;
+        let n = rows.checked_mul(cols).ok_or(MdlError::OutOfRange { what: "a tensor's size", value: rows as i128 })?;
         let len = match self {
             Tensor::Float32 { values, .. } => values.len(),
             Tensor::Quantised { symbols, .. } => symbols.len(),
@@ -122,10 +109,7 @@ impl Tensor {
         }
         if let Tensor::Quantised { bits, symbols, .. } = self {
             if !(1..=16).contains(bits) {
-                return Err(MdlError::OutOfRange {
-                    what: "a tensor's bit width",
-                    value: *bits as i128,
-                });
+                return Err(MdlError::OutOfRange { what: "a tensor's bit width", value: *bits as i128 });
             }
             let l = Tensor::levels(*bits);
             if let Some(&q) = symbols.iter().find(|q| q.abs() > l) {
@@ -178,11 +162,10 @@ impl Tensor {
 
     /// Reads a tensor of the given shape written by [`Tensor::write`].
     pub fn read(d: &mut Decoder, rows: usize, cols: usize) -> Result<Tensor, MdlError> {
-        let n =
-            rows.checked_mul(cols).filter(|&n| n <= MAX_VALUES).ok_or(MdlError::OutOfRange {
-                what: "a tensor's size",
-                value: rows as i128 * cols as i128,
-            })?;
+        let n = rows
+            .checked_mul(cols)
+            .filter(|&n| n <= MAX_VALUES)
+            .ok_or(MdlError::OutOfRange { what: "a tensor's size", value: rows as i128 * cols as i128 })?;
         if !d.read_bit()? {
             let sparse = d.read_bit()?;
             let mut nonzero = vec![true; n];
@@ -251,10 +234,7 @@ fn dense_or_sparse(values: &[f32]) -> (bool, f64) {
 impl Histogram {
     fn of(symbols: &[i32]) -> Result<Histogram, MdlError> {
         if symbols.len() > MAX_VALUES {
-            return Err(MdlError::OutOfRange {
-                what: "a tensor's size",
-                value: symbols.len() as i128,
-            });
+            return Err(MdlError::OutOfRange { what: "a tensor's size", value: symbols.len() as i128 });
         }
         let mut sorted = symbols.to_vec();
         sorted.sort_unstable();
@@ -328,10 +308,7 @@ impl Histogram {
         let mut total = 0u64;
         for _ in 1..m {
             let c = d.read_natural()?.checked_add(1).ok_or(invalid("a count overflows"))?;
-            total = total
-                .checked_add(c)
-                .filter(|&t| t < n)
-                .ok_or(invalid("symbol counts beyond the tensor's size"))?;
+            total = total.checked_add(c).filter(|&t| t < n).ok_or(invalid("symbol counts beyond the tensor's size"))?;
             histogram.counts.push(c);
         }
         histogram.counts.push(n - total);
@@ -376,20 +353,12 @@ mod tests {
         assert_eq!(dense.bits(), 2.0 + 32.0 * 12.0);
         let symbols: Vec<i32> = draws(60, 3).iter().map(|&r| (r % 15) as i32 - 7).collect();
         let quantised = Tensor::Quantised { rows: 6, cols: 10, bits: 4, alpha: 0.031, symbols };
-        let constant =
-            Tensor::Quantised { rows: 1, cols: 5, bits: 2, alpha: 1.5, symbols: vec![-1; 5] };
+        let constant = Tensor::Quantised { rows: 1, cols: 5, bits: 2, alpha: 1.5, symbols: vec![-1; 5] };
         // One repeated symbol: kind 1 + width 4 + α 32 + m − 1 = 0 (1 bit) + (−1 + 1) (1 bit).
         assert_eq!(constant.bits(), 39.0);
-        let binary =
-            Tensor::Quantised { rows: 2, cols: 2, bits: 1, alpha: 0.5, symbols: vec![1, -1, 0, 1] };
+        let binary = Tensor::Quantised { rows: 2, cols: 2, bits: 1, alpha: 0.5, symbols: vec![1, -1, 0, 1] };
         let empty = Tensor::Quantised { rows: 0, cols: 3, bits: 8, alpha: 0.0, symbols: vec![] };
-        let wide = Tensor::Quantised {
-            rows: 1,
-            cols: 3,
-            bits: 16,
-            alpha: 1e-3,
-            symbols: vec![-32767, 0, 32767],
-        };
+        let wide = Tensor::Quantised { rows: 1, cols: 3, bits: 16, alpha: 1e-3, symbols: vec![-32767, 0, 32767] };
         let mut pruned = vec![0.0f32; 200];
         for i in (0..200).step_by(9) {
             pruned[i] = i as f32 * 0.01 - 1.0;
@@ -412,18 +381,11 @@ mod tests {
         for (i, pair) in r.chunks(2).enumerate() {
             let position = (pair[0] % n as u64) as usize;
             if symbols[position] == 0 {
-                symbols[position] =
-                    if i % 2 == 0 { 1 + (pair[1] % 3) as i32 } else { -1 - (pair[1] % 3) as i32 };
+                symbols[position] = if i % 2 == 0 { 1 + (pair[1] % 3) as i32 } else { -1 - (pair[1] % 3) as i32 };
                 placed += 1;
             }
         }
-        let tensor = Tensor::Quantised {
-            rows: 100,
-            cols: 100,
-            bits: 3,
-            alpha: 0.25,
-            symbols: symbols.clone(),
-        };
+        let tensor = Tensor::Quantised { rows: 100, cols: 100, bits: 3, alpha: 0.25, symbols: symbols.clone() };
         let bits = round_trip(std::slice::from_ref(&tensor));
         // log₂ C(n, nnz) for the positions, plus the non-zero symbols at their own frequencies.
         let log2_choose: f64 = (0..placed).map(|i| ((n - i) as f64 / (i + 1) as f64).log2()).sum();
@@ -431,8 +393,7 @@ mod tests {
         for &q in symbols.iter().filter(|&&q| q != 0) {
             *counts.entry(q).or_insert(0usize) += 1;
         }
-        let nonzero: f64 =
-            counts.values().map(|&c| c as f64 * (placed as f64 / c as f64).log2()).sum();
+        let nonzero: f64 = counts.values().map(|&c| c as f64 * (placed as f64 / c as f64).log2()).sum();
         let ideal = log2_choose + nonzero;
         // The header (37 bits), the histogram (a few dozen) and the static model's excess over
         // the enumerative code (about ½ log₂ n a symbol value, 7 values).
@@ -447,8 +408,7 @@ mod tests {
         assert!(short.check().is_err() && short.bits().is_infinite());
         let wide = Tensor::Quantised { rows: 1, cols: 1, bits: 2, alpha: 1.0, symbols: vec![2] };
         assert!(wide.write(&mut Encoder::new()).is_err());
-        let zero_width =
-            Tensor::Quantised { rows: 1, cols: 1, bits: 0, alpha: 1.0, symbols: vec![0] };
+        let zero_width = Tensor::Quantised { rows: 1, cols: 1, bits: 0, alpha: 1.0, symbols: vec![0] };
         assert!(zero_width.check().is_err());
         for seed in 1..100 {
             let bytes: Vec<u8> = draws(24, seed).iter().map(|&r| r as u8).collect();

@@ -53,9 +53,10 @@ impl FitError {
         Some(match self {
             FitError::NoFeatures => Message::new("fit_no_features", &[]),
             FitError::NoRows => Message::new("fit_no_rows", &[]),
-            FitError::MoreFeaturesThanRows { rows, features } => {
-                Message::new("fit_more_features_than_rows", &[("rows", rows.to_string()), ("features", features.to_string())])
-            }
+            FitError::MoreFeaturesThanRows { rows, features } => Message::new(
+                "fit_more_features_than_rows",
+                &[("rows", rows.to_string()), ("features", features.to_string())],
+            ),
             FitError::TooFewRows { rows, needed } => {
                 Message::counted("fit_too_few_rows_one", "fit_too_few_rows", *rows, &[("needed", needed.to_string())])
             }

@@ -29,7 +29,9 @@ impl PrepareError {
             }
             PrepareError::ConstantTarget { column } => Message::new("prep_constant_target", &[col(column)]),
             PrepareError::TargetAllMissing { column } => Message::new("prep_target_missing", &[col(column)]),
-            PrepareError::TooFewRows { rows } => Message::counted("prep_too_few_rows_one", "prep_too_few_rows", *rows, &[]),
+            PrepareError::TooFewRows { rows } => {
+                Message::counted("prep_too_few_rows_one", "prep_too_few_rows", *rows, &[])
+            }
             PrepareError::RegressionOnText { column } => Message::new("prep_regression_on_text", &[col(column)]),
             PrepareError::TooManyClasses { column, classes } => {
                 Message::new("prep_too_many_classes", &[col(column), ("classes", classes.to_string())])
@@ -38,7 +40,9 @@ impl PrepareError {
             PrepareError::NoFeatures { target } => Message::new("prep_no_features", &[("target", target.clone())]),
             PrepareError::NothingToExplain => Message::new("prep_nothing_to_explain", &[]),
             PrepareError::SplitColumnNotNumeric { column } => Message::new("prep_split_not_numeric", &[col(column)]),
-            PrepareError::BadTestFraction { fraction } => Message::new("prep_bad_test_fraction", &[("fraction", fraction.to_string())]),
+            PrepareError::BadTestFraction { fraction } => {
+                Message::new("prep_bad_test_fraction", &[("fraction", fraction.to_string())])
+            }
         }
     }
 }

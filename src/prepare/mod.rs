@@ -61,7 +61,10 @@ impl NumericTarget {
 pub enum Target {
     Regression(NumericTarget),
     /// Class indices into `classes` (labels as the file wrote them, or numbers as text).
-    Classification { classes: Vec<String>, labels: Vec<u32> },
+    Classification {
+        classes: Vec<String>,
+        labels: Vec<u32>,
+    },
 }
 
 /// Where a feature column came from.
@@ -262,11 +265,7 @@ fn choose_target(table: &Table, name: Option<&str>) -> Result<usize, PrepareErro
             })?;
             Ok(index)
         }
-        None => table
-            .columns
-            .iter()
-            .rposition(|c| c.kind != Kind::Constant)
-            .ok_or(PrepareError::NothingToExplain),
+        None => table.columns.iter().rposition(|c| c.kind != Kind::Constant).ok_or(PrepareError::NothingToExplain),
     }
 }
 
@@ -309,9 +308,10 @@ fn looks_like_labels(values: &[f64]) -> bool {
 fn build_target(table: &Table, target: usize, rows: &[usize], task: Task) -> Result<Target, PrepareError> {
     let column = &table.columns[target];
     match (task, &column.data) {
-        (Task::Regression, ColumnData::Numeric { values, decimals }) => {
-            Ok(Target::Regression(NumericTarget { values: rows.iter().map(|&r| values[r]).collect(), decimals: *decimals }))
-        }
+        (Task::Regression, ColumnData::Numeric { values, decimals }) => Ok(Target::Regression(NumericTarget {
+            values: rows.iter().map(|&r| values[r]).collect(),
+            decimals: *decimals,
+        })),
         (Task::Regression, ColumnData::Text { .. }) => {
             Err(PrepareError::RegressionOnText { column: column.name.clone() })
         }
@@ -380,9 +380,11 @@ fn feature_columns(
         }
         let mut chosen = Vec::new();
         for name in names {
-            let index = index_of.get(name.as_str()).copied().or_else(|| table.column_index(name)).ok_or_else(|| PrepareError::UnknownColumn {
-                column: name.clone(),
-                available: table.columns.iter().map(|c| c.name.clone()).collect(),
+            let index = index_of.get(name.as_str()).copied().or_else(|| table.column_index(name)).ok_or_else(|| {
+                PrepareError::UnknownColumn {
+                    column: name.clone(),
+                    available: table.columns.iter().map(|c| c.name.clone()).collect(),
+                }
             })?;
             if index == target {
                 return Err(PrepareError::TargetAsFeature { column: name.clone() });
@@ -398,10 +400,16 @@ fn feature_columns(
         }
         match (&column.kind, &column.data) {
             (Kind::Constant, _) => notes.push(Message::new("note_constant", &[("name", column.name.clone())])),
-            (_, ColumnData::Text { levels, .. }) if looks_like_ids(levels.len(), table.rows - column.missing, options) => {
+            (_, ColumnData::Text { levels, .. })
+                if looks_like_ids(levels.len(), table.rows - column.missing, options) =>
+            {
                 notes.push(Message::new(
                     "note_ids",
-                    &[("name", column.name.clone()), ("distinct", levels.len().to_string()), ("rows", table.rows.to_string())],
+                    &[
+                        ("name", column.name.clone()),
+                        ("distinct", levels.len().to_string()),
+                        ("rows", table.rows.to_string()),
+                    ],
                 ))
             }
             _ => chosen.push(c),
@@ -451,7 +459,8 @@ fn encode_column(
             let mut train_values: Vec<f64> = train.iter().map(|&i| xs[i]).filter(|v| !v.is_nan()).collect();
             train_values.sort_unstable_by(f64::total_cmp);
             let fill = quantile(&train_values, 0.5).unwrap_or(0.0);
-            let bounds = options.clip.and_then(|(lo, hi)| Some((quantile(&train_values, lo)?, quantile(&train_values, hi)?)));
+            let bounds =
+                options.clip.and_then(|(lo, hi)| Some((quantile(&train_values, lo)?, quantile(&train_values, hi)?)));
             for x in xs.iter_mut() {
                 if x.is_nan() {
                     *x = fill;
@@ -464,7 +473,10 @@ fn encode_column(
                 // reading plus absolute zero's distance below the scale's zero, named so.
                 Some(scale) => {
                     xs.iter_mut().for_each(|x| *x += scale.zero());
-                    notes.push(Message::new("note_absolute_temperature", &[("name", column.name.clone()), ("zero", scale.zero_text().to_string())]));
+                    notes.push(Message::new(
+                        "note_absolute_temperature",
+                        &[("name", column.name.clone()), ("zero", scale.zero_text().to_string())],
+                    ));
                     units::absolute_name(&column.name, scale)
                 }
                 None => column.name.clone(),
@@ -484,7 +496,11 @@ fn encode_column(
             if kept.len() < levels.len() {
                 notes.push(Message::new(
                     "note_kept_levels",
-                    &[("name", column.name.clone()), ("kept", kept.len().to_string()), ("levels", levels.len().to_string())],
+                    &[
+                        ("name", column.name.clone()),
+                        ("kept", kept.len().to_string()),
+                        ("levels", levels.len().to_string()),
+                    ],
                 ));
             }
             // The most frequent level (which also fills missing cells) is the reference: it

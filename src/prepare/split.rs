@@ -44,7 +44,9 @@ impl Split {
             Split::Random { test_fraction } if *test_fraction == 0.0 => Validation::None,
             Split::Random { .. } => Validation::Holdout,
             Split::Extrapolate { .. } => Validation::Extrapolation,
-            Split::Automatic { test_fraction } if rows >= SMALL_TABLE_ROWS && *test_fraction > 0.0 => Validation::Holdout,
+            Split::Automatic { test_fraction } if rows >= SMALL_TABLE_ROWS && *test_fraction > 0.0 => {
+                Validation::Holdout
+            }
             Split::Automatic { .. } if rows >= SMALL_TABLE_ROWS => Validation::None,
             Split::Automatic { .. } => Validation::LeaveOneOut,
         }
@@ -78,7 +80,11 @@ impl Split {
                 // Missing values sort lowest: they are never extrapolated to.
                 let key = |i: usize| {
                     let v = values[rows[i]];
-                    if v.is_nan() { f64::NEG_INFINITY } else { v }
+                    if v.is_nan() {
+                        f64::NEG_INFINITY
+                    } else {
+                        v
+                    }
                 };
                 order.sort_by(|&a, &b| key(a).total_cmp(&key(b)).then(a.cmp(&b)));
             }

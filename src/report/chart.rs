@@ -15,8 +15,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::fit::{Mode, Picture};
-use crate::words::{self, Lang};
 use super::{Candidate, Report};
+use crate::words::{self, Lang};
 
 /// Colours of the families, and of the highlight.
 const FORMULA: RGBColor = RGBColor(37, 99, 235);
@@ -116,11 +116,14 @@ where
         Mark::Formula => area.draw(&Circle::new(at, r(5.0), FORMULA.filled())),
         Mark::Null => area.draw(&Circle::new(at, r(6.0), BASELINE.stroke_width(r(3.0) as u32))),
         Mark::Best => area.draw(&Circle::new(at, r(8.0), BEST.stroke_width(r(3.0) as u32))),
-        Mark::Linear => area.draw(&(EmptyElement::at(at) + Rectangle::new([(-r(5.0), -r(5.0)), (r(5.0), r(5.0))], LINEAR.filled()))),
+        Mark::Linear => {
+            area.draw(&(EmptyElement::at(at) + Rectangle::new([(-r(5.0), -r(5.0)), (r(5.0), r(5.0))], LINEAR.filled())))
+        }
         Mark::Network => area.draw(&TriangleMarker::new(at, r(7.0), NETWORK.stroke_width(r(2.0) as u32))),
         Mark::Quantised => area.draw(&TriangleMarker::new(at, r(6.0), NETWORK.filled())),
         Mark::Pruned => area.draw(
-            &(EmptyElement::at(at) + Polygon::new(vec![(0, -r(6.0)), (r(6.0), 0), (0, r(6.0)), (-r(6.0), 0)], NETWORK.filled())),
+            &(EmptyElement::at(at)
+                + Polygon::new(vec![(0, -r(6.0)), (r(6.0), 0), (0, r(6.0)), (-r(6.0), 0)], NETWORK.filled())),
         ),
         Mark::LowRank => area.draw(&Cross::new(at, r(5.0), NETWORK.stroke_width(r(2.0) as u32))),
         Mark::Searched => area.draw(&TriangleMarker::new(at, r(9.0), NETWORK.filled())),
@@ -141,7 +144,11 @@ impl Labels<'static> {
 
     /// The plot's words in `lang`, from [`crate::words`].
     pub const fn of(lang: Lang) -> Labels<'static> {
-        Labels { x: words::get(lang, "plot_x"), y: words::get(lang, "plot_y"), shortest: words::get(lang, "plot_shortest") }
+        Labels {
+            x: words::get(lang, "plot_x"),
+            y: words::get(lang, "plot_y"),
+            shortest: words::get(lang, "plot_shortest"),
+        }
     }
 }
 
@@ -196,7 +203,10 @@ pub fn mdl_plot_with<DB: DrawingBackend>(
     // so a point lies on the line of its own total.
     let iso = move |total: f64| {
         let (lo, hi) = (libm::log(x_min), libm::log(total.min(x_max)));
-        (0..=200).map(move |i| libm::exp(lo + (hi - lo) * i as f64 / 200.0)).map(move |x| (x, total - x)).filter(move |p| p.1 >= y_min)
+        (0..=200)
+            .map(move |i| libm::exp(lo + (hi - lo) * i as f64 / 200.0))
+            .map(move |x| (x, total - x))
+            .filter(move |p| p.1 >= y_min)
     };
     let mut baselines: Vec<_> = report.baselines.iter().filter(|b| b.total_bits.is_finite()).collect();
     baselines.sort_by(|a, b| a.total_bits.total_cmp(&b.total_bits));
@@ -207,7 +217,10 @@ pub fn mdl_plot_with<DB: DrawingBackend>(
     let line = (NOTE_FONT * 1.3 * scale) / plot_height.max(1) as f64 * (libm::log(y_max) - libm::log(y_min));
     let mut last_label = f64::NEG_INFINITY;
     for b in baselines {
-        chart.draw_series(LineSeries::new(iso(b.total_bits - b.header_bits), BASELINE.mix(0.6).stroke_width(px(1.0, scale) as u32)))?;
+        chart.draw_series(LineSeries::new(
+            iso(b.total_bits - b.header_bits),
+            BASELINE.mix(0.6).stroke_width(px(1.0, scale) as u32),
+        ))?;
         let at = libm::log((b.total_bits - b.header_bits).min(y_max / 1.2) * 0.88).max(last_label + line);
         last_label = at;
         chart.draw_series(std::iter::once(Text::new(
@@ -217,7 +230,10 @@ pub fn mdl_plot_with<DB: DrawingBackend>(
         )))?;
     }
     if let Some(best) = report.best.and_then(|b| report.candidates.get(b)) {
-        chart.draw_series(LineSeries::new(iso(best.total_bits - best.header_bits), BEST.mix(0.35).stroke_width(px(1.0, scale) as u32)))?;
+        chart.draw_series(LineSeries::new(
+            iso(best.total_bits - best.header_bits),
+            BEST.mix(0.35).stroke_width(px(1.0, scale) as u32),
+        ))?;
     }
 
     // The Pareto front, joined in order of model bits.
@@ -317,7 +333,9 @@ pub fn fit_plot<DB: DrawingBackend>(
     let logged = |name: &str| if log { labels.log_scale.replace("{name}", name) } else { name.to_string() };
     let (x_desc, y_desc) = match picture.mode {
         Mode::Curve => (logged(&picture.x_name), logged(&picture.y_name)),
-        Mode::Parity => (labels.measured.replace("{name}", &picture.y_name), labels.predicted.replace("{name}", &picture.y_name)),
+        Mode::Parity => {
+            (labels.measured.replace("{name}", &picture.y_name), labels.predicted.replace("{name}", &picture.y_name))
+        }
     };
     let (width, _) = area.dim_in_pixel();
     let mut chart = ChartBuilder::on(area)
@@ -339,7 +357,10 @@ pub fn fit_plot<DB: DrawingBackend>(
         .axis_desc_style(("sans-serif", px(AXIS_FONT, scale)))
         .draw()?;
     if picture.mode == Mode::Parity {
-        chart.draw_series(LineSeries::new([(x0, x0), (x1, x1)], BASELINE.mix(0.7).stroke_width(px(1.5, scale) as u32)))?;
+        chart.draw_series(LineSeries::new(
+            [(x0, x0), (x1, x1)],
+            BASELINE.mix(0.7).stroke_width(px(1.5, scale) as u32),
+        ))?;
     }
     // The curve in pieces: a gap where the formula is not finite (a pole) stays a gap. The
     // curve's inputs are evenly spaced, so a gap is a step wider than theirs.
@@ -436,9 +457,16 @@ fn draw_legend<DB: DrawingBackend>(
         let y = line / 2 + k as i32 * line;
         match entry.mark {
             Some(mark) => draw_mark(area, (left, y), mark, scale)?,
-            None => area.draw(&PathElement::new(vec![(left - px(8.0, scale), y - px(6.0, scale)), (left + px(8.0, scale), y + px(6.0, scale))], BASELINE.stroke_width(px(1.5, scale) as u32)))?,
+            None => area.draw(&PathElement::new(
+                vec![(left - px(8.0, scale), y - px(6.0, scale)), (left + px(8.0, scale), y + px(6.0, scale))],
+                BASELINE.stroke_width(px(1.5, scale) as u32),
+            ))?,
         }
-        area.draw(&Text::new(words::text(lang, entry.key).unwrap_or(entry.key).to_string(), (text_at, y), font.clone()))?;
+        area.draw(&Text::new(
+            words::text(lang, entry.key).unwrap_or(entry.key).to_string(),
+            (text_at, y),
+            font.clone(),
+        ))?;
     }
     Ok(())
 }
@@ -485,8 +513,10 @@ impl Layout {
         if !(c.model_bits.is_finite() && c.data_bits.is_finite()) {
             return None;
         }
-        let fx = (libm::log(c.model_bits.max(self.x_min)) - libm::log(self.x_min)) / (libm::log(self.x_max) - libm::log(self.x_min));
-        let fy = (libm::log(c.data_bits.max(1.0)) - libm::log(self.y_min)) / (libm::log(self.y_max) - libm::log(self.y_min));
+        let fx = (libm::log(c.model_bits.max(self.x_min)) - libm::log(self.x_min))
+            / (libm::log(self.x_max) - libm::log(self.x_min));
+        let fy =
+            (libm::log(c.data_bits.max(1.0)) - libm::log(self.y_min)) / (libm::log(self.y_max) - libm::log(self.y_min));
         Some((self.left + (fx * self.width as f64) as i32, self.top + ((1.0 - fy) * self.height as f64) as i32))
     }
 }
@@ -537,7 +567,16 @@ fn layout<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, report: &Report, sc
     let Ranges { x_min, x_max, y_min, y_max } = Ranges::of(report);
     let chart = chart_on(area, report, scale).ok()?;
     let (xr, yr) = chart.plotting_area().get_pixel_range();
-    Some(Layout { x_min, x_max, y_min, y_max, left: xr.start, top: yr.start, width: xr.end - xr.start, height: yr.end - yr.start })
+    Some(Layout {
+        x_min,
+        x_max,
+        y_min,
+        y_max,
+        left: xr.start,
+        top: yr.start,
+        width: xr.end - xr.start,
+        height: yr.end - yr.start,
+    })
 }
 
 /// Feature importance as horizontal bars: bits lost when each feature is shuffled (the most
@@ -577,9 +616,13 @@ pub fn importance_plot<DB: DrawingBackend>(
     for (i, b) in bars.iter().enumerate() {
         let y = (n - 1 - i) as f64;
         let colour = if b.selected { FORMULA.mix(0.45) } else { BASELINE.mix(0.3) };
-        chart.draw_series(std::iter::once(Rectangle::new([(0.0, y + 0.1), (b.permutation_bits, y + 0.9)], colour.filled())))?;
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(0.0, y + 0.1), (b.permutation_bits, y + 0.9)],
+            colour.filled(),
+        )))?;
         let label = format!("{}  {:.1} bits", b.feature, b.permutation_bits);
-        let style = ("sans-serif", px(NOTE_FONT, scale)).into_font().color(&BLACK).pos(Pos::new(HPos::Left, VPos::Center));
+        let style =
+            ("sans-serif", px(NOTE_FONT, scale)).into_font().color(&BLACK).pos(Pos::new(HPos::Left, VPos::Center));
         chart.draw_series(std::iter::once(Text::new(label, (low + (top - low) * 0.01, y + 0.5), style)))?;
     }
     area.present()
@@ -592,7 +635,12 @@ mod tests {
 
     #[test]
     fn the_importance_plot_has_a_bar_and_a_label_per_feature() {
-        let f = |name: &str, bits: f64| FeatureImportance { feature: name.into(), permutation_bits: bits, selected: bits > 1.0, ..Default::default() };
+        let f = |name: &str, bits: f64| FeatureImportance {
+            feature: name.into(),
+            permutation_bits: bits,
+            selected: bits > 1.0,
+            ..Default::default()
+        };
         for features in [vec![f("a", 3.0)], vec![f("a", 3.0), f("b", 0.5), f("c", 12.0)]] {
             let report = Report { importance: features.clone(), ..Default::default() };
             let mut svg = String::new();
@@ -601,7 +649,11 @@ mod tests {
                 importance_plot(&area, &report, "bits", 10, 1.0).unwrap();
             }
             for x in &features {
-                assert!(svg.contains(&format!("{}  {:.1} bits", x.feature, x.permutation_bits)), "{} missing: {svg}", x.feature);
+                assert!(
+                    svg.contains(&format!("{}  {:.1} bits", x.feature, x.permutation_bits)),
+                    "{} missing: {svg}",
+                    x.feature
+                );
             }
         }
     }
@@ -672,7 +724,10 @@ mod tests {
                 mdl_plot_with(&area, &r, None, &Labels::ENGLISH, scale).unwrap();
             }
             let (null, literal) = (text_y(&svg, "null 300"), text_y(&svg, "literal 302"));
-            assert!((null - literal).abs() >= NOTE_FONT * scale, "labels {null} and {literal} overprint at scale {scale}");
+            assert!(
+                (null - literal).abs() >= NOTE_FONT * scale,
+                "labels {null} and {literal} overprint at scale {scale}"
+            );
         }
     }
 

@@ -67,15 +67,28 @@ pub fn picture(report: &Report, sample: &Sample, chosen: Option<usize>) -> Optio
     let candidate = index.map(|i| &report.candidates[i]);
     let expr = candidate.and_then(parse);
     let used: Vec<String> = expr.as_ref().map_or_else(Vec::new, |e| names_of(e, features));
-    let inputs: Vec<&str> = features.iter().map(String::as_str).filter(|f| sample.column(source(f).0).is_some()).collect();
+    let inputs: Vec<&str> =
+        features.iter().map(String::as_str).filter(|f| sample.column(source(f).0).is_some()).collect();
     // The input to draw against: the candidate's own, else the best's, else the only one.
-    let best_single = report.best.and_then(|b| report.candidates.get(b)).and_then(parse).map(|e| names_of(&e, features)).filter(|n| n.len() == 1);
+    let best_single = report
+        .best
+        .and_then(|b| report.candidates.get(b))
+        .and_then(parse)
+        .map(|e| names_of(&e, features))
+        .filter(|n| n.len() == 1);
     let x_name = match used.len() {
         1 => Some(used[0].clone()),
         0 => best_single.map(|n| n[0].clone()).or_else(|| (inputs.len() == 1).then(|| inputs[0].to_string())),
         _ => None,
     };
-    let picture = |mode, x_name: String, points, curve| Picture { mode, x_name, y_name: target.to_string(), points, curve, candidate: index };
+    let picture = |mode, x_name: String, points, curve| Picture {
+        mode,
+        x_name,
+        y_name: target.to_string(),
+        points,
+        curve,
+        candidate: index,
+    };
     match x_name.and_then(|name| sample.column(source(&name).0).map(|x| (name, x))) {
         Some((name, x)) => {
             // Drawn against the column as measured (°C, not kelvin), the formula read at each
@@ -131,7 +144,8 @@ fn curve(e: &Expr, features: &[String], x_name: &str, points: &[(f64, f64)]) -> 
         return Vec::new();
     }
     let last = CURVE_POINTS - 1;
-    let xs: Vec<f64> = (0..CURVE_POINTS).map(|i| if i == last { hi } else { lo + (hi - lo) * i as f64 / last as f64 }).collect();
+    let xs: Vec<f64> =
+        (0..CURVE_POINTS).map(|i| if i == last { hi } else { lo + (hi - lo) * i as f64 / last as f64 }).collect();
     // Every feature column reads the grid: the formula uses at most the one named `x_name`.
     let grid_for = |j: usize| features.get(j).is_some_and(|f| f == x_name);
     let width = e.variables().last().map_or(0, |&j| usize::from(j) + 1);
@@ -183,10 +197,15 @@ mod tests {
                 SampleColumn { name: "T".into(), values: t.iter().map(|&v| Some(v)).collect() },
             ],
         };
-        let formula = |e: &str| Candidate { family: "formula".into(), expression: Some(e.into()), ..Default::default() };
+        let formula =
+            |e: &str| Candidate { family: "formula".into(), expression: Some(e.into()), ..Default::default() };
         let report = Report {
             dataset: DatasetInfo { target: Some("T".into()), features: vec!["a".into()], ..Default::default() },
-            candidates: vec![formula("x0**(3/2)"), formula("1.2"), Candidate { family: "mlp".into(), ..Default::default() }],
+            candidates: vec![
+                formula("x0**(3/2)"),
+                formula("1.2"),
+                Candidate { family: "mlp".into(), ..Default::default() },
+            ],
             best: Some(0),
             ..Default::default()
         };
@@ -251,7 +270,10 @@ mod tests {
         let (mut report, mut sample) = kepler();
         let t = [-20.0, 0.0, 20.0, 40.0];
         sample.columns[0] = SampleColumn { name: "T [C]".into(), values: t.iter().map(|&v| Some(v)).collect() };
-        sample.columns[1] = SampleColumn { name: "c".into(), values: t.iter().map(|&v: &f64| Some(20.0 * (v + 273.15).sqrt())).collect() };
+        sample.columns[1] = SampleColumn {
+            name: "c".into(),
+            values: t.iter().map(|&v: &f64| Some(20.0 * (v + 273.15).sqrt())).collect(),
+        };
         report.dataset.target = Some("c".into());
         report.dataset.features = vec!["T [C] + 273.15".into()];
         report.candidates[0].expression = Some("20*sqrt(x0)".into());

@@ -307,7 +307,9 @@ impl Report {
         let c = &self.candidates;
         let finite = |i: &usize| c[*i].total_bits.is_finite();
         let mut order: Vec<usize> = (0..c.len()).filter(finite).collect();
-        order.sort_by(|&a, &b| c[a].model_bits.total_cmp(&c[b].model_bits).then(c[a].data_bits.total_cmp(&c[b].data_bits)));
+        order.sort_by(|&a, &b| {
+            c[a].model_bits.total_cmp(&c[b].model_bits).then(c[a].data_bits.total_cmp(&c[b].data_bits))
+        });
         let mut front = Vec::new();
         let mut lowest = f64::INFINITY;
         for i in order {

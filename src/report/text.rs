@@ -1,8 +1,8 @@
 //! Reports as plain-text tables for the terminal.
 
+use super::Report;
 use crate::prepare::Validation;
 use crate::words::{self, Lang};
-use super::Report;
 
 /// The dataset's columns as an aligned text table: name, kind, missing, distinct, precision,
 /// range and the leading levels.
@@ -60,9 +60,8 @@ fn align(rows: &[Vec<String>]) -> String {
         .iter()
         .map(|r| r.iter().enumerate().map(|(i, c)| if i + 1 < width { clipped(c) } else { c.clone() }).collect())
         .collect();
-    let widths: Vec<usize> = (0..width)
-        .map(|i| rows.iter().map(|r| r.get(i).map_or(0, |c| c.chars().count())).max().unwrap_or(0))
-        .collect();
+    let widths: Vec<usize> =
+        (0..width).map(|i| rows.iter().map(|r| r.get(i).map_or(0, |c| c.chars().count())).max().unwrap_or(0)).collect();
     let mut out = String::new();
     for row in &rows {
         let mut line = String::new();
@@ -103,7 +102,10 @@ pub fn front_table(report: &Report) -> String {
     );
     if !d.units.is_empty() {
         let units: Vec<String> = d.units.iter().map(|(name, dim)| format!("{name}: {dim}")).collect();
-        out.insert_str(out.len() - 1, &format!("units: {} (formulas whose units do not work out are left out)\n", units.join(", ")));
+        out.insert_str(
+            out.len() - 1,
+            &format!("units: {} (formulas whose units do not work out are left out)\n", units.join(", ")),
+        );
     }
     let mut rows = vec![vec![
         "".to_string(),
@@ -121,7 +123,8 @@ pub fn front_table(report: &Report) -> String {
         "program".into(),
     ]];
     for (i, c) in report.candidates.iter().enumerate() {
-        let test = c.test.r2.map(|r| format!("{r:.6}")).or_else(|| c.test.accuracy.map(|a| format!("{:.1}%", 100.0 * a)));
+        let test =
+            c.test.r2.map(|r| format!("{r:.6}")).or_else(|| c.test.accuracy.map(|a| format!("{:.1}%", 100.0 * a)));
         rows.push(vec![
             if report.best == Some(i) { "*".into() } else { "".into() },
             format!("{:.1}", c.model_bits),
@@ -164,7 +167,11 @@ pub fn front_table(report: &Report) -> String {
     const THAT_IS: &str = words::get(Lang::En, "familiar_same");
     if let Some((c, extra)) = report.familiar() {
         let target = d.target.as_deref().unwrap_or("y");
-        let lead = if extra > 0.0 { format!("{} ", words::fill(NEAR, &[("bits", &format!("{extra:.1}"))])) } else { String::new() };
+        let lead = if extra > 0.0 {
+            format!("{} ", words::fill(NEAR, &[("bits", &format!("{extra:.1}"))]))
+        } else {
+            String::new()
+        };
         out.push_str(&format!(
             "{lead}{target} = {}{} {}\n",
             c.formula.as_deref().unwrap_or(&c.description),
@@ -182,14 +189,20 @@ pub fn front_table(report: &Report) -> String {
             s.stop
         ));
         if s.exhaustive_length > 0 {
-            let which = if d.units.is_empty() { String::new() } else { format!(" whose units work out ({} of them fitted)", s.exhaustive_fitted) };
+            let which = if d.units.is_empty() {
+                String::new()
+            } else {
+                format!(" whose units work out ({} of them fitted)", s.exhaustive_fitted)
+            };
             out.push_str(&format!(
                 "exhaustive: every formula of up to {} symbols{which} was tried, alone and as b·f + a ({} structures, {:.2} s), and the sums and products of {} pairs of short kernels\n",
                 s.exhaustive_length, s.exhaustive_structures, s.exhaustive_seconds, s.exhaustive_sums
             ));
         }
         if let Some(groups) = &s.groups {
-            out.push_str(&format!("groups: searched first as P·f(π…) over the dimensionless groups of the units, {groups}\n"));
+            out.push_str(&format!(
+                "groups: searched first as P·f(π…) over the dimensionless groups of the units, {groups}\n"
+            ));
         }
         if let Some(symmetry) = &s.symmetry {
             out.push_str(&format!("symmetry: searched first over one variable fewer, the target depending on two columns only through {symmetry}\n"));
@@ -233,8 +246,20 @@ pub fn candidates_csv(report: &Report) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let num = |v: Option<f64>| v.map(|v| v.to_string()).unwrap_or_default();
     let _ = w.write_record([
-        "best", "family", "description", "formula", "latex", "python", "model_bits", "data_bits", "total_bits",
-        "test_r2", "test_accuracy", "test_bits_per_row", "compression", "params",
+        "best",
+        "family",
+        "description",
+        "formula",
+        "latex",
+        "python",
+        "model_bits",
+        "data_bits",
+        "total_bits",
+        "test_r2",
+        "test_accuracy",
+        "test_bits_per_row",
+        "compression",
+        "params",
     ]);
     for (i, c) in report.candidates.iter().enumerate() {
         let _ = w.write_record([

@@ -96,13 +96,24 @@ struct Fitted {
 }
 
 /// Trains a model, reporting epochs as progress.
-fn fit(dataset: &Dataset, settings: &TrainSettings, observer: &dyn Observer, cancel: &Cancel, what: &str) -> Result<Fitted, RunError> {
+fn fit(
+    dataset: &Dataset,
+    settings: &TrainSettings,
+    observer: &dyn Observer,
+    cancel: &Cancel,
+    what: &str,
+) -> Result<Fitted, RunError> {
     settings.check(dataset)?;
     let training = Training::new(dataset, settings)?;
     let mut ran = 0;
     let mut progress = |epoch: usize, epochs: usize, loss: f64| {
         ran = ran.max(epoch);
-        observer.progress(&Progress::new("train", epoch as u64, epochs as u64, format!("{what}: epoch {epoch}, validation loss {loss:.4}")));
+        observer.progress(&Progress::new(
+            "train",
+            epoch as u64,
+            epochs as u64,
+            format!("{what}: epoch {epoch}, validation loss {loss:.4}"),
+        ));
     };
     let model = model::train(&training, settings, cancel, &mut progress)?;
     Ok(Fitted { model, training, epochs: ran })
@@ -123,7 +134,11 @@ fn candidate(model: &Mlp, v: &Variant) -> Candidate {
         model_bits: v.model_bits,
         data_bits: v.scores.data_bits,
         total_bits: v.total_bits(),
-        test: TestScore { r2: v.scores.test_r2, accuracy: v.scores.test_accuracy, bits_per_row: v.scores.test_bits_per_row },
+        test: TestScore {
+            r2: v.scores.test_r2,
+            accuracy: v.scores.test_accuracy,
+            bits_per_row: v.scores.test_bits_per_row,
+        },
         ..Default::default()
     }
 }
@@ -157,7 +172,11 @@ pub fn compress(
         let what = if hidden.is_empty() { "linear model" } else { "network" };
         let start = clock.seconds();
         let Fitted { model, training, epochs } = fit(dataset, &settings, observer, cancel, what)?;
-        report.timings.push(Timing { stage: format!("train {what}"), seconds: clock.seconds() - start, epochs: Some(epochs) });
+        report.timings.push(Timing {
+            stage: format!("train {what}"),
+            seconds: clock.seconds() - start,
+            epochs: Some(epochs),
+        });
         let start = clock.seconds();
         let compressor = Compressor { model: &model, training: &training, judge: &judge, settings: &settings, cancel };
         let before = report.candidates.len();
@@ -166,12 +185,21 @@ pub fn compress(
             partial.candidates.truncate(before);
             partial.candidates.extend(so_far.iter().map(|v| candidate(&model, v)));
             partial.settle();
-            let mut p = Progress::new("compress", done as u64, total as u64, format!("compressing the {what}: {} variants", so_far.len()));
+            let mut p = Progress::new(
+                "compress",
+                done as u64,
+                total as u64,
+                format!("compressing the {what}: {} variants", so_far.len()),
+            );
             p.partial = Some(Box::new(partial));
             observer.progress(&p);
         };
         let variants = compressor.variants(&options, &mut live)?;
-        report.timings.push(Timing { stage: format!("compress {what}"), seconds: clock.seconds() - start, epochs: None });
+        report.timings.push(Timing {
+            stage: format!("compress {what}"),
+            seconds: clock.seconds() - start,
+            epochs: None,
+        });
         report.candidates.extend(variants.iter().map(|v| candidate(&model, v)));
         codes.extend(variants.into_iter().map(|v| v.code));
     }
@@ -182,7 +210,14 @@ pub fn compress(
 /// Rank features by `s.measure` under a model, keep the chosen ones, refit and compare in bits.
 /// Returns the programs of the candidates it added, in order: the network on every feature and,
 /// when fewer were kept, the one refitted on them.
-pub fn select(dataset: &Dataset, s: &SelectSettings, seed: u64, report: &mut Report, observer: &dyn Observer, cancel: &Cancel) -> Result<Vec<Program>, RunError> {
+pub fn select(
+    dataset: &Dataset,
+    s: &SelectSettings,
+    seed: u64,
+    report: &mut Report,
+    observer: &dyn Observer,
+    cancel: &Cancel,
+) -> Result<Vec<Program>, RunError> {
     let settings = TrainSettings { hidden: s.hidden.clone(), seed, ..TrainSettings::default() };
     let model = fit(dataset, &settings, observer, cancel, "model for importance")?.model;
     let judge = Judge::new(dataset);
@@ -195,11 +230,17 @@ pub fn select(dataset: &Dataset, s: &SelectSettings, seed: u64, report: &mut Rep
         "support" => &support,
         "mutual_information" | "mi" => &information,
         other => {
-            return Err(RunError::Setting { name: "measure", message: format!("'{other}' is not a measure (permutation, support, mutual_information)") })
+            return Err(RunError::Setting {
+                name: "measure",
+                message: format!("'{other}' is not a measure (permutation, support, mutual_information)"),
+            })
         }
     };
     if s.top_k == Some(0) {
-        return Err(RunError::Setting { name: "top_k", message: "an empty selection: keep at least one feature".into() });
+        return Err(RunError::Setting {
+            name: "top_k",
+            message: "an empty selection: keep at least one feature".into(),
+        });
     }
     if let Some(share) = s.share.filter(|v| !(*v > 0.0 && *v <= 1.0)) {
         return Err(RunError::Setting { name: "share", message: format!("{share} is not a share in (0, 1]") });
@@ -221,7 +262,10 @@ pub fn select(dataset: &Dataset, s: &SelectSettings, seed: u64, report: &mut Rep
     let all = judge.score_mlp(&model);
     let code = |m: &Mlp| crate::compress::encode(m, &vec![crate::compress::LayerSetting::FLOAT32; m.layers.len()]);
     let float = |m: &Mlp| code(m).bits();
-    let program = |m: &Mlp, on: &Dataset| Program::Network { code: code(m), features: on.features.iter().map(|f| f.name.clone()).collect() };
+    let program = |m: &Mlp, on: &Dataset| Program::Network {
+        code: code(m),
+        features: on.features.iter().map(|f| f.name.clone()).collect(),
+    };
     let describe = |m: &Mlp, n: usize| format!("{} on {n} of {} features", m.family(), dataset.features.len());
     let as_candidate = |m: &Mlp, scores: crate::compress::Scores, n: usize| Candidate {
         family: m.family().into(),
@@ -242,7 +286,12 @@ pub fn select(dataset: &Dataset, s: &SelectSettings, seed: u64, report: &mut Rep
         report.candidates.push(as_candidate(&refit, scores, keep.len()));
         programs.push(program(&refit, &chosen));
     }
-    observer.progress(&Progress::new("select", 2, 2, format!("kept {} of {} features", keep.len(), dataset.features.len())));
+    observer.progress(&Progress::new(
+        "select",
+        2,
+        2,
+        format!("kept {} of {} features", keep.len(), dataset.features.len()),
+    ));
     report.settle();
     Ok(programs)
 }

@@ -96,7 +96,9 @@ impl Units {
             let value = match node.kind {
                 Kind::Var(j) => match self.features.get(usize::from(j)).copied().flatten() {
                     Some(dimension) => Value { dimension, free: false, constant: false, value: None, shifted: false },
-                    None => Value { dimension: Dimension::NONE, free: true, constant: false, value: None, shifted: false },
+                    None => {
+                        Value { dimension: Dimension::NONE, free: true, constant: false, value: None, shifted: false }
+                    }
                 },
                 Kind::Const(v, form) => Value {
                     dimension: Dimension::NONE,
@@ -177,8 +179,20 @@ fn binary(op: Op, a: Value, b: Value) -> Option<Value> {
             };
             Some(Value { dimension, free, constant, value, shifted: false })
         }
-        Op::Mul => Some(Value { dimension: a.dimension.times(b.dimension), free: a.free || b.free, constant, value, shifted: false }),
-        Op::Div => Some(Value { dimension: a.dimension.over(b.dimension), free: a.free || b.free, constant, value, shifted: false }),
+        Op::Mul => Some(Value {
+            dimension: a.dimension.times(b.dimension),
+            free: a.free || b.free,
+            constant,
+            value,
+            shifted: false,
+        }),
+        Op::Div => Some(Value {
+            dimension: a.dimension.over(b.dimension),
+            free: a.free || b.free,
+            constant,
+            value,
+            shifted: false,
+        }),
         Op::Pow => {
             if !pure(&b) {
                 return None;
@@ -198,7 +212,9 @@ fn binary(op: Op, a: Value, b: Value) -> Option<Value> {
                     shifted: false,
                 }),
                 // An exponent that varies with the data needs a pure base.
-                (false, _) if pure(&a) => Some(Value { dimension: Dimension::NONE, free: false, constant, value, shifted: false }),
+                (false, _) if pure(&a) => {
+                    Some(Value { dimension: Dimension::NONE, free: false, constant, value, shifted: false })
+                }
                 (false, _) => None,
             }
         }
@@ -216,10 +232,14 @@ fn shifted(op: Op, a: Value, b: Value, constant: bool, value: Option<f64>) -> Op
         return None;
     }
     match op {
-        Op::Add | Op::Sub if other.free => Some(Value { dimension: Dimension::NONE, free: false, constant, value, shifted: false }),
+        Op::Add | Op::Sub if other.free => {
+            Some(Value { dimension: Dimension::NONE, free: false, constant, value, shifted: false })
+        }
         Op::Add | Op::Sub if other.dimension.is_none() => Some(Value { shifted: true, constant, value, ..log }),
         Op::Mul if other.constant && other.dimension.is_none() => Some(Value { shifted: true, constant, value, ..log }),
-        Op::Div if b.constant && b.dimension.is_none() && a.shifted => Some(Value { shifted: true, constant, value, ..log }),
+        Op::Div if b.constant && b.dimension.is_none() && a.shifted => {
+            Some(Value { shifted: true, constant, value, ..log })
+        }
         _ => None,
     }
 }

@@ -412,15 +412,15 @@ mod tests {
         };
         let all: std::collections::HashSet<u64> = (1..=6).flat_map(|n| levels.structures(n)).map(ones).collect();
         for law in [
-            "x ** 2.5",              // a power law with a real exponent
-            "exp(2.0 * x)",          // a + b·e^(kt), Newton's cooling
-            "2.0 - exp(2.0 * x)",    // a·(1 − e^(−t/τ)), a charging capacitor
-            "2.0 ** x",              // a·bᵗ
-            "2.0 / (2.0 + x)",       // a/(b + x)
-            "1 / (2.0 - 1 / x**2)",  // Balmer's B·n²/(n² − 4)
-            "x + 2.0 * x**2",        // a stopping distance, v·t + v²/(2μg)
-            "sin(2.0 * x)",          // an angle in degrees
-            "sqrt(x)",               // a pendulum
+            "x ** 2.5",             // a power law with a real exponent
+            "exp(2.0 * x)",         // a + b·e^(kt), Newton's cooling
+            "2.0 - exp(2.0 * x)",   // a·(1 − e^(−t/τ)), a charging capacitor
+            "2.0 ** x",             // a·bᵗ
+            "2.0 / (2.0 + x)",      // a/(b + x)
+            "1 / (2.0 - 1 / x**2)", // Balmer's B·n²/(n² − 4)
+            "x + 2.0 * x**2",       // a stopping distance, v·t + v²/(2μg)
+            "sin(2.0 * x)",         // an angle in degrees
+            "sqrt(x)",              // a pendulum
         ] {
             let e = crate::expr::parse(law, &["x"]).unwrap();
             assert!(all.contains(&ones(e)), "{law} is not enumerated");

@@ -108,7 +108,14 @@ pub fn run(
     let data = scorer.fit_data();
     let scales = Sizes::of(&data);
     let mut state = State {
-        found: Exhaustive { front: Archive::new(archive_size), elites: Vec::new(), complete_length: 0, structures: 0, fitted: 0, sums: 0 },
+        found: Exhaustive {
+            front: Archive::new(archive_size),
+            elites: Vec::new(),
+            complete_length: 0,
+            structures: 0,
+            fitted: 0,
+            sums: 0,
+        },
         elites,
         pool: Vec::new(),
         factors: Vec::new(),
@@ -307,9 +314,14 @@ fn confirm(batch: Vec<(Fitted, bool)>, scorer: &Scorer, data: &FitData) -> Vec<F
     let keep = survivors(&batch);
     let confirmed: Vec<Option<Individual>> = keep
         .par_iter()
-        .map_init(Fitter::default, |f, &(i, slot)| batch[i].0.found[slot].as_ref().and_then(|ind| f.refit(&ind.expr, scorer, data)))
+        .map_init(Fitter::default, |f, &(i, slot)| {
+            batch[i].0.found[slot].as_ref().and_then(|ind| f.refit(&ind.expr, scorer, data))
+        })
         .collect();
-    let mut out: Vec<Fitted> = batch.into_iter().map(|(f, screened)| if screened { Fitted { found: [None, None], kernel: None, fitted: f.fitted } } else { f }).collect();
+    let mut out: Vec<Fitted> = batch
+        .into_iter()
+        .map(|(f, screened)| if screened { Fitted { found: [None, None], kernel: None, fitted: f.fitted } } else { f })
+        .collect();
     for ((i, slot), ind) in keep.into_iter().zip(confirmed) {
         out[i].found[slot] = ind;
     }
@@ -324,13 +336,19 @@ fn survivors(batch: &[(Fitted, bool)]) -> Vec<(usize, usize)> {
         .iter()
         .enumerate()
         .filter(|(_, (_, screened))| *screened)
-        .flat_map(|(i, (f, _))| f.found.iter().enumerate().filter_map(move |(slot, ind)| ind.as_ref().map(|ind| (i, slot, ind.score))))
+        .flat_map(|(i, (f, _))| {
+            f.found.iter().enumerate().filter_map(move |(slot, ind)| ind.as_ref().map(|ind| (i, slot, ind.score)))
+        })
         .filter(|(_, _, score)| score.total().is_finite())
         .collect();
     let order = |a: &(usize, usize, Score), b: &(usize, usize, Score)| (a.0, a.1).cmp(&(b.0, b.1));
-    found.sort_by(|a, b| a.2.total().total_cmp(&b.2.total()).then(a.2.model_bits.total_cmp(&b.2.model_bits)).then(order(a, b)));
+    found.sort_by(|a, b| {
+        a.2.total().total_cmp(&b.2.total()).then(a.2.model_bits.total_cmp(&b.2.model_bits)).then(order(a, b))
+    });
     let mut keep: Vec<(usize, usize)> = found.iter().take(SURVIVORS).map(|&(i, slot, _)| (i, slot)).collect();
-    found.sort_by(|a, b| a.2.model_bits.total_cmp(&b.2.model_bits).then(a.2.data_bits.total_cmp(&b.2.data_bits)).then(order(a, b)));
+    found.sort_by(|a, b| {
+        a.2.model_bits.total_cmp(&b.2.model_bits).then(a.2.data_bits.total_cmp(&b.2.data_bits)).then(order(a, b))
+    });
     let mut lowest = f64::INFINITY;
     for &(i, slot, score) in &found {
         if score.data_bits < lowest {
@@ -360,15 +378,28 @@ impl Fitter {
     /// A structure fitted alone and under a scaling. With units known, a structure whose units
     /// cannot work out is not fitted at all, and one that needs a scaling to match the target
     /// is fitted only scaled.
-    fn structure(&mut self, e: &Expr, scorer: &Scorer, data: &FitData, scales: &Sizes, seed: u64, index: u64) -> Fitted {
+    fn structure(
+        &mut self,
+        e: &Expr,
+        scorer: &Scorer,
+        data: &FitData,
+        scales: &Sizes,
+        seed: u64,
+        index: u64,
+    ) -> Fitted {
         let units = scorer.units();
         if !units.consistent_inside(e, false) {
             return Fitted { found: [None, None], kernel: None, fitted: false };
         }
         // The rate starts serve the fit alone and the scaled one: computed once.
         let rates = rate_starts(e, scales, data);
-        let (plain, fitted) = if units.consistent(e, false) { self.fit(e, scorer, data, scales, &rates, seed, index) } else { (None, None) };
-        let (scaled, kernel) = if scalable(e) { self.fit_scaled(e, fitted.as_ref(), scorer, data, scales, &rates) } else { (None, None) };
+        let (plain, fitted) = if units.consistent(e, false) {
+            self.fit(e, scorer, data, scales, &rates, seed, index)
+        } else {
+            (None, None)
+        };
+        let (scaled, kernel) =
+            if scalable(e) { self.fit_scaled(e, fitted.as_ref(), scorer, data, scales, &rates) } else { (None, None) };
         let kernel = kernel.filter(|_| e.len() <= sums::KERNEL_LENGTH);
         Fitted { found: [plain, scaled], kernel, fitted: true }
     }
@@ -378,19 +409,31 @@ impl Fitter {
     /// [`fit_scaled`](Fitter::fit_scaled) to start from. Structure `index` draws its starts
     /// from its own stream; `rates` ([`rate_starts`]) are tried besides.
     #[allow(clippy::too_many_arguments)]
-    fn fit(&mut self, structure: &Expr, scorer: &Scorer, data: &FitData, scales: &Sizes, rates: &[Vec<f64>], seed: u64, index: u64) -> (Option<Individual>, Option<Expr>) {
+    fn fit(
+        &mut self,
+        structure: &Expr,
+        scorer: &Scorer,
+        data: &FitData,
+        scales: &Sizes,
+        rates: &[Vec<f64>],
+        seed: u64,
+        index: u64,
+    ) -> (Option<Individual>, Option<Expr>) {
         let fitted = if structure.num_constants() == 0 {
             Some(structure.clone())
         } else {
             let mut starts = starting_points(structure, scales, &mut Rng::stream(seed ^ 0x5eed_e4a5, index));
             starts.extend(rates.iter().cloned());
-            self.best_fit(starts.into_iter().map(|start| {
-                let mut e = structure.clone();
-                for (c, v) in e.constants_mut().zip(start) {
-                    *c = v;
-                }
-                e
-            }), data)
+            self.best_fit(
+                starts.into_iter().map(|start| {
+                    let mut e = structure.clone();
+                    for (c, v) in e.constants_mut().zip(start) {
+                        *c = v;
+                    }
+                    e
+                }),
+                data,
+            )
         };
         let Some(fitted) = fitted else { return (None, None) };
         (self.scored(fitted.clone(), scorer), Some(fitted))
@@ -422,7 +465,9 @@ impl Fitter {
     fn best_fit(&mut self, starts: impl Iterator<Item = Expr>, data: &FitData) -> Option<Expr> {
         let mut best: Option<(f64, Expr)> = None;
         for mut e in starts {
-            let Some(cost) = fit_constants_to(&mut e, data, LM_STEPS, LM_TOLERANCE, self.scratch.workspace()) else { continue };
+            let Some(cost) = fit_constants_to(&mut e, data, LM_STEPS, LM_TOLERANCE, self.scratch.workspace()) else {
+                continue;
+            };
             if best.as_ref().is_none_or(|(b, _)| cost < *b) {
                 best = Some((cost, e));
             }
@@ -437,7 +482,15 @@ impl Fitter {
     /// fails.
     /// Also returns the kernel with its jointly fitted constants, ranked by the scaled form's
     /// bits, for the [`sums`].
-    fn fit_scaled(&mut self, structure: &Expr, alone: Option<&Expr>, scorer: &Scorer, data: &FitData, scales: &Sizes, rates: &[Vec<f64>]) -> (Option<Individual>, Option<Kernel>) {
+    fn fit_scaled(
+        &mut self,
+        structure: &Expr,
+        alone: Option<&Expr>,
+        scorer: &Scorer,
+        data: &FitData,
+        scales: &Sizes,
+        rates: &[Vec<f64>],
+    ) -> (Option<Individual>, Option<Kernel>) {
         let with = |start: Vec<f64>| {
             let mut e = structure.clone();
             for (c, v) in e.constants_mut().zip(start) {
@@ -494,7 +547,10 @@ impl Fitter {
 /// Whether a structure is worth fitting under a scaling: it reads a variable and has no free
 /// constant factor or offset at its root (for those, b·f + a repeats constants f has).
 fn scalable(e: &Expr) -> bool {
-    !e.variables().is_empty() && !free_at(e, e.len() - 1, Op::Mul, Op::Div) && !free_at(e, e.len() - 1, Op::Add, Op::Sub) && !matches!(e.root().map(|r| r.kind), Some(Kind::Op(Op::Neg)))
+    !e.variables().is_empty()
+        && !free_at(e, e.len() - 1, Op::Mul, Op::Div)
+        && !free_at(e, e.len() - 1, Op::Add, Op::Sub)
+        && !matches!(e.root().map(|r| r.kind), Some(Kind::Op(Op::Neg)))
 }
 
 /// Whether the subtree ending at node `i` is a chain of `chain` or `inverse` operators whose
@@ -548,7 +604,11 @@ fn variable_scales(data: &FitData) -> Vec<f64> {
         .iter()
         .map(|c| {
             let rms = (c.iter().map(|v| v * v).sum::<f64>() / c.len().max(1) as f64).sqrt();
-            if rms.is_finite() && rms > 0.0 { rms } else { 1.0 }
+            if rms.is_finite() && rms > 0.0 {
+                rms
+            } else {
+                1.0
+            }
         })
         .collect()
 }
@@ -560,7 +620,8 @@ fn variable_scales(data: &FitData) -> Vec<f64> {
 /// fewer than four distinct values.
 fn periodogram_peaks(x: &[f64], y: &[f64], count: usize) -> Vec<f64> {
     let step = (x.len() / PERIODOGRAM_ROWS).max(1);
-    let rows: Vec<(f64, f64)> = x.iter().zip(y).step_by(step).map(|(&a, &b)| (a, b)).filter(|(a, b)| a.is_finite() && b.is_finite()).collect();
+    let rows: Vec<(f64, f64)> =
+        x.iter().zip(y).step_by(step).map(|(&a, &b)| (a, b)).filter(|(a, b)| a.is_finite() && b.is_finite()).collect();
     let mut xs: Vec<f64> = rows.iter().map(|r| r.0).collect();
     xs.sort_by(f64::total_cmp);
     xs.dedup();
@@ -584,7 +645,8 @@ fn periodogram_peaks(x: &[f64], y: &[f64], count: usize) -> Vec<f64> {
     if high <= low {
         return Vec::new();
     }
-    let grid: Vec<f64> = (0..PERIODOGRAM_GRID).map(|k| low + (high - low) * k as f64 / (PERIODOGRAM_GRID - 1) as f64).collect();
+    let grid: Vec<f64> =
+        (0..PERIODOGRAM_GRID).map(|k| low + (high - low) * k as f64 / (PERIODOGRAM_GRID - 1) as f64).collect();
     let power: Vec<f64> = grid.iter().map(|&w| lomb_scargle(&residual, w)).collect();
     let mut peaks: Vec<(f64, f64)> = (1..grid.len() - 1)
         .filter(|&k| power[k] > power[k - 1] && power[k] >= power[k + 1] && power[k].is_finite())
@@ -596,7 +658,8 @@ fn periodogram_peaks(x: &[f64], y: &[f64], count: usize) -> Vec<f64> {
 
 /// The Lomb–Scargle power of `rows` (x, y with y centred) at angular frequency w.
 fn lomb_scargle(rows: &[(f64, f64)], w: f64) -> f64 {
-    let (s2, c2) = rows.iter().fold((0.0, 0.0), |(s, c), &(x, _)| (s + libm::sin(2.0 * w * x), c + libm::cos(2.0 * w * x)));
+    let (s2, c2) =
+        rows.iter().fold((0.0, 0.0), |(s, c), &(x, _)| (s + libm::sin(2.0 * w * x), c + libm::cos(2.0 * w * x)));
     let tau = libm::atan2(s2, c2) / (2.0 * w);
     let (mut yc, mut yss, mut cc, mut ss) = (0.0, 0.0, 0.0, 0.0);
     for &(x, y) in rows {
@@ -616,11 +679,23 @@ fn lomb_scargle(rows: &[(f64, f64)], w: f64) -> f64 {
 /// sum of squares has a local minimum at every wrong number of periods.)
 fn frequency_starts(e: &Expr, sizes: &Sizes) -> Vec<Vec<f64>> {
     let (roles, _) = roles(e, &sizes.scales);
-    let Some(var) = roles.iter().find_map(|r| if let Role::Frequency(j, _) = r { Some(*j) } else { None }) else { return Vec::new() };
+    let Some(var) = roles.iter().find_map(|r| if let Role::Frequency(j, _) = r { Some(*j) } else { None }) else {
+        return Vec::new();
+    };
     let natural = starting_points_of(&roles, true);
-    sizes.frequencies.get(var).into_iter().flatten().map(|&w| {
-        natural.iter().zip(&roles).map(|(&v, r)| if matches!(r, Role::Frequency(j, _) if *j == var) { w } else { v }).collect()
-    }).collect()
+    sizes
+        .frequencies
+        .get(var)
+        .into_iter()
+        .flatten()
+        .map(|&w| {
+            natural
+                .iter()
+                .zip(&roles)
+                .map(|(&v, r)| if matches!(r, Role::Frequency(j, _) if *j == var) { w } else { v })
+                .collect()
+        })
+        .collect()
 }
 
 /// Starts for a rate: a constant that multiplies or divides a constant-free g right inside
@@ -779,14 +854,16 @@ fn roles(e: &Expr, scales: &[f64]) -> (Vec<Role>, bool) {
             // just before the parent; on the right, the subtree before the constant.
             let on_left = i + 1 != p;
             let sibling = if on_left { p - 1 } else { i - 1 };
-            let in_wave = parent.get(p).is_some_and(|&g| g != usize::MAX && matches!(e.nodes[g].kind, Kind::Op(Op::Sin | Op::Cos)));
+            let in_wave = parent
+                .get(p)
+                .is_some_and(|&g| g != usize::MAX && matches!(e.nodes[g].kind, Kind::Op(Op::Sin | Op::Cos)));
             match (e.nodes[p].kind, e.nodes[sibling].kind) {
                 (Kind::Op(Op::Mul), Kind::Var(j)) if in_wave => Role::Frequency(usize::from(j), 1.0 / size_of(sibling)),
                 _ => match e.nodes[p].kind {
-                Kind::Op(Op::Mul) => Role::Scaled(1.0 / size_of(sibling)),
-                Kind::Op(Op::Add | Op::Sub) => Role::Scaled(size_of(sibling)),
-                Kind::Op(Op::Pow) if on_left => Role::Base(size_of(sibling)),
-                _ => Role::Plain,
+                    Kind::Op(Op::Mul) => Role::Scaled(1.0 / size_of(sibling)),
+                    Kind::Op(Op::Add | Op::Sub) => Role::Scaled(size_of(sibling)),
+                    Kind::Op(Op::Pow) if on_left => Role::Base(size_of(sibling)),
+                    _ => Role::Plain,
                 },
             }
         };
@@ -877,9 +954,27 @@ mod tests {
         let budget = Budget { max_length: SCREEN_FROM, max_structures: 100_000, deadline: None };
         let on = |threads: usize| {
             let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
-            let found = pool.install(|| run(&scorer, options.ops, 1, budget, options.archive, 8, 1, &Cancel::new(), &crate::control::FrozenClock, &mut |_, _, _| {}));
+            let found = pool.install(|| {
+                run(
+                    &scorer,
+                    options.ops,
+                    1,
+                    budget,
+                    options.archive,
+                    8,
+                    1,
+                    &Cancel::new(),
+                    &crate::control::FrozenClock,
+                    &mut |_, _, _| {},
+                )
+            });
             assert_eq!(found.complete_length, SCREEN_FROM);
-            found.front.members().iter().map(|m| (m.expr.to_text(&["x"]).unwrap(), m.score.total().to_bits())).collect::<Vec<_>>()
+            found
+                .front
+                .members()
+                .iter()
+                .map(|m| (m.expr.to_text(&["x"]).unwrap(), m.score.total().to_bits()))
+                .collect::<Vec<_>>()
         };
         let one = on(1);
         assert_eq!(one, on(4));

@@ -67,7 +67,13 @@ impl Groups {
         let rows = dataset.rows();
         let columns: Vec<&[f64]> = (0..dataset.features.len()).map(|j| dataset.column(j)).collect();
         let value = |m: &Monomial, i: usize| -> f64 {
-            let product: f64 = m.exponents.iter().zip(&columns).filter(|(e, _)| **e != 0).map(|(&e, c)| libm::pow(c[i], e as f64)).product();
+            let product: f64 = m
+                .exponents
+                .iter()
+                .zip(&columns)
+                .filter(|(e, _)| **e != 0)
+                .map(|(&e, c)| libm::pow(c[i], e as f64))
+                .product();
             if m.denominator == 1 {
                 product
             } else {
@@ -89,7 +95,14 @@ impl Groups {
         let median = sizes.get(sizes.len() / 2).copied().unwrap_or(1.0);
         let decimals = target.decimals + libm::log10(median).round() as i32;
         let features = (0..self.groups.len())
-            .map(|i| Feature::derived(format!("π{}", i + 1), Some(Dimension::NONE), &x[i * rows..(i + 1) * rows], &dataset.train))
+            .map(|i| {
+                Feature::derived(
+                    format!("π{}", i + 1),
+                    Some(Dimension::NONE),
+                    &x[i * rows..(i + 1) * rows],
+                    &dataset.train,
+                )
+            })
             .collect();
         let x = Array2::from_shape_vec((rows, self.groups.len()).f(), x).ok()?;
         let mut reduced = dataset.with_features(features, x);
@@ -118,7 +131,13 @@ impl Groups {
                 .iter()
                 .zip(names)
                 .filter(|(e, _)| **e != 0)
-                .map(|(&e, name)| if m.denominator == 1 && e == 1 { name.clone() } else { format!("{name}^{}", ratio_text(e, m.denominator)) })
+                .map(|(&e, name)| {
+                    if m.denominator == 1 && e == 1 {
+                        name.clone()
+                    } else {
+                        format!("{name}^{}", ratio_text(e, m.denominator))
+                    }
+                })
                 .collect();
             if parts.is_empty() {
                 "1".to_string()
@@ -126,7 +145,8 @@ impl Groups {
                 parts.join("·")
             }
         };
-        let groups: Vec<String> = self.groups.iter().enumerate().map(|(i, g)| format!("π{} = {}", i + 1, text(g))).collect();
+        let groups: Vec<String> =
+            self.groups.iter().enumerate().map(|(i, g)| format!("π{} = {}", i + 1, text(g))).collect();
         format!("P = {}; {}", text(&self.prefactor), groups.join(", "))
     }
 }
@@ -153,11 +173,14 @@ struct Echelon {
 impl Echelon {
     fn of(units: &[Dimension], target: Dimension) -> Echelon {
         let n = units.len();
-        let mut rows: Vec<Vec<f64>> = (0..7).map(|b| units.iter().map(|u| u.0[b]).chain([target.0[b]]).collect()).collect();
+        let mut rows: Vec<Vec<f64>> =
+            (0..7).map(|b| units.iter().map(|u| u.0[b]).chain([target.0[b]]).collect()).collect();
         let mut pivots = Vec::new();
         let mut r = 0;
         for c in 0..n {
-            let Some(best) = (r..rows.len()).max_by(|&a, &b| rows[a][c].abs().total_cmp(&rows[b][c].abs())) else { break };
+            let Some(best) = (r..rows.len()).max_by(|&a, &b| rows[a][c].abs().total_cmp(&rows[b][c].abs())) else {
+                break;
+            };
             if rows[best][c].abs() <= TOLERANCE {
                 continue;
             }
@@ -215,7 +238,10 @@ impl Echelon {
 fn whole(exponents: &[f64]) -> Option<Monomial> {
     (1..=MAX_DENOMINATOR).find_map(|q| {
         let scaled: Vec<f64> = exponents.iter().map(|e| e * q as f64).collect();
-        scaled.iter().all(|s| (s - s.round()).abs() <= 1e-6).then(|| Monomial { exponents: scaled.iter().map(|s| s.round() as i64).collect(), denominator: q })
+        scaled
+            .iter()
+            .all(|s| (s - s.round()).abs() <= 1e-6)
+            .then(|| Monomial { exponents: scaled.iter().map(|s| s.round() as i64).collect(), denominator: q })
     })
 }
 
@@ -260,13 +286,17 @@ fn monomial(m: &Monomial, ops: OpSet) -> Option<Expr> {
         (None, None) => Expr::with_form(1.0, Form::Integer),
         (Some(n), None) => n,
         (None, Some(d)) if ops.contains(Op::Inv) => Expr::unary(Op::Inv, d),
-        (n, Some(d)) if ops.contains(Op::Div) => Expr::binary(Op::Div, n.unwrap_or_else(|| Expr::with_form(1.0, Form::Integer)), d),
+        (n, Some(d)) if ops.contains(Op::Div) => {
+            Expr::binary(Op::Div, n.unwrap_or_else(|| Expr::with_form(1.0, Form::Integer)), d)
+        }
         _ => return None,
     };
     Some(match m.denominator {
         1 => whole,
         2 if ops.contains(Op::Sqrt) => Expr::unary(Op::Sqrt, whole),
-        q if ops.contains(Op::Pow) => Expr::binary(Op::Pow, whole, Expr::with_form(1.0 / q as f64, Form::Rational(1, q as i32))),
+        q if ops.contains(Op::Pow) => {
+            Expr::binary(Op::Pow, whole, Expr::with_form(1.0 / q as f64, Form::Rational(1, q as i32)))
+        }
         _ => return None,
     })
 }
@@ -287,10 +317,13 @@ mod tests {
         let e = Echelon::of(&units, parse("s").unwrap().dimension);
         assert_eq!(e.particular(), Some(Monomial { exponents: vec![1, -1, 0, 0], denominator: 1 }));
         let groups = e.null_space().unwrap();
-        assert_eq!(groups, vec![
-            Monomial { exponents: vec![0, -1, 1, 0], denominator: 1 },
-            Monomial { exponents: vec![-1, 1, 0, 1], denominator: 1 },
-        ]);
+        assert_eq!(
+            groups,
+            vec![
+                Monomial { exponents: vec![0, -1, 1, 0], denominator: 1 },
+                Monomial { exponents: vec![-1, 1, 0, 1], denominator: 1 },
+            ]
+        );
         let g = Groups { prefactor: e.particular().unwrap(), groups };
         let names: Vec<String> = ["x", "c", "u", "t"].iter().map(|s| s.to_string()).collect();
         assert_eq!(g.describe(&names), "P = x·c^-1; π1 = c^-1·u, π2 = x^-1·c·t");

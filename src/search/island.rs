@@ -83,7 +83,12 @@ impl Island {
         }
         let tuned = expr.num_constants() > 0 && self.rng.chance(ctx.options.optimize_probability);
         self.evaluations += 1;
-        Some(ctx.scorer.member(expr, tuned.then_some(ctx.options.lm_iterations), ctx.grammar.max_len, &mut self.scratch))
+        Some(ctx.scorer.member(
+            expr,
+            tuned.then_some(ctx.options.lm_iterations),
+            ctx.grammar.max_len,
+            &mut self.scratch,
+        ))
     }
 
     /// Runs `generations` generations, stopping early if cancelled.

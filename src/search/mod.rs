@@ -18,13 +18,13 @@ pub mod dimensions;
 mod enumerate;
 mod exhaustive;
 pub mod groups;
-pub mod rational;
-mod sums;
-pub mod symmetry;
 mod individual;
 mod island;
 pub mod optimize;
+pub mod rational;
 mod score;
+mod sums;
+pub mod symmetry;
 pub mod variation;
 
 pub use dimensions::{ConstantUnits, Units};
@@ -295,10 +295,21 @@ pub fn search(
     };
     let vars = grammar.vars;
     let elites = options.islands * 4;
-    let found = exhaustive::run(&scorer, options.ops, vars, budget, options.archive, elites, options.seed, cancel, clock, &mut |front, structures, complete| {
-        let message = format!("exhaustive search: {structures} structures fitted, complete to {complete} symbols");
-        report_progress(observer, &scorer, front, message, options, 0, clock.seconds() - start);
-    });
+    let found = exhaustive::run(
+        &scorer,
+        options.ops,
+        vars,
+        budget,
+        options.archive,
+        elites,
+        options.seed,
+        cancel,
+        clock,
+        &mut |front, structures, complete| {
+            let message = format!("exhaustive search: {structures} structures fitted, complete to {complete} symbols");
+            report_progress(observer, &scorer, front, message, options, 0, clock.seconds() - start);
+        },
+    );
     let exhaustive_seconds = clock.seconds() - exhaustive_start;
     for member in found.front.members() {
         archive.offer(member);
@@ -306,7 +317,8 @@ pub fn search(
     // Every island starts from the laws found through the groups, then from its share of the
     // exhaustive search's elites.
     let seeds = |i: usize| -> Vec<Individual> {
-        let elites = found.elites.iter().enumerate().filter(|(j, _)| *j < 2 || j % options.islands == i).map(|(_, e)| e);
+        let elites =
+            found.elites.iter().enumerate().filter(|(j, _)| *j < 2 || j % options.islands == i).map(|(_, e)| e);
         reduced_members.iter().chain(elites).filter(|e| e.expr.len() <= options.max_length).cloned().collect()
     };
     let mut islands: Vec<Island> =
@@ -376,11 +388,9 @@ pub fn search(
         .enumerate()
         .filter(|(i, p)| {
             p.total_bits().is_finite()
-                && !polished.iter().enumerate().any(|(j, q)| j != *i && archive::dominates(
-                    (q.model_bits, q.data_bits),
-                    (p.model_bits, p.data_bits),
-                    j < *i,
-                ))
+                && !polished.iter().enumerate().any(|(j, q)| {
+                    j != *i && archive::dominates((q.model_bits, q.data_bits), (p.model_bits, p.data_bits), j < *i)
+                })
         })
         .map(|(_, p)| p.clone())
         .collect();
@@ -426,7 +436,8 @@ fn search_groups(dataset: &Dataset, options: &SearchOptions, cancel: &Cancel, cl
         return None;
     }
     let groups = groups::Groups::of(dataset)?;
-    let names: Vec<String> = dataset.features.iter().map(|f| crate::units::split_header(&f.name).0.to_string()).collect();
+    let names: Vec<String> =
+        dataset.features.iter().map(|f| crate::units::split_header(&f.name).0.to_string()).collect();
     let text = groups.describe(&names);
     if groups.groups.is_empty() {
         // No group: y = c·P, one constant to fit.
@@ -529,7 +540,20 @@ mod tests {
 
     fn cooling() -> Dataset {
         let mut text = String::from("t,T\n");
-        for (t, y) in [(0, 83.3), (5, 70.6), (10, 60.3), (15, 52.5), (20, 46.2), (25, 41.2), (30, 36.9), (35, 33.7), (40, 31.2), (45, 29.1), (50, 27.6), (55, 26.2)] {
+        for (t, y) in [
+            (0, 83.3),
+            (5, 70.6),
+            (10, 60.3),
+            (15, 52.5),
+            (20, 46.2),
+            (25, 41.2),
+            (30, 36.9),
+            (35, 33.7),
+            (40, 31.2),
+            (45, 29.1),
+            (50, 27.6),
+            (55, 26.2),
+        ] {
             text.push_str(&format!("{t},{y}\n"));
         }
         let loaded = crate::data::load("cooling", text.as_bytes(), &Default::default()).unwrap();
@@ -539,19 +563,36 @@ mod tests {
     #[test]
     fn the_exhaustive_front_is_contained_in_the_final_front() {
         let d = cooling();
-        let options = SearchOptions { generations: Some(3), seconds: None, exhaustive_structures: 20_000, ..Default::default() };
+        let options =
+            SearchOptions { generations: Some(3), seconds: None, exhaustive_structures: 20_000, ..Default::default() };
         let scorer = Scorer::new(&d, &options).unwrap();
         let budget = exhaustive::Budget { max_length: 10, max_structures: 20_000, deadline: None };
-        let alone = exhaustive::run(&scorer, options.ops, 1, budget, options.archive, 8, options.seed, &Cancel::new(), &FrozenClock, &mut |_, _, _| {});
+        let alone = exhaustive::run(
+            &scorer,
+            options.ops,
+            1,
+            budget,
+            options.archive,
+            8,
+            options.seed,
+            &Cancel::new(),
+            &FrozenClock,
+            &mut |_, _, _| {},
+        );
         assert!(alone.complete_length >= 5, "{}", alone.complete_length);
         let found = search(&d, &options, &Silent, &Cancel::new(), &FrozenClock).unwrap();
         assert_eq!(found.exhaustive_length, alone.complete_length);
         for member in alone.front.members() {
             for p in scorer.finish(&member.expr, options.ops) {
-                let covered = found.front.iter().any(|q| {
-                    archive::dominates((q.model_bits, q.data_bits), (p.model_bits, p.data_bits), true)
-                });
-                assert!(covered, "{} ({:.1} + {:.1}) is not covered by the final front", p.text, p.model_bits, p.data_bits);
+                let covered = found
+                    .front
+                    .iter()
+                    .any(|q| archive::dominates((q.model_bits, q.data_bits), (p.model_bits, p.data_bits), true));
+                assert!(
+                    covered,
+                    "{} ({:.1} + {:.1}) is not covered by the final front",
+                    p.text, p.model_bits, p.data_bits
+                );
             }
         }
     }

@@ -139,7 +139,15 @@ fn eval_dual_rows<const FUSE: bool>(expr: &Expr, data: &FitData, k: usize, ws: &
 /// gradient column appended. What [`binary`] does with the leaf in a slot: there the leaf's
 /// gradient of ones is scaled by ∂/∂y, which is ∂/∂y itself, bit for bit.
 #[inline(always)]
-fn arithmetic_leaf(op: Op, a: &mut Slot, y: impl Fn(usize) -> f64, tracked: bool, rows: usize, da: &mut [f64], db: &mut [f64]) {
+fn arithmetic_leaf(
+    op: Op,
+    a: &mut Slot,
+    y: impl Fn(usize) -> f64,
+    tracked: bool,
+    rows: usize,
+    da: &mut [f64],
+    db: &mut [f64],
+) {
     let (da, db) = (&mut da[..rows], &mut db[..rows]);
     arithmetic(op, &mut a.value[..rows], y, da, db);
     if a.hi > a.lo {
@@ -402,7 +410,11 @@ impl LineSums {
 
     /// b minimising Σ(y − b·f)² (0 when f is all zeros).
     pub fn factor(&self) -> f64 {
-        if self.ff > 0.0 { self.fy / self.ff } else { 0.0 }
+        if self.ff > 0.0 {
+            self.fy / self.ff
+        } else {
+            0.0
+        }
     }
 
     /// a minimising Σ(y − f − a)².
@@ -413,7 +425,11 @@ impl LineSums {
     /// b minimising Σ(y − b·(1 − f))² (0 when f is 1 everywhere).
     pub fn step(&self) -> f64 {
         let one_minus_f_sq = self.n - 2.0 * self.f + self.ff;
-        if one_minus_f_sq > 0.0 { (self.y - self.fy) / one_minus_f_sq } else { 0.0 }
+        if one_minus_f_sq > 0.0 {
+            (self.y - self.fy) / one_minus_f_sq
+        } else {
+            0.0
+        }
     }
 }
 
@@ -472,7 +488,9 @@ fn cost(expr: &Expr, data: &FitData, ws: &mut Workspace) -> Option<f64> {
 /// overwriting `a` and `b`; false if it is singular or the solution is not finite.
 pub(crate) fn solve(a: &mut [f64], b: &mut [f64], x: &mut Vec<f64>, k: usize) -> bool {
     for col in 0..k {
-        let Some(pivot) = (col..k).max_by(|&i, &j| a[i * k + col].abs().total_cmp(&a[j * k + col].abs())) else { return false };
+        let Some(pivot) = (col..k).max_by(|&i, &j| a[i * k + col].abs().total_cmp(&a[j * k + col].abs())) else {
+            return false;
+        };
         if a[pivot * k + col].abs() < 1e-300 {
             return false;
         }
@@ -510,7 +528,13 @@ pub fn fit_constants(expr: &mut Expr, data: &FitData, iterations: usize, ws: &mu
 /// [`fit_constants`] that also stops once an accepted step lowers the sum of squares by less
 /// than `tolerance` of it (a converged fit: the exhaustive search fits every structure, and most
 /// converge in a few steps).
-pub fn fit_constants_to(expr: &mut Expr, data: &FitData, iterations: usize, tolerance: f64, ws: &mut Workspace) -> Option<f64> {
+pub fn fit_constants_to(
+    expr: &mut Expr,
+    data: &FitData,
+    iterations: usize,
+    tolerance: f64,
+    ws: &mut Workspace,
+) -> Option<f64> {
     let free: Vec<usize> = (0..expr.num_constants().min(MAX_TUNED)).collect();
     fit_free(expr, data, &free, iterations, tolerance, ws)
 }
@@ -520,14 +544,28 @@ pub fn fit_constants_to(expr: &mut Expr, data: &FitData, iterations: usize, tole
 /// short form for one constant asks of the constants not yet chosen. Returns the sum of squares
 /// reached, or None if the formula is not finite on the data (the constants are then left as
 /// they were).
-pub fn fit_some_constants(expr: &mut Expr, data: &FitData, free: &[usize], iterations: usize, tolerance: f64, ws: &mut Workspace) -> Option<f64> {
+pub fn fit_some_constants(
+    expr: &mut Expr,
+    data: &FitData,
+    free: &[usize],
+    iterations: usize,
+    tolerance: f64,
+    ws: &mut Workspace,
+) -> Option<f64> {
     let free: Vec<usize> = free.iter().copied().filter(|&c| c < MAX_TUNED.min(expr.num_constants())).collect();
     fit_free(expr, data, &free, iterations, tolerance, ws)
 }
 
 /// Levenberg–Marquardt over the constants at `free` (ascending, below [`MAX_TUNED`]); a tuned
 /// constant becomes Real.
-fn fit_free(expr: &mut Expr, data: &FitData, free: &[usize], iterations: usize, tolerance: f64, ws: &mut Workspace) -> Option<f64> {
+fn fit_free(
+    expr: &mut Expr,
+    data: &FitData,
+    free: &[usize],
+    iterations: usize,
+    tolerance: f64,
+    ws: &mut Workspace,
+) -> Option<f64> {
     let mut best = cost(expr, data, ws)?;
     let rows = data.rows();
     let (Some(&last), true) = (free.last(), rows > 0) else { return Some(best) };
@@ -664,7 +702,11 @@ mod tests {
                     let mut f = e.clone();
                     let base: Vec<f64> = e.constants().collect();
                     let all: Vec<usize> = (0..k).collect();
-                    set_constants(&mut f, &all, base.iter().enumerate().map(|(j, &c)| if j == i { c + delta } else { c }));
+                    set_constants(
+                        &mut f,
+                        &all,
+                        base.iter().enumerate().map(|(j, &c)| if j == i { c + delta } else { c }),
+                    );
                     let mut w = Workspace::default();
                     eval_dual(&f, &data, 0, &mut w).unwrap();
                     w.slots[0].value.clone()
@@ -673,7 +715,11 @@ mod tests {
                 for r in 0..xs.len() {
                     let numeric = (up[r] - down[r]) / (2.0 * h);
                     let exact = grad[i * xs.len() + r];
-                    assert!((numeric - exact).abs() < 1e-6 * (1.0 + numeric.abs()), "{formula} at {}, c{i}: {numeric} vs {exact}", xs[r]);
+                    assert!(
+                        (numeric - exact).abs() < 1e-6 * (1.0 + numeric.abs()),
+                        "{formula} at {}, c{i}: {numeric} vs {exact}",
+                        xs[r]
+                    );
                 }
             }
         }
@@ -689,19 +735,26 @@ mod tests {
         use rand_chacha::rand_core::SeedableRng;
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
         let grammar = Grammar::new(OpSet::ALL, 2);
-        let columns: Vec<Vec<f64>> = (0..2).map(|_| (0..37).map(|_| (uniform(&mut rng) - 0.3) * 6.0).collect()).collect();
+        let columns: Vec<Vec<f64>> =
+            (0..2).map(|_| (0..37).map(|_| (uniform(&mut rng) - 0.3) * 6.0).collect()).collect();
         let y = vec![0.0; 37];
         let data = FitData { columns: columns.iter().map(Vec::as_slice).collect(), y: &y };
         // Every NaN is one (its payload and sign are not the evaluator's to keep).
         let bits = |ws: &Workspace| -> Vec<u64> {
-            ws.slots[0].value.iter().chain(&ws.slots[0].grad).map(|v| if v.is_nan() { u64::MAX } else { v.to_bits() }).collect()
+            ws.slots[0]
+                .value
+                .iter()
+                .chain(&ws.slots[0].grad)
+                .map(|v| if v.is_nan() { u64::MAX } else { v.to_bits() })
+                .collect()
         };
         let mut fused_leaves = 0;
         for _ in 0..400 {
             let e = random_expr(&mut rng, &grammar, 30);
             fused_leaves += (0..e.len()).filter(|&i| leaf_operand_of(&e.nodes, i).is_some()).count();
             for k in [0, e.num_constants().min(MAX_TUNED)] {
-                let (mut plain, mut fused, mut dispatched) = (Workspace::default(), Workspace::default(), Workspace::default());
+                let (mut plain, mut fused, mut dispatched) =
+                    (Workspace::default(), Workspace::default(), Workspace::default());
                 let a = eval_dual_rows::<false>(&e, &data, k, &mut plain);
                 let b = eval_dual_rows::<true>(&e, &data, k, &mut fused);
                 let c = eval_dual(&e, &data, k, &mut dispatched);
@@ -728,7 +781,10 @@ mod tests {
         let c: Vec<f64> = e.constants().collect();
         assert!(cost < 1e-12 && (c[1] - 0.25).abs() < 1e-8 && (c[2] - 2.0).abs() < 1e-8, "{c:?}, cost {cost}");
         assert_eq!(c[0], 3.0);
-        assert!(matches!(e.nodes[0].kind, Kind::Const(_, crate::expr::Form::Integer)), "the frozen constant keeps its form");
+        assert!(
+            matches!(e.nodes[0].kind, Kind::Const(_, crate::expr::Form::Integer)),
+            "the frozen constant keeps its form"
+        );
     }
 
     #[test]

@@ -127,7 +127,8 @@ pub fn find(dataset: &Dataset, ops: OpSet) -> Vec<Relation> {
     // An angle enters a law through its cosine (or sine, its square through the cosine's): a
     // dimensionless feature within a turn either way is offered as cos x too.
     for j in 0..features {
-        let angle = dataset.features[j].unit.is_some_and(|u| u.is_none()) && x[j].iter().all(|v| v.abs() <= std::f64::consts::TAU);
+        let angle = dataset.features[j].unit.is_some_and(|u| u.is_none())
+            && x[j].iter().all(|v| v.abs() <= std::f64::consts::TAU);
         if angle && ops.contains(Op::Cos) && bases.len() < MAX_VARIABLES {
             x.push(x[j].iter().map(|&v| libm::cos(v)).collect());
             bases.push(Expr::unary(Op::Cos, Expr::var(j as u16)));
@@ -167,7 +168,8 @@ fn signed_as(mut relation: Relation, features: &[&[f64]], y: &[f64]) -> Option<R
         return None;
     }
     if mu.iter().zip(y).map(|(m, y)| m * y).sum::<f64>() < 0.0 {
-        relation.formula = Expr::binary(Op::Mul, Expr::with_form(-1.0, Form::Integer), relation.formula).simplify().ok()?;
+        relation.formula =
+            Expr::binary(Op::Mul, Expr::with_form(-1.0, Form::Integer), relation.formula).simplify().ok()?;
     }
     Some(relation)
 }
@@ -242,7 +244,12 @@ fn monomial_value(exponents: &[u32], x: &[Vec<f64>], row: usize) -> f64 {
 /// columns scaled to unit length, the next smallest over the largest, and the smallest's right
 /// singular vector in the original scale (P's coefficients, then Q's). None if a column is zero
 /// or not finite.
-fn null_vector(x: &[Vec<f64>], t: &[f64], numerator: &[Vec<u32>], denominator: &[Vec<u32>]) -> Option<(f64, f64, Vec<f64>)> {
+fn null_vector(
+    x: &[Vec<f64>],
+    t: &[f64],
+    numerator: &[Vec<u32>],
+    denominator: &[Vec<u32>],
+) -> Option<(f64, f64, Vec<f64>)> {
     let rows = t.len();
     let mut columns: Vec<Vec<f64>> = Vec::with_capacity(numerator.len() + denominator.len());
     for m in numerator {
@@ -346,11 +353,23 @@ fn jacobi_svd(mut b: Vec<Vec<f64>>) -> (Vec<f64>, Vec<Vec<f64>>) {
 /// y as a formula from P's and Q's coefficients: the coefficients scaled so that as many as
 /// possible sit on simple fractions, negligible ones dropped. None if too many terms remain, the
 /// alphabet cannot write it, or (for a [`Root::Signed`] square) the numerator is not a square.
-fn formula(numerator: &[Vec<u32>], p: &[f64], denominator: &[Vec<u32>], q: &[f64], transform: Transform, bases: &[Expr], ops: OpSet) -> Option<Expr> {
+fn formula(
+    numerator: &[Vec<u32>],
+    p: &[f64],
+    denominator: &[Vec<u32>],
+    q: &[f64],
+    transform: Transform,
+    bases: &[Expr],
+    ops: OpSet,
+) -> Option<Expr> {
     let y = match transform {
         Transform::Identity => {
             let unit = unit(&[p, q].concat())?;
-            Expr::binary(Op::Div, polynomial(&terms(numerator, p, unit)?, bases, ops)?, polynomial(&terms(denominator, q, unit)?, bases, ops)?)
+            Expr::binary(
+                Op::Div,
+                polynomial(&terms(numerator, p, unit)?, bases, ops)?,
+                polynomial(&terms(denominator, q, unit)?, bases, ops)?,
+            )
         }
         Transform::Square(root) => match square_root(numerator, p) {
             // y² = s·L²/Q: y = L/√(s·Q), shorter than √(P/Q) and right in sign wherever L's
@@ -359,12 +378,20 @@ fn formula(numerator: &[Vec<u32>], p: &[f64], denominator: &[Vec<u32>], q: &[f64
                 let unit = unit(&l)?;
                 let q: Vec<f64> = q.iter().map(|c| s * c).collect();
                 let bottom = polynomial(&terms(denominator, &q, unit * unit)?, bases, ops)?;
-                Expr::binary(Op::Div, polynomial(&terms(&linear, &l, unit)?, bases, ops)?, Expr::unary(Op::Sqrt, bottom))
+                Expr::binary(
+                    Op::Div,
+                    polynomial(&terms(&linear, &l, unit)?, bases, ops)?,
+                    Expr::unary(Op::Sqrt, bottom),
+                )
             }
             None if root == Root::Signed => return None,
             None => {
                 let unit = unit(&[p, q].concat())?;
-                let ratio = Expr::binary(Op::Div, polynomial(&terms(numerator, p, unit)?, bases, ops)?, polynomial(&terms(denominator, q, unit)?, bases, ops)?);
+                let ratio = Expr::binary(
+                    Op::Div,
+                    polynomial(&terms(numerator, p, unit)?, bases, ops)?,
+                    polynomial(&terms(denominator, q, unit)?, bases, ops)?,
+                );
                 let y = Expr::unary(Op::Sqrt, ratio);
                 if root == Root::Negative {
                     Expr::binary(Op::Mul, Expr::with_form(-1.0, Form::Integer), y)
@@ -429,7 +456,8 @@ fn square_root(monomials: &[Vec<u32>], p: &[f64]) -> Option<(Vec<Vec<u32>>, Vec<
     let mut m = vec![vec![0.0; n + 1]; n + 1];
     for (exponents, &c) in monomials.iter().zip(p) {
         // The monomial as a pair of indices over (1, x₁, …, xₙ).
-        let mut pair: Vec<usize> = exponents.iter().enumerate().flat_map(|(j, &e)| std::iter::repeat_n(j + 1, e as usize)).collect();
+        let mut pair: Vec<usize> =
+            exponents.iter().enumerate().flat_map(|(j, &e)| std::iter::repeat_n(j + 1, e as usize)).collect();
         if pair.len() > 2 {
             return None;
         }
@@ -572,12 +600,21 @@ mod tests {
         assert_eq!(found.degrees, (2, 1));
         assert!(found.mismatch < EXACT);
         let mut mu = vec![0.0; rows];
-        crate::expr::eval(&found.formula, &crate::expr::Columns::new(x.iter().map(Vec::as_slice).collect(), rows).unwrap(), &mut mu).unwrap();
+        crate::expr::eval(
+            &found.formula,
+            &crate::expr::Columns::new(x.iter().map(Vec::as_slice).collect(), rows).unwrap(),
+            &mut mu,
+        )
+        .unwrap();
         for (got, want) in mu.iter().zip(&y) {
             assert!((got - want).abs() <= 1e-12 * want.abs(), "{got} against {want}: {:?}", found.formula);
         }
         // Exact coefficients: no real constant is left to fit.
-        assert!(found.formula.nodes.iter().all(|n| !matches!(n.kind, crate::expr::Kind::Const(_, Form::Real))), "{:?}", found.formula);
+        assert!(
+            found.formula.nodes.iter().all(|n| !matches!(n.kind, crate::expr::Kind::Const(_, Form::Real))),
+            "{:?}",
+            found.formula
+        );
     }
 
     #[test]
@@ -587,18 +624,26 @@ mod tests {
         let y: Vec<f64> = b.iter().map(|b| (1.0 + b) / libm::sqrt(1.0 - b * b)).collect();
         let t: Vec<f64> = y.iter().map(|v| v * v).collect();
         let x = xs(&[&b]);
-        assert!(first_relation(&x, &vars(x.len()), &y, Transform::Identity, OpSet::DEFAULT).is_none_or(|r| r.mismatch >= EXACT));
-        let found = first_relation(&x, &vars(x.len()), &t, Transform::Square(Root::Positive), OpSet::DEFAULT).expect("y² = (1 + β)/(1 − β)");
+        assert!(first_relation(&x, &vars(x.len()), &y, Transform::Identity, OpSet::DEFAULT)
+            .is_none_or(|r| r.mismatch >= EXACT));
+        let found = first_relation(&x, &vars(x.len()), &t, Transform::Square(Root::Positive), OpSet::DEFAULT)
+            .expect("y² = (1 + β)/(1 − β)");
         assert_eq!(found.degrees, (1, 1));
         // An exponential is no ratio: the best a ratio does is a Padé approximant, not exact.
         let e: Vec<f64> = b.iter().map(|b| libm::exp(*b)).collect();
-        assert!(first_relation(&x, &vars(x.len()), &e, Transform::Identity, OpSet::DEFAULT).is_none_or(|r| r.mismatch >= EXACT));
+        assert!(first_relation(&x, &vars(x.len()), &e, Transform::Identity, OpSet::DEFAULT)
+            .is_none_or(|r| r.mismatch >= EXACT));
     }
 
     fn evaluate(formula: &Expr, x: &[Vec<f64>]) -> Vec<f64> {
         let rows = x[0].len();
         let mut mu = vec![0.0; rows];
-        crate::expr::eval(formula, &crate::expr::Columns::new(x.iter().map(Vec::as_slice).collect(), rows).unwrap(), &mut mu).unwrap();
+        crate::expr::eval(
+            formula,
+            &crate::expr::Columns::new(x.iter().map(Vec::as_slice).collect(), rows).unwrap(),
+            &mut mu,
+        )
+        .unwrap();
         mu
     }
 
@@ -612,13 +657,18 @@ mod tests {
         assert!(y.iter().any(|&v| v < 0.0) && y.iter().any(|&v| v > 0.0));
         let t: Vec<f64> = y.iter().map(|v| v * v).collect();
         let x = xs(&[&a, &b]);
-        let found = first_relation(&x, &vars(x.len()), &t, Transform::Square(Root::Signed), OpSet::DEFAULT).expect("y² = (b − a)²/(1 − a²)");
+        let found = first_relation(&x, &vars(x.len()), &t, Transform::Square(Root::Signed), OpSet::DEFAULT)
+            .expect("y² = (b − a)²/(1 − a²)");
         assert_eq!(found.degrees, (2, 2));
         let mu = evaluate(&found.formula, &x);
         // y or −y (the search's scaling takes the sign).
         let sign = mu[0].signum() * y[0].signum();
         for (got, want) in mu.iter().zip(&y) {
-            assert!((sign * got - want).abs() <= 1e-9 * want.abs().max(1.0), "{got} against {want}: {:?}", found.formula);
+            assert!(
+                (sign * got - want).abs() <= 1e-9 * want.abs().max(1.0),
+                "{got} against {want}: {:?}",
+                found.formula
+            );
         }
     }
 

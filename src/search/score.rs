@@ -18,9 +18,9 @@ use crate::mdl::constants::{self, Constant, Real};
 use crate::mdl::residuals::{ResidualCode, ResidualSums};
 use crate::prepare::{Dataset, Target, Validation};
 
+use super::dimensions::Units;
 use super::individual::Score;
 use super::optimize::{self, FitData, LineSums};
-use super::dimensions::Units;
 use super::{SearchError, SearchOptions};
 
 /// √12: the standard deviation of a rounding error, in units of its step, is 1/√12.
@@ -312,7 +312,8 @@ impl<'a> Scorer<'a> {
         let mut i = 0;
         for node in &expr.nodes {
             if let Kind::Const(value, form) = node.kind {
-                let width = self.constant_width(value, s.sensitivities.get(i).copied().filter(|_| sensitive), sigma, sums.n);
+                let width =
+                    self.constant_width(value, s.sensitivities.get(i).copied().filter(|_| sensitive), sigma, sums.n);
                 i += 1;
                 match constant_of(value, form, width) {
                     Some(c) => model += c.bits() as f64,
@@ -418,11 +419,16 @@ impl<'a> Scorer<'a> {
             0.5 * n * libm::log2((sse / n).max(self.delta * self.delta)) + constants + scaling.bits(&self.alphabet)
         };
         // A formula whose units work out only under a scaling (b·√t for volts) starts no contest.
-        let alone = if self.units.consistent(expr, true) { rough(sums[0].sum_sq, Scaling::None, 1.0, 0.0) } else { f64::INFINITY };
+        let alone = if self.units.consistent(expr, true) {
+            rough(sums[0].sum_sq, Scaling::None, 1.0, 0.0)
+        } else {
+            f64::INFINITY
+        };
         let mut winner = (alone, 0usize);
         for k in 1..variants.len() {
             let (scaling, b, a) = variants[k];
-            if !(scaling.writable(self.ops) && b.is_finite() && a.is_finite() && b != 0.0 && sums[k].sum_sq.is_finite()) {
+            if !(scaling.writable(self.ops) && b.is_finite() && a.is_finite() && b != 0.0 && sums[k].sum_sq.is_finite())
+            {
                 continue;
             }
             let bits = rough(sums[k].sum_sq, scaling, b, a);
@@ -520,7 +526,8 @@ impl<'a> Scorer<'a> {
         for i in (0..expr.nodes.len()).rev() {
             let Kind::Const(value, Form::Real) = expr.nodes[i].kind else { continue };
             let Some((ratio, form, op)) = near_pi_multiple(value).filter(|m| self.ops.contains(m.2)) else { continue };
-            let subtree = Expr::binary(op, Expr::with_form(ratio, form), Expr::with_form(std::f64::consts::PI, Form::Pi));
+            let subtree =
+                Expr::binary(op, Expr::with_form(ratio, form), Expr::with_form(std::f64::consts::PI, Form::Pi));
             if let Ok(e) = snapped.replace_subtree(i, &subtree.nodes) {
                 snapped = e;
                 changed = true;
@@ -595,7 +602,16 @@ impl<'a> Scorer<'a> {
         let free = free_constants(&e, false);
         if !free.is_empty() {
             let mut refit = e.clone();
-            if optimize::fit_some_constants(&mut refit, &self.fit_data(), &free, FINISH_STEPS, FINISH_TOLERANCE, &mut s.workspace).is_some() {
+            if optimize::fit_some_constants(
+                &mut refit,
+                &self.fit_data(),
+                &free,
+                FINISH_STEPS,
+                FINISH_TOLERANCE,
+                &mut s.workspace,
+            )
+            .is_some()
+            {
                 e = refit;
             }
         }
@@ -622,7 +638,9 @@ impl<'a> Scorer<'a> {
         } else {
             f64::INFINITY // a constant that is not finite cannot be sent
         };
-        let code = self.predict(&e, &mut s, &self.train).and_then(|_| ResidualCode::fit(&self.train.y, &s.mu, self.delta).ok());
+        let code = self
+            .predict(&e, &mut s, &self.train)
+            .and_then(|_| ResidualCode::fit(&self.train.y, &s.mu, self.delta).ok());
         let data_bits = code.map_or(f64::INFINITY, |c| c.total_bits);
         let (test_r2, test_bits_per_row) = match self.dataset.validation {
             Validation::LeaveOneOut => self.leave_one_out(&e, code.as_ref(), &mut s),
@@ -630,12 +648,12 @@ impl<'a> Scorer<'a> {
         };
         let names = self.names();
         let print = |syntax| e.print(syntax, &names).unwrap_or_default();
-        let widths: Vec<Option<u32>> = sent.iter().map(|c| if let Constant::Real(r) = c { Some(r.width()) } else { None }).collect();
+        let widths: Vec<Option<u32>> =
+            sent.iter().map(|c| if let Constant::Real(r) = c { Some(r.width()) } else { None }).collect();
         let readable = shown(&e, |i, _, _| widths.get(i).copied().flatten());
         let target = self.dataset.target_name.as_str();
-        let familiar = crate::expr::familiar::familiar(&readable).and_then(|f| {
-            Some((f.print(Syntax::Text, &names, target)?, f.print(Syntax::MathMl, &names, target)?))
-        });
+        let familiar = crate::expr::familiar::familiar(&readable)
+            .and_then(|f| Some((f.print(Syntax::Text, &names, target)?, f.print(Syntax::MathMl, &names, target)?)));
         Polished {
             text: print(Syntax::Text),
             latex: print(Syntax::Latex),
@@ -673,11 +691,17 @@ impl<'a> Scorer<'a> {
         for i in 0..e.num_constants() {
             let v = e.constants().nth(i)?;
             let floor = self.data_bits(&e, s) - FLOOR_MARGIN;
-            let best_real = constants::choose_among(v, |c| matches!(c, Constant::Real(_)), floor, |value| {
-                let trial = self.trial(&e, i, value, s);
-                self.data_bits(&trial, s)
-            });
-            let mut options: Vec<Constant> = constants::candidates(v).into_iter().filter(|c| !matches!(c, Constant::Real(_))).collect();
+            let best_real = constants::choose_among(
+                v,
+                |c| matches!(c, Constant::Real(_)),
+                floor,
+                |value| {
+                    let trial = self.trial(&e, i, value, s);
+                    self.data_bits(&trial, s)
+                },
+            );
+            let mut options: Vec<Constant> =
+                constants::candidates(v).into_iter().filter(|c| !matches!(c, Constant::Real(_))).collect();
             options.extend(best_real.map(|c| c.constant));
             let mut best: Option<(f64, Constant, Expr)> = None;
             for option in options {
@@ -703,7 +727,13 @@ impl<'a> Scorer<'a> {
     /// The constants from `from` on chosen in turn, each its cheapest form given those before
     /// (and the free ones after it refitted), with the data bits at the end; with `units`, π and
     /// e only where the formula's units still work out. None if a constant is not finite.
-    fn choose_greedily(&self, mut e: Expr, from: usize, units: bool, s: &mut Scratch) -> Option<(Expr, Vec<Constant>, f64)> {
+    fn choose_greedily(
+        &self,
+        mut e: Expr,
+        from: usize,
+        units: bool,
+        s: &mut Scratch,
+    ) -> Option<(Expr, Vec<Constant>, f64)> {
         let mut sent = Vec::new();
         for i in from..e.num_constants() {
             let v = e.constants().nth(i)?;
@@ -741,7 +771,14 @@ impl<'a> Scorer<'a> {
             return trial;
         }
         let before = trial.clone();
-        match optimize::fit_some_constants(&mut trial, &self.fit_data(), &later, REFIT_STEPS, REFIT_TOLERANCE, &mut s.workspace) {
+        match optimize::fit_some_constants(
+            &mut trial,
+            &self.fit_data(),
+            &later,
+            REFIT_STEPS,
+            REFIT_TOLERANCE,
+            &mut s.workspace,
+        ) {
             Some(_) => trial,
             None => before,
         }
@@ -767,7 +804,8 @@ impl<'a> Scorer<'a> {
         let mean = self.test.y.iter().sum::<f64>() / self.test.y.len() as f64;
         let total: f64 = self.test.y.iter().map(|y| (y - mean).powi(2)).sum();
         let r2 = (total > 0.0).then(|| 1.0 - sums.sum_sq / total);
-        let bits = code.and_then(|c| c.evaluate(&self.test.y, mu, self.delta).ok()).map(|b| b / self.test.y.len() as f64);
+        let bits =
+            code.and_then(|c| c.evaluate(&self.test.y, mu, self.delta).ok()).map(|b| b / self.test.y.len() as f64);
         (r2, bits)
     }
 
@@ -785,7 +823,12 @@ impl<'a> Scorer<'a> {
         for i in 0..n {
             let mut refit = e.clone();
             if e.num_constants() > 0 {
-                let columns: Vec<Vec<f64>> = self.train.x.iter().map(|c| c.iter().enumerate().filter(|(r, _)| *r != i).map(|(_, v)| *v).collect()).collect();
+                let columns: Vec<Vec<f64>> = self
+                    .train
+                    .x
+                    .iter()
+                    .map(|c| c.iter().enumerate().filter(|(r, _)| *r != i).map(|(_, v)| *v).collect())
+                    .collect();
                 let y: Vec<f64> = self.train.y.iter().enumerate().filter(|(r, _)| *r != i).map(|(_, v)| *v).collect();
                 let data = FitData { columns: columns.iter().map(Vec::as_slice).collect(), y: &y };
                 if super::optimize::fit_constants_to(&mut refit, &data, LOO_STEPS, 1e-12, &mut s.workspace).is_none() {
@@ -815,7 +858,9 @@ impl<'a> Scorer<'a> {
     /// The formula as MathML (without `<math>`) with the dataset's feature names, each real
     /// constant shown with the digits its mantissa holds.
     pub fn mathml(&self, expr: &Expr) -> Option<String> {
-        shown(expr, |_, v, form| (form == Form::Real).then(|| constants::needed_width(v))).print(Syntax::MathMl, &self.names()).ok()
+        shown(expr, |_, v, form| (form == Form::Real).then(|| constants::needed_width(v)))
+            .print(Syntax::MathMl, &self.names())
+            .ok()
     }
 
     pub(super) fn names(&self) -> Vec<&str> {
@@ -848,7 +893,9 @@ fn free_constants(e: &Expr, rounded_whole: bool) -> Vec<usize> {
         Kind::Const(v, form) => Some((v, form)),
         _ => None,
     });
-    let free = |(v, form): (f64, Form)| form == Form::Real || (rounded_whole && form == Form::Integer && v.abs() >= ROUNDED_WHOLE);
+    let free = |(v, form): (f64, Form)| {
+        form == Form::Real || (rounded_whole && form == Form::Integer && v.abs() >= ROUNDED_WHOLE)
+    };
     constants.enumerate().filter(|&(j, c)| j < optimize::MAX_TUNED && free(c)).map(|(j, _)| j).collect()
 }
 
@@ -876,7 +923,9 @@ impl Scaling {
             Scaling::Factor => alphabet.op_bits(Op::Mul) + c,
             Scaling::Offset => alphabet.op_bits(Op::Add) + c,
             Scaling::Line => alphabet.op_bits(Op::Mul) + alphabet.op_bits(Op::Add) + 2.0 * c,
-            Scaling::Step => alphabet.op_bits(Op::Mul) + alphabet.op_bits(Op::Sub) + 2.0 * c + Constant::Integer(1).bits() as f64,
+            Scaling::Step => {
+                alphabet.op_bits(Op::Mul) + alphabet.op_bits(Op::Sub) + 2.0 * c + Constant::Integer(1).bits() as f64
+            }
         }
     }
 
@@ -904,7 +953,9 @@ impl Scaling {
             Scaling::Factor => Expr::binary(Op::Mul, e, constant(b)),
             Scaling::Offset => Expr::binary(Op::Add, e, constant(a)),
             Scaling::Line => Expr::binary(Op::Add, Expr::binary(Op::Mul, e, constant(b)), constant(a)),
-            Scaling::Step => Expr::binary(Op::Mul, Expr::binary(Op::Sub, Expr::with_form(1.0, Form::Integer), e), constant(a)),
+            Scaling::Step => {
+                Expr::binary(Op::Mul, Expr::binary(Op::Sub, Expr::with_form(1.0, Form::Integer), e), constant(a))
+            }
         }
     }
 }
@@ -990,7 +1041,9 @@ fn near_pi_multiple(v: f64) -> Option<(f64, Form, Op)> {
 
 /// Sets constant `i` (in node order) to `value` with `form`.
 fn set_constant(expr: &mut Expr, i: usize, value: f64, form: Form) {
-    if let Some(Kind::Const(v, f)) = expr.nodes.iter_mut().map(|n| &mut n.kind).filter(|k| matches!(k, Kind::Const(..))).nth(i) {
+    if let Some(Kind::Const(v, f)) =
+        expr.nodes.iter_mut().map(|n| &mut n.kind).filter(|k| matches!(k, Kind::Const(..))).nth(i)
+    {
         *v = value;
         *f = form;
     }
@@ -1019,7 +1072,10 @@ mod tests {
     /// A small table (CSV text) prepared to fit on every row.
     fn every_row(name: &str, text: &str) -> Dataset {
         let loaded = crate::data::load(name, text.as_bytes(), &Default::default()).unwrap();
-        let split = crate::prepare::PrepareOptions { split: crate::prepare::Split::Random { test_fraction: 0.0 }, ..Default::default() };
+        let split = crate::prepare::PrepareOptions {
+            split: crate::prepare::Split::Random { test_fraction: 0.0 },
+            ..Default::default()
+        };
         crate::prepare::prepare(&loaded.table, &split).unwrap()
     }
 
@@ -1043,8 +1099,14 @@ mod tests {
         let law = crate::expr::parse("2 * x + 0.3", &["x"]).unwrap();
         let mut s = Scratch::default();
         let sampled = scorer.score(&law, &mut s);
-        let every = scorer.predict(&law, &mut s, &scorer.train).map(|sums| scorer.score_with(&law, &sums, &mut s)).unwrap();
-        assert!((sampled.data_bits - every.data_bits).abs() < 0.03 * every.data_bits, "{} vs {}", sampled.data_bits, every.data_bits);
+        let every =
+            scorer.predict(&law, &mut s, &scorer.train).map(|sums| scorer.score_with(&law, &sums, &mut s)).unwrap();
+        assert!(
+            (sampled.data_bits - every.data_bits).abs() < 0.03 * every.data_bits,
+            "{} vs {}",
+            sampled.data_bits,
+            every.data_bits
+        );
         let edge = crate::expr::parse("2 * x + 0.3 + 0 * log(x - 0.9999)", &["x"]).unwrap();
         assert!(scorer.score(&edge, &mut s).total().is_finite());
         let past = crate::expr::parse("2 * x + 0.3 + 0 * log(x - 1.0001)", &["x"]).unwrap();
@@ -1057,7 +1119,10 @@ mod tests {
     fn multiples_of_pi_are_recognised_and_pi_itself_is_left_to_near_simple() {
         let half = near_pi_multiple(1.570_800_781_25).unwrap();
         assert_eq!(half, (0.5, Form::Rational(1, 2), Op::Mul));
-        assert_eq!(near_pi_multiple(-2.0 * std::f64::consts::PI * (1.0 + 3e-6)).unwrap(), (-2.0, Form::Integer, Op::Mul));
+        assert_eq!(
+            near_pi_multiple(-2.0 * std::f64::consts::PI * (1.0 + 3e-6)).unwrap(),
+            (-2.0, Form::Integer, Op::Mul)
+        );
         assert_eq!(near_pi_multiple(0.75 * std::f64::consts::PI).unwrap(), (0.75, Form::Rational(3, 4), Op::Mul));
         // Coulomb's 1/(4π), as fitted.
         assert_eq!(near_pi_multiple(0.079_577_471_545_947_67).unwrap(), (0.25, Form::Rational(1, 4), Op::Div));
@@ -1082,7 +1147,13 @@ mod tests {
         let saturn = "a,T\n185.5,0.9424\n237.9,1.370\n294.6,1.888\n377.4,2.737\n527.1,4.518\n1222,15.95\n1501,21.28\n3561,79.32\n";
         for (name, text, rows) in [("jupiter", jupiter, 4), ("saturn", saturn, 8)] {
             let d = every_row(name, text);
-            let (a, t) = (d.column(0).to_vec(), match &d.target { Target::Regression(t) => t.values.clone(), _ => unreachable!() });
+            let (a, t) = (
+                d.column(0).to_vec(),
+                match &d.target {
+                    Target::Regression(t) => t.values.clone(),
+                    _ => unreachable!(),
+                },
+            );
             assert_eq!(a.len(), rows);
             let g: Vec<f64> = a.iter().map(|a| a * a.sqrt()).collect();
             let sum_g2 = g.iter().map(|g| g * g).sum::<f64>();
@@ -1090,20 +1161,34 @@ mod tests {
             let sigma = (g.iter().zip(&t).map(|(g, t)| (t - k * g).powi(2)).sum::<f64>() / rows as f64).sqrt();
             let hand = libm::log2(k * sum_g2.sqrt() / (sigma * SQRT_12));
             let scorer = Scorer::new(&d, &super::super::SearchOptions::default()).unwrap();
-            let law = Expr::binary(Op::Mul, Expr::constant(k), Expr::binary(Op::Pow, Expr::var(0), Expr::with_form(1.5, Form::Rational(3, 2))));
+            let law = Expr::binary(
+                Op::Mul,
+                Expr::constant(k),
+                Expr::binary(Op::Pow, Expr::var(0), Expr::with_form(1.5, Form::Rational(3, 2))),
+            );
             let mut s = Scratch::default();
             assert!(scorer.sensitivities(&law, &mut s));
             let in_loop = scorer.constant_width(k, s.sensitivities.first().copied(), sigma, rows);
-            assert!((in_loop as f64 - hand).abs() <= 0.5, "{name}: priced at {in_loop} bits in the loop, by hand {hand:.1}");
+            assert!(
+                (in_loop as f64 - hand).abs() <= 0.5,
+                "{name}: priced at {in_loop} bits in the loop, by hand {hand:.1}"
+            );
             let polished = scorer.polish(&law);
-            let Some(&Constant::Real(sent)) = polished.constants.first() else { panic!("{name}: k sent as {:?}", polished.constants) };
+            let Some(&Constant::Real(sent)) = polished.constants.first() else {
+                panic!("{name}: k sent as {:?}", polished.constants)
+            };
             // No wider than the data support, and as precise: a shorter width only where its
             // rounding happens to land as close to k as the supported width would.
             let m = sent.width();
             assert!(m as f64 <= hand + 2.0 && m < 16, "{name}: sent at {m} bits, by hand {hand:.1}");
             let off = (sent.value() - k).abs() / k;
-            assert!(off <= libm::exp2(1.0 - hand), "{name}: sent {} for {k}, {off:e} off at {m} bits (by hand {hand:.1})", sent.value());
-            let fields = 2 + 1 + crate::mdl::signed_bits(sent.exponent() as i64) + crate::mdl::natural_bits(m as u64) + m;
+            assert!(
+                off <= libm::exp2(1.0 - hand),
+                "{name}: sent {} for {k}, {off:e} off at {m} bits (by hand {hand:.1})",
+                sent.value()
+            );
+            let fields =
+                2 + 1 + crate::mdl::signed_bits(sent.exponent() as i64) + crate::mdl::natural_bits(m as u64) + m;
             assert_eq!(Constant::Real(sent).bits(), fields, "{name}");
         }
     }
@@ -1119,17 +1204,32 @@ mod tests {
         let text = "t,N\n0,11.9\n30,18.9\n60,30.1\n90,47\n120,76.2\n150,122\n180,193\n210,312\n";
         let d = every_row("bacteria", text);
         let scorer = Scorer::new(&d, &super::super::SearchOptions::default()).unwrap();
-        let law = Expr::binary(Op::Mul, Expr::constant(11.541_362_5), Expr::binary(Op::Pow, Expr::constant(1.015_814_86), Expr::var(0)));
+        let law = Expr::binary(
+            Op::Mul,
+            Expr::constant(11.541_362_5),
+            Expr::binary(Op::Pow, Expr::constant(1.015_814_86), Expr::var(0)),
+        );
         let polished = scorer.polish(&law);
         // 65/64 goes as the real 1 + 2⁻⁶ (15 bits), cheaper than the rational (26).
         let values: Vec<f64> = polished.constants.iter().map(Constant::value).collect();
         assert_eq!(values, vec![12.0, 65.0 / 64.0], "{}", polished.text);
         let mut s = Scratch::default();
         let (alone, sent, data) = scorer.choose_greedily(law.clone(), 0, true, &mut s).unwrap();
-        assert_eq!(sent.first(), Some(&Constant::ratio(23, 2).unwrap()), "{}", alone.print(Syntax::Text, &["t"]).unwrap());
-        let alone_total = scorer.alphabet.structure_bits(&alone) + sent.iter().map(|c| c.bits() as f64).sum::<f64>() + data;
-        assert!(polished.total_bits() < alone_total - 5.0, "together {:.1}, one at a time {alone_total:.1}", polished.total_bits());
-        let model = scorer.alphabet.structure_bits(&law) + (Constant::Integer(12).bits() + Constant::Real(Real::new(65.0 / 64.0, 6).unwrap()).bits()) as f64;
+        assert_eq!(
+            sent.first(),
+            Some(&Constant::ratio(23, 2).unwrap()),
+            "{}",
+            alone.print(Syntax::Text, &["t"]).unwrap()
+        );
+        let alone_total =
+            scorer.alphabet.structure_bits(&alone) + sent.iter().map(|c| c.bits() as f64).sum::<f64>() + data;
+        assert!(
+            polished.total_bits() < alone_total - 5.0,
+            "together {:.1}, one at a time {alone_total:.1}",
+            polished.total_bits()
+        );
+        let model = scorer.alphabet.structure_bits(&law)
+            + (Constant::Integer(12).bits() + Constant::Real(Real::new(65.0 / 64.0, 6).unwrap()).bits()) as f64;
         assert!((polished.model_bits - model).abs() < 1e-9);
     }
 
@@ -1142,13 +1242,37 @@ mod tests {
         let text = "T,R\n283.15,20.3\n293.15,12.6\n303.15,8.09\n313.15,5.28\n323.15,3.58\n333.15,2.51\n343.15,1.75\n353.15,1.27\n";
         let d = every_row("thermistor", text);
         let scorer = Scorer::new(&d, &super::super::SearchOptions::default()).unwrap();
-        let law = |b: Expr| Expr::binary(Op::Mul, Expr::unary(Op::Exp, Expr::binary(Op::Div, b, Expr::var(0))), Expr::constant(1.700_820_830_030_722e-5));
+        let law = |b: Expr| {
+            Expr::binary(
+                Op::Mul,
+                Expr::unary(Op::Exp, Expr::binary(Op::Div, b, Expr::var(0))),
+                Expr::constant(1.700_820_830_030_722e-5),
+            )
+        };
         let whole = scorer.polish(&law(Expr::with_form(3962.0, Form::Integer)));
         let real = scorer.polish(&law(Expr::constant(3962.0)));
-        assert!((whole.total_bits() - real.total_bits()).abs() < 1e-9, "{} {:.2} against {} {:.2}", whole.text, whole.total_bits(), real.text, real.total_bits());
+        assert!(
+            (whole.total_bits() - real.total_bits()).abs() < 1e-9,
+            "{} {:.2} against {} {:.2}",
+            whole.text,
+            whole.total_bits(),
+            real.text,
+            real.total_bits()
+        );
         // At the least-squares optimum the law's constants are a = 1.6985e-5, B = 3962.4.
-        let optimum = scorer.polish(&Expr::binary(Op::Mul, Expr::unary(Op::Exp, Expr::binary(Op::Div, Expr::constant(3962.399), Expr::var(0))), Expr::constant(1.698_48e-5)));
-        assert!(whole.total_bits() <= optimum.total_bits() + 0.5, "{} {:.2} against {} {:.2}", whole.text, whole.total_bits(), optimum.text, optimum.total_bits());
+        let optimum = scorer.polish(&Expr::binary(
+            Op::Mul,
+            Expr::unary(Op::Exp, Expr::binary(Op::Div, Expr::constant(3962.399), Expr::var(0))),
+            Expr::constant(1.698_48e-5),
+        ));
+        assert!(
+            whole.total_bits() <= optimum.total_bits() + 0.5,
+            "{} {:.2} against {} {:.2}",
+            whole.text,
+            whole.total_bits(),
+            optimum.text,
+            optimum.total_bits()
+        );
     }
 
     /// A capacitor charging (bench/small_tables): e^(c·t) is scaled as the step b·(1 − f), one
@@ -1163,14 +1287,24 @@ mod tests {
         let kernel = Expr::unary(Op::Exp, Expr::binary(Op::Mul, Expr::constant(-0.0824), Expr::var(0)));
         let (score, scaled) = scorer.score_scaled(&kernel, &mut s);
         let mut scaled = scaled.expect("a scaling wins");
-        assert_eq!(scaled.print(Syntax::Text, &["t"]).unwrap().matches("1 - ").count(), 1, "{}", scaled.print(Syntax::Text, &["t"]).unwrap());
+        assert_eq!(
+            scaled.print(Syntax::Text, &["t"]).unwrap().matches("1 - ").count(),
+            1,
+            "{}",
+            scaled.print(Syntax::Text, &["t"]).unwrap()
+        );
         let snapped = scorer.snap(&mut scaled, score, &mut s);
         assert!(snapped.total() < score.total());
-        let forms: Vec<Form> = scaled.nodes.iter().filter_map(|n| if let Kind::Const(_, f) = n.kind { Some(f) } else { None }).collect();
+        let forms: Vec<Form> =
+            scaled.nodes.iter().filter_map(|n| if let Kind::Const(_, f) = n.kind { Some(f) } else { None }).collect();
         assert!(forms.iter().all(|f| *f != Form::Real), "{}: {forms:?}", scaled.print(Syntax::Text, &["t"]).unwrap());
         let polished = scorer.polish(&scaled);
         let values: Vec<f64> = polished.constants.iter().map(Constant::value).collect();
-        assert!(values.contains(&9.0) && values.iter().any(|v| (v.abs() - 1.0 / 12.0).abs() < 1e-12), "{}", polished.text);
+        assert!(
+            values.contains(&9.0) && values.iter().any(|v| (v.abs() - 1.0 / 12.0).abs() < 1e-12),
+            "{}",
+            polished.text
+        );
     }
 
     #[test]

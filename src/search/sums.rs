@@ -67,7 +67,8 @@ pub fn is_factor(e: &Expr) -> bool {
     use crate::expr::Kind;
     let kinds: Vec<Kind> = e.nodes.iter().map(|n| n.kind).collect();
     match kinds.as_slice() {
-        [Kind::Const(..), Kind::Var(_), Kind::Op(Op::Mul), Kind::Op(op)] | [Kind::Var(_), Kind::Const(..), Kind::Op(Op::Mul), Kind::Op(op)] => {
+        [Kind::Const(..), Kind::Var(_), Kind::Op(Op::Mul), Kind::Op(op)]
+        | [Kind::Var(_), Kind::Const(..), Kind::Op(Op::Mul), Kind::Op(op)] => {
             matches!(op, Op::Exp | Op::Sin | Op::Cos)
         }
         _ => false,

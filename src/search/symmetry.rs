@@ -62,13 +62,17 @@ impl Symmetry {
         let wanted = n.min(TEST_ROWS);
         let rows: Vec<usize> = (0..wanted).map(|k| dataset.train[k * n / wanted]).collect();
         let y: Vec<f64> = rows.iter().map(|&r| target.values[r]).collect();
-        let columns: Vec<Vec<f64>> = (0..features).map(|j| rows.iter().map(|&r| dataset.column(j)[r]).collect()).collect();
+        let columns: Vec<Vec<f64>> =
+            (0..features).map(|j| rows.iter().map(|&r| dataset.column(j)[r]).collect()).collect();
         let gradients = gradients(&columns, &y)?;
         let mut best: Option<Symmetry> = None;
         for i in 0..features {
             for j in i + 1..features {
                 for op in OPS {
-                    if units && matches!(op, Op::Add | Op::Sub) && !same_unit(&dataset.features[i], &dataset.features[j]) {
+                    if units
+                        && matches!(op, Op::Add | Op::Sub)
+                        && !same_unit(&dataset.features[i], &dataset.features[j])
+                    {
                         continue;
                     }
                     let Some(mismatch) = median_mismatch(&gradients, &columns, i, j, op) else { continue };
@@ -177,7 +181,9 @@ fn gradients(columns: &[Vec<f64>], y: &[f64]) -> Option<Vec<Vec<f64>>> {
     let (mut a, mut b, mut x, mut row) = (vec![0.0; p * p], vec![0.0; p], Vec::new(), vec![1.0; p]);
     for r in 0..n {
         near.clear();
-        near.extend((0..n).filter(|&s| s != r).map(|s| (scaled.iter().map(|c| (c[r] - c[s]) * (c[r] - c[s])).sum::<f64>(), s)));
+        near.extend(
+            (0..n).filter(|&s| s != r).map(|s| (scaled.iter().map(|c| (c[r] - c[s]) * (c[r] - c[s])).sum::<f64>(), s)),
+        );
         near.select_nth_unstable_by(k - 1, |u, v| u.0.total_cmp(&v.0));
         // Normal equations of y ≈ c + Σ gⱼ·(zⱼ − zⱼ(r)) over the row and its k neighbours.
         a.iter_mut().for_each(|v| *v = 0.0);
@@ -215,10 +221,12 @@ fn median_mismatch(gradients: &[Vec<f64>], columns: &[Vec<f64>], i: usize, j: us
             _ => (xi * gi, -xj * gj),
         }
     };
-    let sizes: Vec<f64> = (0..gradients.len()).map(|r| {
-        let (l, s) = sides(r);
-        l.abs() + s.abs()
-    }).collect();
+    let sizes: Vec<f64> = (0..gradients.len())
+        .map(|r| {
+            let (l, s) = sides(r);
+            l.abs() + s.abs()
+        })
+        .collect();
     let typical = sizes.iter().sum::<f64>() / sizes.len().max(1) as f64;
     let mut mismatches: Vec<f64> = (0..gradients.len())
         .filter(|&r| sizes[r] > 1e-3 * typical && sizes[r].is_finite())
@@ -254,7 +262,12 @@ mod tests {
 
     #[test]
     fn a_gaussian_depends_on_the_difference_of_its_mean_and_its_variable() {
-        let d = table("sigma,theta,theta1,f", 500, |x| libm::exp(-((x[1] - x[2]) / x[0]).powi(2) / 2.0) / (x[0] * 2.5066), 3);
+        let d = table(
+            "sigma,theta,theta1,f",
+            500,
+            |x| libm::exp(-((x[1] - x[2]) / x[0]).powi(2) / 2.0) / (x[0] * 2.5066),
+            3,
+        );
         let s = Symmetry::find(&d, true).expect("a symmetry");
         assert_eq!((s.i, s.j, s.op), (1, 2, Op::Sub), "{s:?}");
         let reduced = s.reduced(&d).unwrap();
@@ -263,7 +276,10 @@ mod tests {
         // sigma and z over the reduced table are x0 and x1; expanded, z is theta − theta1.
         let f = crate::expr::parse("x1 / x0", &["x0", "x1"]).unwrap();
         let e = s.expand(&f, 3).unwrap();
-        assert_eq!(e.print(crate::expr::Syntax::Text, &["sigma", "theta", "theta1"]).unwrap(), "(theta - theta1)/sigma");
+        assert_eq!(
+            e.print(crate::expr::Syntax::Text, &["sigma", "theta", "theta1"]).unwrap(),
+            "(theta - theta1)/sigma"
+        );
     }
 
     #[test]

@@ -36,7 +36,8 @@ pub fn permutation_bits(model: &Mlp, judge: &Judge, seed: u64) -> Vec<f64> {
 /// layer).
 pub fn support(model: &Mlp) -> Vec<f64> {
     let Some(first) = model.layers.first() else { return Vec::new() };
-    let per_input: Vec<f64> = first.weights.columns().into_iter().map(|c| c.iter().map(|w| w.abs() as f64).sum()).collect();
+    let per_input: Vec<f64> =
+        first.weights.columns().into_iter().map(|c| c.iter().map(|w| w.abs() as f64).sum()).collect();
     let total: f64 = per_input.iter().sum();
     per_input.iter().map(|v| if total > 0.0 { v / total } else { 0.0 }).collect()
 }

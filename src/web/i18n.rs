@@ -25,7 +25,6 @@ pub fn lang() -> Lang {
     LANG.with(Cell::get)
 }
 
-
 /// The text of `key` in the current language (the key itself if unknown, so a missing
 /// translation shows rather than vanishes).
 pub fn t(key: &'static str) -> &'static str {
@@ -44,7 +43,9 @@ pub fn set(lang: Lang) {
     if let Some(root) = document.document_element() {
         let _ = root.set_attribute("lang", if lang == Lang::Zh { "zh-CN" } else { "en" });
     }
-    for (marker, attribute) in [("data-i18n", None), ("data-i18n-title", Some("title")), ("data-i18n-aria", Some("aria-label"))] {
+    for (marker, attribute) in
+        [("data-i18n", None), ("data-i18n-title", Some("title")), ("data-i18n-aria", Some("aria-label"))]
+    {
         let Ok(marked) = document.query_selector_all(&format!("[{marker}]")) else { continue };
         for i in 0..marked.length() {
             let Some(element) = marked.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else { continue };

@@ -12,13 +12,13 @@ use js_sys::{Array, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    DragEvent, Event, HtmlButtonElement, KeyboardEvent, HtmlCanvasElement, HtmlElement, HtmlInputElement, HtmlOptionElement,
-    HtmlSelectElement, MessageEvent, MouseEvent, Worker, WorkerOptions, WorkerType,
+    DragEvent, Event, HtmlButtonElement, HtmlCanvasElement, HtmlElement, HtmlInputElement, HtmlOptionElement,
+    HtmlSelectElement, KeyboardEvent, MessageEvent, MouseEvent, Worker, WorkerOptions, WorkerType,
 };
 
 use super::dom::{self, by_id, set_text};
-use super::protocol::{FromWorker, ToWorker};
 use super::i18n::{self, t, tf};
+use super::protocol::{FromWorker, ToWorker};
 use super::view::{self, SortKey, TableView};
 use super::MAX_FILE_BYTES;
 use crate::data::{LoadError, LoadErrorKind, Position};
@@ -142,7 +142,8 @@ pub fn start() {
 /// worker took control of the page fetched them past it.
 fn keep_offline(data: &JsValue) {
     let Some(window) = web_sys::window() else { return };
-    let keep = Reflect::get(&window, &"occamKeepOffline".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    let keep =
+        Reflect::get(&window, &"occamKeepOffline".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok());
     if let (Some(keep), Ok(urls)) = (keep, Reflect::get(data, &"urls".into())) {
         let _ = keep.call1(&JsValue::NULL, &urls);
     }
@@ -181,7 +182,8 @@ fn fill_examples(own: Option<&str>) {
     let select: HtmlSelectElement = by_id("example-select");
     select.set_inner_html("");
     if let Some(name) = own {
-        let option = HtmlOptionElement::new_with_text_and_value(&tf("own_file", &[("name", name)]), "").expect("an option");
+        let option =
+            HtmlOptionElement::new_with_text_and_value(&tf("own_file", &[("name", name)]), "").expect("an option");
         select.add_with_html_option_element(&option).expect("adding an option");
     }
     for example in EXAMPLES {
@@ -309,7 +311,8 @@ fn wire_controls() {
         if with_page(|p| p.table.selected) != Some(Some(index)) {
             select_candidate(Some(index));
             // The point's tooltip: its program and its bits.
-            let tip = with_page(|p| p.results.as_ref().and_then(|r| r.candidates.get(index)).map(view::tooltip)).flatten();
+            let tip =
+                with_page(|p| p.results.as_ref().and_then(|r| r.candidates.get(index)).map(view::tooltip)).flatten();
             let _ = by_id::<HtmlElement>("mdl-plot").set_attribute("title", &tip.unwrap_or_default());
         }
     });
@@ -327,21 +330,31 @@ fn wire_controls() {
         body.add_event_listener_with_callback(kind, closure.as_ref().unchecked_ref()).expect("adding a listener");
         closure.forget();
     };
-    on("dragover", Box::new(|e| {
-        e.prevent_default();
-        let _ = dom::document().body().map(|b| b.class_list().add_1("dragging"));
-    }));
-    on("dragleave", Box::new(|_| {
-        let _ = dom::document().body().map(|b| b.class_list().remove_1("dragging"));
-    }));
-    on("drop", Box::new(|e| {
-        e.prevent_default();
-        let _ = dom::document().body().map(|b| b.class_list().remove_1("dragging"));
-        let file = e.dyn_ref::<DragEvent>().and_then(|d| d.data_transfer()).and_then(|t| t.files()).and_then(|f| f.get(0));
-        if let Some(file) = file {
-            read_file(file);
-        }
-    }));
+    on(
+        "dragover",
+        Box::new(|e| {
+            e.prevent_default();
+            let _ = dom::document().body().map(|b| b.class_list().add_1("dragging"));
+        }),
+    );
+    on(
+        "dragleave",
+        Box::new(|_| {
+            let _ = dom::document().body().map(|b| b.class_list().remove_1("dragging"));
+        }),
+    );
+    on(
+        "drop",
+        Box::new(|e| {
+            e.prevent_default();
+            let _ = dom::document().body().map(|b| b.class_list().remove_1("dragging"));
+            let file =
+                e.dyn_ref::<DragEvent>().and_then(|d| d.data_transfer()).and_then(|t| t.files()).and_then(|f| f.get(0));
+            if let Some(file) = file {
+                read_file(file);
+            }
+        }),
+    );
 }
 
 fn listen(id: &str, kind: &str, handler: impl FnMut(Event) + 'static) {
@@ -376,7 +389,10 @@ fn send_load(source: Source, reload: Reload) {
         Source::File { name, bytes } => {
             set_text("status", &tf("status_reading", &[("name", name)]));
             // The worker gets a copy; the page keeps the original to reload after a cancel.
-            Outgoing { message: ToWorker::LoadFile { name: name.clone(), lang: i18n::lang() }, bytes: Some(bytes.slice(0)) }
+            Outgoing {
+                message: ToWorker::LoadFile { name: name.clone(), lang: i18n::lang() },
+                bytes: Some(bytes.slice(0)),
+            }
         }
     };
     with_page(|p| p.pending = Some((source, reload)));
@@ -458,7 +474,12 @@ enum Engine {
 /// A number typed in a settings field: None when blank, else the value if `valid` accepts it,
 /// else a message that names the field and says what to type (`hint`). A mistyped field is
 /// refused, never silently replaced by a default.
-fn setting(id: &str, label: &'static str, valid: impl Fn(f64) -> bool, hint: &'static str) -> Result<Option<f64>, String> {
+fn setting(
+    id: &str,
+    label: &'static str,
+    valid: impl Fn(f64) -> bool,
+    hint: &'static str,
+) -> Result<Option<f64>, String> {
     let input: HtmlInputElement = by_id(id);
     let text = input.value();
     // A number input holds "" both when blank and when what was typed is not a number.
@@ -484,7 +505,8 @@ fn whole(v: f64) -> bool {
 fn run_search() {
     let budget = setting("seconds", "time_budget", |s| s > 0.0 && s <= 86_400.0, "hint_seconds");
     // A number of generations makes the run the same on every machine (a time budget does not).
-    let generations = setting("generations", "or_generations", |g| whole(g) && (1.0..=1e9).contains(&g), "hint_generations");
+    let generations =
+        setting("generations", "or_generations", |g| whole(g) && (1.0..=1e9).contains(&g), "hint_generations");
     let (seconds, generations) = match (budget, generations) {
         (Ok(s), Ok(g)) => (s.unwrap_or(10.0), g.map(|g| g as u64)),
         (Err(m), _) | (_, Err(m)) => return view::error(&m),
@@ -504,7 +526,12 @@ fn hidden_widths() -> Result<Vec<usize>, String> {
     text.split(',')
         .map(str::trim)
         .filter(|w| !w.is_empty())
-        .map(|w| w.parse::<usize>().ok().filter(|&n| (1..=4096).contains(&n)).ok_or_else(|| tf("bad_hidden", &[("value", w)])))
+        .map(|w| {
+            w.parse::<usize>()
+                .ok()
+                .filter(|&n| (1..=4096).contains(&n))
+                .ok_or_else(|| tf("bad_hidden", &[("value", w)]))
+        })
         .collect()
 }
 
@@ -694,7 +721,10 @@ fn on_worker_message(data: JsValue) {
         }
         FromWorker::Encoded { name, bytes, total_bits } => {
             download_bytes(&name, &bytes);
-            let text = tf("status_encoded", &[("name", &name), ("bytes", &bytes.len().to_string()), ("bits", &format!("{total_bits:.0}"))]);
+            let text = tf(
+                "status_encoded",
+                &[("name", &name), ("bytes", &bytes.len().to_string()), ("bits", &format!("{total_bits:.0}"))],
+            );
             status(&text);
         }
         // Only bench/browser_eval.mjs asks for these, from a worker of its own.
@@ -758,7 +788,10 @@ fn on_loaded(report: Report, load_s: f64, memory_bytes: f64) {
 /// chosen in the menu against the other numeric columns.
 fn table_report() -> Report {
     let target = by_id::<HtmlSelectElement>("target-select").value();
-    let columns = with_page(|p| p.sample.as_ref().map(|s| s.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>())).flatten().unwrap_or_default();
+    let columns =
+        with_page(|p| p.sample.as_ref().map(|s| s.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>()))
+            .flatten()
+            .unwrap_or_default();
     let mut report = Report::default();
     report.dataset.features = columns.into_iter().filter(|c| *c != target).collect();
     report.dataset.target = Some(target).filter(|t| !t.is_empty());
@@ -839,8 +872,11 @@ fn show_threads() {
 fn isolated_by_service_worker() -> bool {
     let Some(performance) = web_sys::window().and_then(|w| w.performance()) else { return false };
     let entries = performance.get_entries_by_type("navigation");
-    let timing = Reflect::get(&entries.get(0), &"serverTiming".into()).ok().map(|t| Array::from(&t)).unwrap_or_default();
-    timing.iter().any(|e| Reflect::get(&e, &"name".into()).ok().and_then(|n| n.as_string()).as_deref() == Some("sw-isolated"))
+    let timing =
+        Reflect::get(&entries.get(0), &"serverTiming".into()).ok().map(|t| Array::from(&t)).unwrap_or_default();
+    timing
+        .iter()
+        .any(|e| Reflect::get(&e, &"name".into()).ok().and_then(|n| n.as_string()).as_deref() == Some("sw-isolated"))
 }
 
 /// The candidate under the mouse on the plot, if any.
@@ -897,7 +933,10 @@ fn copy_to_clipboard(text: &str) {
     let clipboard = web_sys::window()
         .and_then(|w| Reflect::get(&w.navigator(), &"clipboard".into()).ok())
         .filter(|c| !c.is_undefined());
-    let write = clipboard.as_ref().and_then(|c| Reflect::get(c, &"writeText".into()).ok()).and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    let write = clipboard
+        .as_ref()
+        .and_then(|c| Reflect::get(c, &"writeText".into()).ok())
+        .and_then(|f| f.dyn_into::<js_sys::Function>().ok());
     match (clipboard, write) {
         (Some(c), Some(f)) => {
             let _ = f.call1(&c, &JsValue::from_str(text));
@@ -977,7 +1016,11 @@ fn download_png() {
 
 fn stem(report: &Report) -> String {
     let name = report.dataset.name.trim_end_matches(".csv");
-    if name.is_empty() { "occam".into() } else { name.into() }
+    if name.is_empty() {
+        "occam".into()
+    } else {
+        name.into()
+    }
 }
 
 /// Offers `text` as a file download (a blob: URL, so nothing is fetched).
@@ -1024,7 +1067,9 @@ fn hash_pairs() -> Vec<(String, String)> {
     hash.trim_start_matches('#')
         .split('&')
         .filter_map(|kv| kv.split_once('='))
-        .map(|(k, v)| (k.to_string(), js_sys::decode_uri_component(v).ok().and_then(|v| v.as_string()).unwrap_or_default()))
+        .map(|(k, v)| {
+            (k.to_string(), js_sys::decode_uri_component(v).ok().and_then(|v| v.as_string()).unwrap_or_default())
+        })
         .collect()
 }
 

@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::expr::throughput::Throughput;
-use crate::report::Report;
 use crate::prepare::Task;
+use crate::report::Report;
 use crate::run::{Action, SplitSettings};
 use crate::words::Lang;
 
@@ -14,11 +14,27 @@ use crate::words::Lang;
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ToWorker {
     /// Load a built-in example and describe it.
-    LoadExample { id: String, #[serde(default)] lang: Lang },
+    LoadExample {
+        id: String,
+        #[serde(default)]
+        lang: Lang,
+    },
     /// Load the file whose bytes come in the message's `bytes` field, and describe it.
-    LoadFile { name: String, #[serde(default)] lang: Lang },
+    LoadFile {
+        name: String,
+        #[serde(default)]
+        lang: Lang,
+    },
     /// Run an engine on the loaded table.
-    Run { action: Action, seed: u64, target: Option<String>, split: SplitSettings, task: Option<Task>, #[serde(default)] lang: Lang },
+    Run {
+        action: Action,
+        seed: u64,
+        target: Option<String>,
+        split: SplitSettings,
+        task: Option<Task>,
+        #[serde(default)]
+        lang: Lang,
+    },
     /// Write the .occam file of the candidate with this key (`run::candidate_key`).
     Encode { key: String, name: String },
     /// Measure formula evaluation throughput in Operon's setup (`expr::throughput`). The page
@@ -33,14 +49,7 @@ pub enum FromWorker {
     /// The worker is ready; `threads` is the size of its rayon pool.
     Ready { threads: usize, isolated: bool },
     /// Work in progress; `partial` holds the results so far (the search's current front).
-    Progress {
-        stage: String,
-        done: u64,
-        total: u64,
-        message: String,
-        elapsed_s: f64,
-        partial: Option<Box<Report>>,
-    },
+    Progress { stage: String, done: u64, total: u64, message: String, elapsed_s: f64, partial: Option<Box<Report>> },
     /// A table was loaded and described. It replaces the one loaded before. `load_s` is the
     /// time to parse it; `memory_bytes` the size the wasm memory has grown to.
     Loaded { report: Box<Report>, load_s: f64, memory_bytes: f64 },

@@ -99,7 +99,11 @@ pub fn column_options(id: &str, report: &Report, preferred: Option<&str>, blank:
         select.add_with_html_option_element(&option).expect("adding an option");
     }
     let fallback = report.columns.iter().rev().find(|c| c.kind != "constant").map(|c| c.name.as_str());
-    let chosen = preferred.filter(|t| report.columns.iter().any(|c| c.name == *t)).or(if blank.is_some() { None } else { fallback });
+    let chosen = preferred.filter(|t| report.columns.iter().any(|c| c.name == *t)).or(if blank.is_some() {
+        None
+    } else {
+        fallback
+    });
     select.set_value(chosen.unwrap_or(""));
 }
 
@@ -223,7 +227,9 @@ pub fn fit_plot(report: &Report, sample: Option<&Sample>, selected: Option<usize
     let _ = canvas.set_attribute("data-candidate", &picture.candidate.map_or_else(String::new, |i| i.to_string()));
     let drawn = !picture.curve.is_empty() || (picture.mode == fit::Mode::Parity && !picture.points.is_empty());
     let caption = match (picture.mode, drawn) {
-        (fit::Mode::Curve, true) if picture.log_axes() => tf("fit_caption_log", &[("y", &picture.y_name), ("x", &picture.x_name)]),
+        (fit::Mode::Curve, true) if picture.log_axes() => {
+            tf("fit_caption_log", &[("y", &picture.y_name), ("x", &picture.x_name)])
+        }
         (fit::Mode::Curve, true) => tf("fit_caption_curve", &[("y", &picture.y_name), ("x", &picture.x_name)]),
         (fit::Mode::Curve, false) => tf("fit_caption_points", &[("y", &picture.y_name), ("x", &picture.x_name)]),
         (fit::Mode::Parity, true) => tf("fit_caption_parity", &[("y", &picture.y_name)]),
@@ -238,7 +244,16 @@ pub fn fit_plot(report: &Report, sample: Option<&Sample>, selected: Option<usize
 pub fn tooltip(c: &Candidate) -> String {
     let program = c.formula.as_deref().unwrap_or(&c.description);
     let bits = |v: f64| format!("{v:.0}");
-    tf("tooltip", &[("program", program), ("model", &bits(c.model_bits)), ("data", &bits(c.data_bits)), ("header", &bits(c.header_bits)), ("total", &bits(c.total_bits))])
+    tf(
+        "tooltip",
+        &[
+            ("program", program),
+            ("model", &bits(c.model_bits)),
+            ("data", &bits(c.data_bits)),
+            ("header", &bits(c.header_bits)),
+            ("total", &bits(c.total_bits)),
+        ],
+    )
 }
 
 /// The fit plot's points as a table for assistive technology (visually hidden).
@@ -249,7 +264,9 @@ fn data_table(picture: &fit::Picture) {
     let head = element("tr", None);
     let (x, y) = match picture.mode {
         fit::Mode::Curve => (picture.x_name.clone(), picture.y_name.clone()),
-        fit::Mode::Parity => (tf("fit_measured", &[("name", &picture.y_name)]), tf("fit_predicted", &[("name", &picture.y_name)])),
+        fit::Mode::Parity => {
+            (tf("fit_measured", &[("name", &picture.y_name)]), tf("fit_predicted", &[("name", &picture.y_name)]))
+        }
     };
     append(&head, &element("th", Some(&x)));
     append(&head, &element("th", Some(&y)));
@@ -349,7 +366,11 @@ fn table(report: &Report, view: TableView) {
     if let Some((key, ascending)) = view.sort {
         order.sort_by(|&a, &b| {
             let o = key.value(&report.candidates[a]).total_cmp(&key.value(&report.candidates[b]));
-            if ascending { o } else { o.reverse() }
+            if ascending {
+                o
+            } else {
+                o.reverse()
+            }
         });
     }
     for i in order {
@@ -439,12 +460,16 @@ fn headline(report: &Report, live: bool) {
     }
     let mut words = if best.family == "null" {
         // Nothing beat the mean: say so, and why, rather than present the mean as a law.
-        tf("headline_null", &[("rows", &report.dataset.train_rows.to_string()), ("bits", &format!("{:.0}", best.total_bits))])
+        tf(
+            "headline_null",
+            &[("rows", &report.dataset.train_rows.to_string()), ("bits", &format!("{:.0}", best.total_bits))],
+        )
     } else {
         explained(report, best)
     };
     if !report.dataset.units.is_empty() {
-        let units: Vec<String> = report.dataset.units.iter().map(|(name, dimension)| format!("{name}: {dimension}")).collect();
+        let units: Vec<String> =
+            report.dataset.units.iter().map(|(name, dimension)| format!("{name}: {dimension}")).collect();
         words.push_str(&tf("units_checked", &[("units", &units.join(", "))]));
     }
     if live {
@@ -464,7 +489,11 @@ fn familiar(report: &Report, name: &str) -> String {
     let Some(equation) = &c.familiar_mathml else { return String::new() };
     let lead = if extra > 0.0 {
         let formula = c.mathml.as_deref().unwrap_or_default();
-        format!("{} <math>{name}<mo>=</mo>{formula}</math>{} ", tf("familiar_near", &[("bits", &format!("{extra:.1}"))]), t("familiar_same"))
+        format!(
+            "{} <math>{name}<mo>=</mo>{formula}</math>{} ",
+            tf("familiar_near", &[("bits", &format!("{extra:.1}"))]),
+            t("familiar_same")
+        )
     } else {
         format!("{} ", t("familiar_same"))
     };
@@ -491,7 +520,13 @@ fn explained(report: &Report, best: &Candidate) -> String {
         text = tf("right_share", &[("percent", &format!("{:.1}", accuracy * 100.0)), ("how", how)]);
     }
     let null = report.candidates.iter().find(|c| c.family == "null").map(|c| c.total_bits);
-    let parts = [("model", best.model_bits), ("data", best.data_bits), ("header", best.header_bits), ("total", best.total_bits)].map(|(k, v)| (k, format!("{v:.0}")));
+    let parts = [
+        ("model", best.model_bits),
+        ("data", best.data_bits),
+        ("header", best.header_bits),
+        ("total", best.total_bits),
+    ]
+    .map(|(k, v)| (k, format!("{v:.0}")));
     let parts: Vec<(&str, &str)> = parts.iter().map(|(k, v)| (*k, v.as_str())).collect();
     text.push_str(&tf(if best.formula.is_some() { "bits_law" } else { "bits_model" }, &parts));
     if let Some(null) = null {

@@ -54,7 +54,9 @@ fn post(message: &FromWorker) {
 fn handle(data: JsValue) {
     let message: ToWorker = match serde_wasm_bindgen::from_value(data.clone()) {
         Ok(m) => m,
-        Err(e) => return post(&FromWorker::Error { message: format!("the worker got a message it does not know: {e}") }),
+        Err(e) => {
+            return post(&FromWorker::Error { message: format!("the worker got a message it does not know: {e}") })
+        }
     };
     match message {
         ToWorker::LoadExample { id, lang } => load_and_describe(DataSource::Example { id }, lang),
@@ -68,7 +70,9 @@ fn handle(data: JsValue) {
                 None => post(&FromWorker::Error { message: format!("{name}: the file's bytes did not arrive") }),
             }
         }
-        ToWorker::Run { action, seed, target, split, task, lang } => run_engine(action, seed, target, split, task, lang),
+        ToWorker::Run { action, seed, target, split, task, lang } => {
+            run_engine(action, seed, target, split, task, lang)
+        }
         ToWorker::Encode { key, name } => encode(&key, name),
         ToWorker::Throughput => {
             // performance.now(): microseconds, where Date.now() has only milliseconds.
@@ -107,7 +111,14 @@ fn load_and_describe(source: DataSource, lang: crate::words::Lang) {
 }
 
 /// Runs an engine on the loaded table. Cancelling is the page's: it ends this worker.
-fn run_engine(action: Action, seed: u64, target: Option<String>, split: run::SplitSettings, task: Option<crate::prepare::Task>, lang: crate::words::Lang) {
+fn run_engine(
+    action: Action,
+    seed: u64,
+    target: Option<String>,
+    split: run::SplitSettings,
+    task: Option<crate::prepare::Task>,
+    lang: crate::words::Lang,
+) {
     let Some(loaded) = LOADED.with(|l| l.borrow().clone()) else {
         return post(&FromWorker::Error { message: "load a table first".into() });
     };
@@ -134,9 +145,12 @@ fn encode(key: &str, name: String) {
     let Some(loaded) = LOADED.with(|l| l.borrow().clone()) else {
         return post(&FromWorker::Error { message: "load a table first".into() });
     };
-    let found = PROGRAMS.with(|p| p.borrow().iter().rev().find(|(k, _, _)| k == key).map(|(_, p, o)| (p.clone(), o.clone())));
+    let found =
+        PROGRAMS.with(|p| p.borrow().iter().rev().find(|(k, _, _)| k == key).map(|(_, p, o)| (p.clone(), o.clone())));
     let Some((program, options)) = found else {
-        return post(&FromWorker::Error { message: "this candidate has no program to write (run its engine again)".into() });
+        return post(&FromWorker::Error {
+            message: "this candidate has no program to write (run its engine again)".into(),
+        });
     };
     match codec::encode(&program, &loaded.table, &options) {
         Ok(e) => post(&FromWorker::Encoded { name, total_bits: e.total_bits(), bytes: e.bytes }),
