@@ -7,7 +7,7 @@
 SHELL := /bin/bash
 WASM_ENV := . scripts/wasm-env.sh
 
-.PHONY: setup serve dist test test-native test-wasm test-browser check-wasm clean
+.PHONY: setup serve dist test test-format test-native test-wasm test-browser check-wasm clean
 
 setup:
 	@scripts/setup.sh
@@ -19,7 +19,11 @@ serve: setup
 dist: setup
 	$(WASM_ENV) && trunk build
 
-test: setup test-native test-wasm test-browser
+test: setup test-format test-native test-wasm test-browser
+
+# Every Rust file as `cargo fmt` writes it (rustfmt.toml): seconds, so it runs first.
+test-format:
+	scripts/check-format.sh
 
 # Native unit and integration tests, with the machine's default toolchain (not the wasm env).
 test-native:

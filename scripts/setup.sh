@@ -60,6 +60,13 @@ if ! has_version wasm-bindgen "$bindgen_version"; then
   cargo install wasm-bindgen-cli --version "$bindgen_version"
 fi
 
+# rustfmt checks the formatting first in `make test` (scripts/check-format.sh); rustup's default
+# profile has it, a minimal one does not.
+if ! command -v rustfmt >/dev/null 2>&1 && command -v rustup >/dev/null 2>&1; then
+  say "rustup component add rustfmt"
+  rustup component add rustfmt
+fi
+
 # --- npm packages ----------------------------------------------------------------------------
 if [ ! -x node_modules/.bin/wasm-opt ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "npm ci"
