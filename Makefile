@@ -7,7 +7,7 @@
 SHELL := /bin/bash
 WASM_ENV := . scripts/wasm-env.sh
 
-.PHONY: setup serve dist test test-format test-native test-wasm test-browser check-wasm clean
+.PHONY: setup serve dist test lint test-native test-wasm test-browser check-wasm clean
 
 setup:
 	@scripts/setup.sh
@@ -19,10 +19,11 @@ serve: setup
 dist: setup
 	$(WASM_ENV) && trunk build
 
-test: setup test-format test-native test-wasm test-browser
+test: setup lint test-native test-wasm test-browser
 
-# Every Rust file as `cargo fmt` writes it (rustfmt.toml): seconds, so it runs first.
-test-format:
+# The rules CI refuses to break, checked first because they take seconds: every Rust file as
+# `cargo fmt` writes it (rustfmt.toml).
+lint:
 	scripts/check-format.sh
 
 # Native unit and integration tests, with the machine's default toolchain (not the wasm env).
